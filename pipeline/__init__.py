@@ -1,0 +1,1 @@
+"""AI-agent FinOps pipeline: what agents' work costs per accepted action."""

@@ -1,0 +1,79 @@
+"""Ingest layer: one asset per raw source, loading its files into a staging table.
+
+Each asset reads every new or changed file in ``<data_dir>/<source>/`` and replaces what that
+file loaded before, in one transaction (see pipeline/ingest.py). Its description is the leading
+comment of the staging model ``sql/staging/<source>.sql``: what one row is and where it comes from.
+"""
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from pipeline.ingest import load_source, sql_header
+from pipeline.resources import IngestSettings, Warehouse
+from pipeline.sources import SOURCES, Source
+
+
+def staging_key(source_name: str) -> AssetKey:
+    return AssetKey(["staging", source_name])
+
+
+def raw_files_spec(source: Source) -> AssetSpec:
+    """The raw files of one source: external to the pipeline, delivered by other systems."""
+    return AssetSpec(
+        key=AssetKey(["raw", source.name]),
+        description=f"{source.description} Files under <data_dir>/{source.name}/ "
+        f"({', '.join(source.formats)}).",
+        group_name="sources",
+        kinds={"file"},
+    )
+
+
+def build_ingest_asset(source: Source) -> AssetsDefinition:
+    @asset(
+        key=staging_key(source.name),
+        description=sql_header(f"staging/{source.name}.sql"),
+        group_name="staging",
+        deps=[AssetKey(["raw", source.name])],
+        kinds={"duckdb"},
+    )
+    def _ingest(
+        context: AssetExecutionContext, warehouse: Warehouse, ingest_settings: IngestSettings
+    ) -> MaterializeResult:
+        with warehouse.get_connection() as conn:
+            report = load_source(conn, source, ingest_settings, load_id=context.run_id)
+        for line in report.sample_quarantine:
+            context.log.warning(f"quarantined: {ingest_settings.data_dir}/{line}")
+        if report.rows_quarantined > len(report.sample_quarantine):
+            context.log.warning(
+                f"... and {report.rows_quarantined - len(report.sample_quarantine)} more "
+                "quarantined rows: SELECT * FROM audit.quarantine "
+                f"WHERE source = '{source.name}' AND load_id = '{context.run_id}'"
+            )
+        metadata = {
+            "files_seen": report.files_seen,
+            "files_loaded": MetadataValue.md(
+                "\n".join(f"- `{f}`" for f in report.files_loaded) or "none: no new or changed file"
+            ),
+            "files_unchanged": report.files_unchanged,
+            "rows_read": report.rows_read,
+            "rows_staged": report.rows_staged,
+            "rows_quarantined": report.rows_quarantined,
+            "rows_duplicate": report.rows_duplicate,
+        }
+        if report.amount_read is not None:
+            metadata["amount_read"] = str(report.amount_read)
+            metadata["amount_staged"] = str(report.amount_staged)
+        return MaterializeResult(metadata=metadata)
+
+    return _ingest
+
+
+raw_file_specs = [raw_files_spec(s) for s in SOURCES.values()]
+ingest_assets = [build_ingest_asset(s) for s in SOURCES.values()]

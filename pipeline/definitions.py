@@ -1,0 +1,31 @@
+"""The whole pipeline at a glance: one Definitions for the code location.
+
+Layers (asset groups): sources (raw files delivered by other systems) -> staging (typed,
+validated, de-duplicated tables with quarantine and a load ledger).
+"""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+
+from pipeline.assets.ingest import ingest_assets, raw_file_specs
+from pipeline.checks import ingest_checks
+from pipeline.resources import IngestSettings, Warehouse
+
+# Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
+all_assets_job = define_asset_job(
+    name="agent_finops_job",
+    selection=AssetSelection.all() - AssetSelection.groups("sources"),
+    description="Ingest every source into staging and check its contracts.",
+)
+
+defs = Definitions(
+    assets=[*raw_file_specs, *ingest_assets],
+    asset_checks=ingest_checks,
+    jobs=[all_assets_job],
+    resources={
+        "warehouse": Warehouse(),
+        "ingest_settings": IngestSettings(),
+    },
+    executor=in_process_executor,
+)

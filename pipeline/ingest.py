@@ -1,0 +1,691 @@
+"""Loading raw files into staging: read, validate (in SQL), de-duplicate, quarantine, account.
+
+One call of :func:`load_source` is one transaction: every new or changed file of a source is
+read into a landing table, typed and checked by ``sql/staging/<source>.sql``, and split into
+staged rows, quarantined rows (with file, line, column and reason) and duplicates dropped. A file
+whose content is already loaded is skipped, and a file whose content changed replaces its earlier
+rows, so re-loading never doubles anything. A file that cannot be read at all raises
+:class:`UnreadableFileError` and the transaction is rolled back: earlier data stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.sources import Adapter, FieldRef, Source
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
+
+# Columns every model in sql/staging returns besides the staging table's own columns.
+MODEL_ONLY_COLUMNS = ("raw_row", "reject_reason", "conserved_amount")
+
+
+class UnreadableFileError(Exception):
+    """A whole file could not be read as the source it sits in."""
+
+
+def read_sql(relative_path: str) -> str:
+    return (SQL_DIR / relative_path).read_text()
+
+
+def sql_header(relative_path: str) -> str:
+    """The leading comment of a SQL model: what one row is and where it comes from."""
+    lines = []
+    for line in read_sql(relative_path).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines)
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    relpath: str  # relative to the data directory, '/'-separated: the stable file identity
+    file_format: str
+    adapter: Adapter | None
+    sha256: str
+    size_bytes: int
+
+
+@dataclass
+class LoadReport:
+    source: str
+    files_seen: int
+    files_loaded: list[str]
+    files_unchanged: int
+    rows_read: int
+    rows_staged: int
+    rows_quarantined: int
+    rows_duplicate: int
+    amount_read: object  # Decimal | None
+    amount_staged: object
+    sample_quarantine: list[str]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(data_dir: Path, source: Source) -> list[SourceFile]:
+    """The source's files, sorted by path. Sub-folders name an adapter; other files are ignored."""
+    folder = data_dir / source.name
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        file_format = FORMATS.get(path.suffix.lower())
+        if file_format is None or file_format not in source.formats:
+            continue
+        sub = path.relative_to(folder).parts
+        adapter = None
+        if len(sub) > 1:
+            adapter = source.adapters.get(sub[0])
+            if adapter is None:
+                raise UnreadableFileError(
+                    f"{path}: sub-folder '{sub[0]}' of {source.name}/ names no known adapter "
+                    f"(known: {', '.join(sorted(source.adapters)) or 'none'})"
+                )
+        found.append(
+            SourceFile(
+                path=path,
+                relpath=path.relative_to(data_dir).as_posix(),
+                file_format=file_format,
+                adapter=adapter,
+                sha256=_sha256(path),
+                size_bytes=path.stat().st_size,
+            )
+        )
+    return found
+
+
+def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    conn.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.quarantine (
+            source VARCHAR NOT NULL,
+            source_file VARCHAR NOT NULL,
+            source_line BIGINT,
+            column_name VARCHAR,
+            reason VARCHAR NOT NULL,
+            raw_row VARCHAR,
+            parsed_amount DECIMAL(38, 12),
+            load_id VARCHAR NOT NULL,
+            loaded_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.load_ledger (
+            source VARCHAR NOT NULL,
+            source_file VARCHAR NOT NULL,
+            file_sha256 VARCHAR NOT NULL,
+            file_bytes BIGINT NOT NULL,
+            file_format VARCHAR NOT NULL,
+            adapter VARCHAR,
+            load_id VARCHAR NOT NULL,
+            loaded_at TIMESTAMP NOT NULL,
+            rows_read BIGINT NOT NULL,
+            rows_staged BIGINT NOT NULL,
+            rows_quarantined BIGINT NOT NULL,
+            rows_duplicate BIGINT NOT NULL,
+            amount_column VARCHAR,
+            amount_read DECIMAL(38, 12),
+            amount_staged DECIMAL(38, 12),
+            amount_quarantined DECIMAL(38, 12),
+            amount_duplicate DECIMAL(38, 12)
+        )
+        """
+    )
+
+
+def _create_reference_tables(conn: duckdb.DuckDBPyConnection, settings) -> None:
+    """Declared exchange rates and minor-unit sizes, as temp tables the staging models join."""
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE fx_rates ("
+        "currency VARCHAR, rate_to_usd DECIMAL(18, 8), minor_unit_factor DECIMAL(18, 8))"
+    )
+    rows = [
+        (
+            currency.upper(),
+            rate,
+            "1"
+            if settings.minor_unit_digits.get(currency.upper(), 2) == 0
+            else "0." + "0" * (settings.minor_unit_digits.get(currency.upper(), 2) - 1) + "1",
+        )
+        for currency, rate in settings.fx_rates_to_usd.items()
+    ]
+    if rows:
+        conn.executemany(
+            "INSERT INTO fx_rates VALUES ($1, CAST($2 AS DECIMAL(18, 8)), "
+            "CAST($3 AS DECIMAL(18, 8)))",
+            rows,
+        )
+
+
+def _landing_columns(source: Source) -> list[str]:
+    return ["source_file", "source_line", "raw_row", "landing_error", *source.columns]
+
+
+def _create_landing_table(conn: duckdb.DuckDBPyConnection, source: Source) -> str:
+    table = f"landing_{source.name}"
+    columns = ", ".join(
+        f"{quote_ident(c)} {'BIGINT' if c == 'source_line' else 'VARCHAR'}"
+        for c in _landing_columns(source)
+    )
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
+    return table
+
+
+def _field_expression(column: str, ref: FieldRef, doc: str | None, params: dict, settings) -> str:
+    """SQL text reading one canonical column; values and paths travel as parameters."""
+    name_param = f"field_{len(params)}"
+    if doc is None:  # tabular file: the field is a column of _read
+        base = f"CAST(r.{quote_ident(ref.name)} AS VARCHAR)"
+    else:  # JSON document in column `doc`
+        params[name_param] = f'$."{ref.name}"'
+        base = f"json_extract_string({doc}, ${name_param})"
+    if ref.json_path is not None:
+        path_param = f"path_{len(params)}"
+        params[path_param] = ref.json_path
+        return f"CASE WHEN json_valid({base}) THEN json_extract_string({base}, ${path_param}) END"
+    if ref.tag_list:
+        key_param = f"tag_{len(params)}"
+        params[key_param] = getattr(settings, column.removesuffix("_id") + "_tag_key")
+        return f"NULLIF(regexp_extract({base}, '\"' || ${key_param} || ':([^\"]*)\"', 1), '')"
+    return base
+
+
+def _mapping(source: Source, adapter: Adapter | None) -> dict[str, FieldRef]:
+    if adapter is not None:
+        return adapter.columns
+    return {c: FieldRef(c) for c in source.columns}
+
+
+def _insert_landing(
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    f: SourceFile,
+    settings,
+    present: set[str] | None,
+    doc: str | None,
+) -> None:
+    """Copy the rows of temp table _numbered (source_line, raw_row, landing_error, ...) into the
+    landing table, mapping the file's fields to canonical columns."""
+    mapping = _mapping(source, f.adapter)
+    params: dict[str, object] = {"source_file": f.relpath}
+    exprs = []
+    for column in source.columns:
+        ref = mapping.get(column)
+        if ref is None or (present is not None and ref.name not in present):
+            exprs.append("CAST(NULL AS VARCHAR)")
+            continue
+        value = _field_expression(column, ref, doc, params, settings)
+        nulls = ", ".join(f"'{t}'" for t in source.null_tokens if t)
+        cleaned = f"NULLIF(TRIM({value}), '')"
+        if nulls:
+            cleaned = f"CASE WHEN TRIM({value}) IN ({nulls}) THEN NULL ELSE {cleaned} END"
+        exprs.append(cleaned)
+    columns = ", ".join(quote_ident(c) for c in _landing_columns(source))
+    conn.execute(
+        f"INSERT INTO landing_{source.name} ({columns}) "
+        f"SELECT $source_file, r.source_line, r.raw_row, r.landing_error, {', '.join(exprs)} "
+        f"FROM _numbered AS r",
+        params,
+    )
+
+
+def _collect_rejected_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
+    """Rows the reader could not split into the header's columns, kept for quarantine."""
+    conn.execute(
+        """
+        INSERT INTO _rejected_lines
+        SELECT $source_file, e.line, COALESCE(e.column_name, '(row)'),
+               COALESCE(e.column_name, '(row)') || ': unreadable line ('
+                   || LOWER(REPLACE(CAST(e.error_type AS VARCHAR), '_', ' ')) || ': '
+                   || e.error_message || ')',
+               e.csv_line
+        FROM (
+            SELECT line, MIN(column_name) AS column_name, MIN(error_type) AS error_type,
+                   MIN(error_message) AS error_message, MIN(csv_line) AS csv_line
+            FROM _rejects GROUP BY line
+        ) AS e
+        """,
+        {"source_file": f.relpath},
+    )
+    return conn.execute("SELECT COUNT(DISTINCT line) FROM _rejects").fetchone()[0]
+
+
+def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
+    """Give each row read (in file order, as the rowid of _read) its line number, skipping the
+    lines the reader rejected: the k-th row read is on the k-th line not rejected."""
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _line_numbers AS
+        SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
+        FROM range($first, $first + (SELECT COUNT(*) FROM _read)
+                   + (SELECT COUNT(DISTINCT line) FROM _rejects)) AS t(n)
+        WHERE n NOT IN (SELECT line FROM _rejects)
+        """,
+        {"first": first_line},
+    )
+
+
+def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Source, *, lines: bool):
+    """Read a CSV file (or a JSONL file as one text column per line) into temp table _read,
+    with malformed lines in temp table _rejects."""
+    conn.execute("DROP TABLE IF EXISTS _rejects")
+    conn.execute("DROP TABLE IF EXISTS _rejects_scan")
+    if lines:
+        # A JSON line cannot hold a raw 0x1F control character, so no line is ever split.
+        options = (
+            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
+            "escape = '', auto_detect = false"
+        )
+        params = {"path": str(f.path)}
+    else:
+        options = (
+            "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+            "nullstr = $nulls"
+        )
+        params = {"path": str(f.path), "nulls": [t for t in source.null_tokens if t] or [""]}
+    try:
+        conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, {options}, "
+            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan')",
+            params,
+        )
+    except duckdb.Error as error:
+        kind = "JSON lines" if lines else "CSV"
+        raise UnreadableFileError(f"{f.path}: cannot be read as {kind}: {error}") from error
+
+
+def _check_required_columns(f: SourceFile, source: Source, present: set[str]) -> None:
+    mapping = _mapping(source, f.adapter)
+    needed = {mapping[c].name for c in source.required if c in mapping}
+    missing = sorted(needed - present)
+    if missing:
+        raise UnreadableFileError(
+            f"{f.path}: not a {source.name} file: missing required column(s) "
+            f"{', '.join(missing)} (found: {', '.join(sorted(present)) or 'none'})"
+        )
+
+
+def _land_tabular(conn, source: Source, f: SourceFile, settings) -> int:
+    if f.file_format == "csv":
+        _read_csv_like(conn, f, source, lines=False)
+    else:
+        conn.execute("DROP TABLE IF EXISTS _rejects")
+        conn.execute("CREATE TEMP TABLE _rejects (line BIGINT)")
+        try:
+            conn.execute(
+                "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_parquet($path)",
+                {"path": str(f.path)},
+            )
+        except duckdb.Error as error:
+            raise UnreadableFileError(f"{f.path}: cannot be read as Parquet: {error}") from error
+    present = {row[0] for row in conn.execute("DESCRIBE _read").fetchall()}
+    _check_required_columns(f, source, present)
+    rejected = 0
+    if f.file_format == "csv":
+        rejected = _collect_rejected_lines(conn, f)
+    _number_lines(conn, first_line=2 if f.file_format == "csv" else 1)
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _numbered AS
+        SELECT n.source_line, CAST(to_json(r) AS VARCHAR) AS raw_row,
+               CAST(NULL AS VARCHAR) AS landing_error, r.*
+        FROM _read AS r JOIN _line_numbers AS n ON n.k = r.rowid + 1
+        """
+    )
+    _insert_landing(conn, source, f, settings, present, doc=None)
+    return rejected
+
+
+def _land_json(conn, source: Source, f: SourceFile, settings) -> int:
+    if f.file_format == "jsonl":
+        _read_csv_like(conn, f, source, lines=True)
+        rejected = _collect_rejected_lines(conn, f)
+        _number_lines(conn, first_line=1)
+        numbered = "SELECT n.source_line, r.line FROM _read AS r JOIN _line_numbers AS n ON n.k = r.rowid + 1"
+    else:  # a JSON array of row objects; source_line is the element's position
+        conn.execute("DROP TABLE IF EXISTS _rejects")
+        try:
+            conn.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _read AS
+                SELECT CAST(unnest(json_extract(content, '$[*]')) AS VARCHAR) AS line,
+                       generate_subscripts(json_extract(content, '$[*]'), 1) AS source_line
+                FROM read_text($path)
+                WHERE json_valid(content) AND json_type(content) = 'ARRAY'
+                """,
+                {"path": str(f.path)},
+            )
+            is_array = conn.execute(
+                "SELECT json_valid(content) AND json_type(content) = 'ARRAY' FROM read_text($path)",
+                {"path": str(f.path)},
+            ).fetchone()[0]
+        except duckdb.Error as error:
+            raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
+        if not is_array:
+            raise UnreadableFileError(f"{f.path}: not a JSON array of row objects")
+        rejected = 0
+        numbered = "SELECT source_line, line FROM _read"
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _numbered AS
+        SELECT source_line, line AS raw_row,
+               CASE WHEN NOT json_valid(line) THEN '(row): not valid JSON'
+                    WHEN json_type(line) <> 'OBJECT' THEN '(row): not a JSON object' END
+                   AS landing_error,
+               CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' THEN line END AS doc
+        FROM ({numbered}) AS x
+        WHERE TRIM(COALESCE(line, '')) <> ''
+        """
+    )
+    _insert_landing(conn, source, f, settings, present=None, doc="r.doc")
+    return rejected
+
+
+def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> int:
+    try:
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE catalogue_document AS "
+            "SELECT content FROM read_text($path) WHERE json_valid(content)",
+            {"path": str(f.path)},
+        )
+    except duckdb.Error as error:
+        raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
+    if conn.execute("SELECT COUNT(*) FROM catalogue_document").fetchone()[0] == 0:
+        raise UnreadableFileError(f"{f.path}: not valid JSON (expected a LiteLLM price catalogue)")
+    columns = ", ".join(quote_ident(c) for c in _landing_columns(source))
+    conn.execute(
+        f"INSERT INTO landing_{source.name} ({columns}) "
+        + read_sql("landing/litellm_price_catalogue.sql"),
+        {"source_file": f.relpath, "effective_from": settings.litellm_prices_effective_from},
+    )
+    return 0
+
+
+def _land_file(conn, source: Source, f: SourceFile, settings) -> int:
+    """Land one file into temp tables; returns the number of lines rejected by the reader.
+
+    Runs outside the load transaction (temp tables only): row ids, which give line numbers,
+    are only sequential for committed rows.
+    """
+    if f.file_format in ("csv", "parquet"):
+        return _land_tabular(conn, source, f, settings)
+    if source.name == "model_prices" and f.file_format == "json":
+        return _land_price_catalogue(conn, source, f, settings)
+    return _land_json(conn, source, f, settings)
+
+
+def model_parameters(source: Source, settings) -> dict[str, object]:
+    """The DuckDB parameters a staging model uses (only those it names are passed)."""
+    candidates = {**settings.tag_keys(), "billing_cost_column": settings.billing_cost_column}
+    text = read_sql(f"staging/{source.name}.sql")
+    return {k: v for k, v in candidates.items() if f"${k}" in text}
+
+
+def amount_column(source: Source, settings) -> str | None:
+    if source.name == "billing_lines":
+        return "billed_cost" if settings.billing_cost_column == "BilledCost" else "effective_cost"
+    return source.amount_column
+
+
+def load_source(
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    settings,
+    load_id: str,
+) -> LoadReport:
+    """Load every new or changed file of one source in one transaction."""
+    data_dir = Path(settings.data_dir)
+    files = discover(data_dir, source)
+    ensure_audit_tables(conn)
+    loaded = dict(
+        conn.execute(
+            "SELECT source_file, file_sha256 FROM audit.load_ledger WHERE source = $source",
+            {"source": source.name},
+        ).fetchall()
+    )
+    todo = [f for f in files if loaded.get(f.relpath) != f.sha256]
+    staging_table = f"staging.{source.name}"
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    money = amount_column(source, settings)
+
+    _create_reference_tables(conn, settings)
+    _create_landing_table(conn, source)
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_sha256 VARCHAR, "
+        "file_bytes BIGINT, file_format VARCHAR, adapter VARCHAR, rejected_lines BIGINT)"
+    )
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _rejected_lines (source_file VARCHAR, source_line BIGINT, "
+        "column_name VARCHAR, reason VARCHAR, raw_row VARCHAR)"
+    )
+    for f in todo:
+        rejected = _land_file(conn, source, f, settings)
+        conn.execute(
+            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6)",
+            [
+                f.relpath,
+                f.sha256,
+                f.size_bytes,
+                f.file_format,
+                f.adapter.name if f.adapter else None,
+                rejected,
+            ],
+        )
+    staging_exists = conn.execute(
+        "SELECT COUNT(*) FROM information_schema.tables "
+        "WHERE table_schema = 'staging' AND table_name = $name",
+        {"name": source.name},
+    ).fetchone()[0]
+
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        # A changed file replaces what it loaded before.
+        if staging_exists:
+            conn.execute(
+                f"DELETE FROM {staging_table} WHERE source_file IN (SELECT source_file FROM _files)"
+            )
+        for table in ("audit.quarantine", "audit.load_ledger"):
+            conn.execute(
+                f"DELETE FROM {table} "
+                "WHERE source = $s AND source_file IN (SELECT source_file FROM _files)",
+                {"s": source.name},
+            )
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _checked AS " + read_sql(f"staging/{source.name}.sql"),
+            model_parameters(source, settings),
+        )
+        if not staging_exists:
+            conn.execute(
+                f"CREATE TABLE {staging_table} AS "
+                f"SELECT * EXCLUDE ({', '.join(MODEL_ONLY_COLUMNS)}), "
+                "CAST(NULL AS VARCHAR) AS load_id, CAST(NULL AS TIMESTAMP) AS loaded_at "
+                "FROM _checked WHERE false"
+            )
+        _classify(conn, staging_table)
+        conn.execute(
+            f"INSERT INTO {staging_table} BY NAME "
+            f"SELECT * EXCLUDE ({', '.join(MODEL_ONLY_COLUMNS)}, batch_rank, first_hash, "
+            "first_seen, load_status), $load_id AS load_id, $loaded_at AS loaded_at "
+            "FROM _classified WHERE load_status = 'staged'",
+            {"load_id": load_id, "loaded_at": loaded_at},
+        )
+        conn.execute(
+            """
+            INSERT INTO audit.quarantine
+            SELECT $source, source_file, source_line, split_part(reject_reason, ':', 1),
+                   reject_reason, raw_row, conserved_amount, $load_id, $loaded_at
+            FROM _checked WHERE reject_reason IS NOT NULL
+            UNION ALL
+            SELECT $source, source_file, source_line, $key,
+                   $key || ': duplicate key with different content; kept the row in '
+                       || first_seen,
+                   raw_row, conserved_amount, $load_id, $loaded_at
+            FROM _classified WHERE load_status = 'conflict'
+            UNION ALL
+            SELECT $source, source_file, source_line, column_name, reason, raw_row, NULL,
+                   $load_id, $loaded_at
+            FROM _rejected_lines
+            """,
+            {"source": source.name, "key": source.key, "load_id": load_id, "loaded_at": loaded_at},
+        )
+        conn.execute(
+            """
+            INSERT INTO audit.load_ledger
+            SELECT $source, f.source_file, f.file_sha256, f.file_bytes, f.file_format, f.adapter,
+                   $load_id, $loaded_at,
+                   COALESCE(c.rows_read, 0) + f.rejected_lines,
+                   COALESCE(k.rows_staged, 0),
+                   COALESCE(c.rows_rejected, 0) + COALESCE(k.rows_conflict, 0) + f.rejected_lines,
+                   COALESCE(k.rows_duplicate, 0),
+                   $amount_column,
+                   c.amount_read, k.amount_staged,
+                   COALESCE(c.amount_rejected, 0) + COALESCE(k.amount_conflict, 0),
+                   COALESCE(k.amount_duplicate, 0)
+            FROM _files AS f
+            LEFT JOIN (
+                SELECT source_file, COUNT(*) AS rows_read,
+                       COUNT(reject_reason) AS rows_rejected,
+                       SUM(conserved_amount) AS amount_read,
+                       SUM(CASE WHEN reject_reason IS NOT NULL THEN conserved_amount END)
+                           AS amount_rejected
+                FROM _checked GROUP BY source_file
+            ) AS c ON c.source_file = f.source_file
+            LEFT JOIN (
+                SELECT source_file,
+                       COUNT(CASE WHEN load_status = 'staged' THEN 1 END) AS rows_staged,
+                       COUNT(CASE WHEN load_status = 'duplicate' THEN 1 END) AS rows_duplicate,
+                       COUNT(CASE WHEN load_status = 'conflict' THEN 1 END) AS rows_conflict,
+                       SUM(CASE WHEN load_status = 'staged' THEN conserved_amount END)
+                           AS amount_staged,
+                       SUM(CASE WHEN load_status = 'duplicate' THEN conserved_amount END)
+                           AS amount_duplicate,
+                       SUM(CASE WHEN load_status = 'conflict' THEN conserved_amount END)
+                           AS amount_conflict
+                FROM _classified GROUP BY source_file
+            ) AS k ON k.source_file = f.source_file
+            """,
+            {
+                "source": source.name,
+                "load_id": load_id,
+                "loaded_at": loaded_at,
+                "amount_column": money,
+            },
+        )
+        totals = conn.execute(
+            """
+            SELECT COALESCE(SUM(rows_read), 0), COALESCE(SUM(rows_staged), 0),
+                   COALESCE(SUM(rows_quarantined), 0), COALESCE(SUM(rows_duplicate), 0),
+                   SUM(amount_read), SUM(amount_staged)
+            FROM audit.load_ledger WHERE source = $source AND load_id = $load_id
+            """,
+            {"source": source.name, "load_id": load_id},
+        ).fetchone()
+        sample = [
+            f"{file} line {line}, column {column}: {reason}"
+            for file, line, column, reason in conn.execute(
+                """
+                SELECT source_file, source_line, column_name, reason FROM audit.quarantine
+                WHERE source = $source AND load_id = $load_id
+                ORDER BY source_file, source_line LIMIT 20
+                """,
+                {"source": source.name, "load_id": load_id},
+            ).fetchall()
+        ]
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+    return LoadReport(
+        source=source.name,
+        files_seen=len(files),
+        files_loaded=[f.relpath for f in todo],
+        files_unchanged=len(files) - len(todo),
+        rows_read=totals[0],
+        rows_staged=totals[1],
+        rows_quarantined=totals[2],
+        rows_duplicate=totals[3],
+        amount_read=totals[4],
+        amount_staged=totals[5],
+        sample_quarantine=sample,
+    )
+
+
+def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str) -> None:
+    """Split valid rows into staged, exact duplicates and conflicting duplicates.
+
+    The first row of a key wins: a row already staged from another file, else the first in file
+    and line order. A later row with identical content is a duplicate (dropped, counted); with
+    different content it is a conflict (quarantined, so nothing is silently lost).
+    """
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _classified AS
+        WITH valid AS (
+            SELECT
+                c.*,
+                ROW_NUMBER() OVER (
+                    PARTITION BY c.dedup_key ORDER BY c.source_file, c.source_line
+                ) AS batch_rank,
+                FIRST_VALUE(c.row_hash) OVER (
+                    PARTITION BY c.dedup_key ORDER BY c.source_file, c.source_line
+                ) AS first_hash,
+                FIRST_VALUE(c.source_file || ' line ' || CAST(c.source_line AS VARCHAR)) OVER (
+                    PARTITION BY c.dedup_key ORDER BY c.source_file, c.source_line
+                ) AS batch_first_seen
+            FROM _checked AS c
+            WHERE c.reject_reason IS NULL
+        ),
+
+        prior AS (
+            SELECT
+                s.dedup_key,
+                MIN(s.row_hash) AS row_hash,
+                MIN(s.source_file || ' line ' || CAST(s.source_line AS VARCHAR)) AS seen
+            FROM {staging_table} AS s
+            WHERE s.dedup_key IN (SELECT dedup_key FROM valid)
+            GROUP BY s.dedup_key
+        )
+
+        SELECT
+            v.* EXCLUDE (batch_first_seen),
+            COALESCE(p.seen, v.batch_first_seen) AS first_seen,
+            CASE
+                WHEN p.dedup_key IS NULL AND v.batch_rank = 1 THEN 'staged'
+                WHEN COALESCE(p.row_hash, v.first_hash) = v.row_hash THEN 'duplicate'
+                ELSE 'conflict'
+            END AS load_status
+        FROM valid AS v
+        LEFT JOIN prior AS p ON p.dedup_key = v.dedup_key
+        """
+    )

@@ -1,0 +1,93 @@
+"""Resources: the DuckDB warehouse and the ingest settings, configured once in definitions.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+from dagster import ConfigurableResource
+from dagster_duckdb import DuckDBResource
+from pydantic import Field
+
+
+class Warehouse(DuckDBResource):
+    """The embedded DuckDB file every asset reads and writes.
+
+    Sessions run in UTC so that timestamps with an offset are stored as UTC wall time.
+    """
+
+    database: str = Field(
+        default="warehouse/agent_finops.duckdb",
+        description="Path of the DuckDB file; its folder is created on first use.",
+    )
+    memory_limit: str = Field(
+        default="6GB", description="DuckDB memory_limit; larger work spills to temp_directory."
+    )
+    temp_directory: str | None = Field(
+        default=None, description="Spill folder; DuckDB's default (<database>.tmp) when unset."
+    )
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        with super().get_connection() as conn:
+            conn.execute("SET TimeZone = 'UTC'")
+            conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
+            if self.temp_directory:
+                conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
+            yield conn
+
+
+class IngestSettings(ConfigurableResource):
+    """Where the raw files are and how to read them. Every field has a documented default."""
+
+    data_dir: str = Field(
+        default="data_samples",
+        description="Folder holding one sub-folder per source (billing_lines/, llm_requests/, ...).",
+    )
+    team_tag_key: str = Field(default="team", description="Tag key naming the team.")
+    agent_tag_key: str = Field(default="agent", description="Tag key naming the agent.")
+    task_tag_key: str = Field(default="task", description="Tag key naming the task.")
+    session_tag_key: str = Field(default="session", description="Tag key naming the session.")
+    action_tag_key: str = Field(default="action", description="Tag key naming the action.")
+    parent_session_tag_key: str = Field(
+        default="parent_session", description="Tag key naming the parent (spawning) session."
+    )
+    billing_cost_column: Literal["EffectiveCost", "BilledCost"] = Field(
+        default="EffectiveCost",
+        description="FOCUS column booked as infrastructure cost and conserved through staging: "
+        "EffectiveCost (amortised, the showback convention) or BilledCost (invoice matching).",
+    )
+    fx_rates_to_usd: dict[str, str] = Field(
+        default={"USD": "1", "EUR": "1.08"},
+        description="Declared exchange rates to the reporting currency (USD), as exact decimal "
+        "text. An amount in a currency not listed here is quarantined, never summed.",
+    )
+    minor_unit_digits: dict[str, int] = Field(
+        default={"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3},
+        description="Decimal places of a currency's minor unit where it is not 2 (ISO 4217); "
+        "used for amounts written in minor units (Stripe cents, Anthropic cost reports).",
+    )
+    litellm_prices_effective_from: str = Field(
+        default="1970-01-01",
+        description="Start date given to prices read from a LiteLLM price catalogue snapshot "
+        "(the file has no dates of its own).",
+    )
+    quarantine_warn_ratio: float = Field(
+        default=0.05,
+        description="Share of a load's rows in quarantine above which the load check warns.",
+    )
+
+    def tag_keys(self) -> dict[str, str]:
+        """SQL parameters naming the tag key of each id column."""
+        return {
+            "team_tag_key": self.team_tag_key,
+            "agent_tag_key": self.agent_tag_key,
+            "task_tag_key": self.task_tag_key,
+            "session_tag_key": self.session_tag_key,
+            "action_tag_key": self.action_tag_key,
+            "parent_session_tag_key": self.parent_session_tag_key,
+        }

@@ -1,0 +1,275 @@
+"""The raw sources the pipeline ingests: where their files live and which columns they carry.
+
+Each source is a folder under the data directory. Every file in it (CSV, Parquet, JSONL, and for
+some sources JSON) is read into a *landing* relation whose columns are the source's canonical
+columns, all as text, plus ``source_file``, ``source_line`` and ``raw_row``. The staging model
+``sql/staging/<table>.sql`` then types and validates them.
+
+A sub-folder named after an adapter (for example ``llm_requests/litellm/``) holds files written by
+another tool; the adapter declares, per canonical column, which field of that tool's rows feeds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """Where a canonical column comes from in an adapter's rows.
+
+    ``name`` is the field (JSON key or CSV/Parquet column). ``json_path`` reads a value inside that
+    field when it holds a JSON document, or a JSON-encoded string (LiteLLM's ``metadata``).
+    ``tag_prefix`` reads the value of a ``"key:value"`` entry in a JSON array of strings (LiteLLM's
+    ``request_tags``); the key is the configured tag key for that canonical column.
+    """
+
+    name: str
+    json_path: str | None = None
+    tag_list: bool = False
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A declared column mapping from another tool's export to a source's canonical columns."""
+
+    name: str
+    description: str
+    columns: dict[str, FieldRef]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # the folder under the data directory, and the staging table's name
+    description: str
+    columns: tuple[str, ...]  # canonical columns, in landing order
+    required: tuple[str, ...]  # columns a file must carry (by canonical or adapter name)
+    formats: tuple[str, ...] = ("csv", "parquet", "jsonl")
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+    # the column (a staging column) whose value identifies a row; duplicates share it
+    key: str = "(row)"
+    # staging column whose exact decimal total is conserved from file to staging, if any
+    amount_column: str | None = None
+    # FOCUS exports name their columns in PascalCase; their landing columns keep those names
+    null_tokens: tuple[str, ...] = ("",)
+
+
+FOCUS_COLUMNS = (
+    "BilledCost",
+    "EffectiveCost",
+    "ListCost",
+    "ContractedCost",
+    "BillingCurrency",
+    "BillingAccountId",
+    "BillingPeriodStart",
+    "BillingPeriodEnd",
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeFrequency",
+    "ChargeDescription",
+    "ProviderName",
+    "ServiceProviderName",
+    "PublisherName",
+    "InvoiceIssuerName",
+    "ServiceName",
+    "ServiceCategory",
+    "RegionId",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "SkuId",
+    "SubAccountId",
+    "SubAccountName",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "PricingQuantity",
+    "PricingUnit",
+    "Tags",
+)
+
+LITELLM_SPEND_LOGS = Adapter(
+    name="litellm",
+    description=(
+        "LiteLLM proxy spend logs (table LiteLLM_SpendLogs, as JSONL, a JSON array, CSV or Parquet). "
+        "prompt_tokens follows the OpenAI convention (cached tokens included); cache and reasoning "
+        "token counts come from metadata.usage_object; ids from request_tags 'key:value' entries."
+    ),
+    columns={
+        "request_id": FieldRef("request_id"),
+        "requested_at": FieldRef("startTime"),
+        "model": FieldRef("model"),
+        "provider": FieldRef("custom_llm_provider"),
+        "input_tokens": FieldRef("prompt_tokens"),
+        "cached_input_tokens": FieldRef(
+            "metadata", "$.usage_object.prompt_tokens_details.cached_tokens"
+        ),
+        "cache_write_input_tokens": FieldRef(
+            "metadata", "$.usage_object.cache_creation_input_tokens"
+        ),
+        "output_tokens": FieldRef("completion_tokens"),
+        "reasoning_tokens": FieldRef(
+            "metadata", "$.usage_object.completion_tokens_details.reasoning_tokens"
+        ),
+        "reported_cost_usd": FieldRef("spend"),
+        "status": FieldRef("status"),
+        "action_id": FieldRef("request_tags", tag_list=True),
+        "task_id": FieldRef("request_tags", tag_list=True),
+        "session_id": FieldRef("session_id"),
+        "parent_session_id": FieldRef("request_tags", tag_list=True),
+        "agent_id": FieldRef("agent_id"),
+        "team_id": FieldRef("team_id"),
+    },
+)
+
+ID_COLUMNS = ("action_id", "task_id", "session_id", "parent_session_id", "agent_id", "team_id")
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source(
+            name="billing_lines",
+            description="Cloud billing export in FinOps FOCUS 1.0-1.2 form (one row per charge).",
+            columns=FOCUS_COLUMNS,
+            required=(
+                "BilledCost",
+                "EffectiveCost",
+                "BillingCurrency",
+                "ChargePeriodStart",
+                "ChargePeriodEnd",
+                "ChargeCategory",
+            ),
+            formats=("csv", "parquet"),
+            key="(row)",
+            amount_column="effective_cost",
+            null_tokens=("", "NULL"),
+        ),
+        Source(
+            name="llm_requests",
+            key="request_id",
+            description="LLM request / token logs, one row per model request.",
+            columns=(
+                "request_id",
+                "requested_at",
+                "model",
+                "provider",
+                "input_tokens",
+                "cached_input_tokens",
+                "cache_write_input_tokens",
+                "output_tokens",
+                "reasoning_tokens",
+                "reported_cost_usd",
+                "status",
+                *ID_COLUMNS,
+            ),
+            required=("request_id", "requested_at", "model", "input_tokens", "output_tokens"),
+            formats=("csv", "parquet", "jsonl", "json"),
+            adapters={"litellm": LITELLM_SPEND_LOGS},
+            amount_column="reported_cost_usd",
+        ),
+        Source(
+            name="tool_calls",
+            key="call_id",
+            description="Tool / external API call logs, one row per call.",
+            columns=(
+                "call_id",
+                "called_at",
+                "tool_name",
+                "vendor",
+                "units",
+                "unit_price_usd",
+                "cost_usd",
+                "status",
+                *ID_COLUMNS,
+            ),
+            required=("call_id", "called_at", "tool_name"),
+            amount_column="cost_usd",
+        ),
+        Source(
+            name="model_prices",
+            key="model",
+            description=(
+                "Model price catalogue, effective-dated, one row per model, token kind and start "
+                "date; CSV in canonical form or LiteLLM's model_prices_and_context_window.json."
+            ),
+            columns=("model", "provider", "token_kind", "usd_per_million_tokens", "effective_from"),
+            required=("model", "token_kind", "usd_per_million_tokens", "effective_from"),
+            formats=("csv", "parquet", "json"),
+        ),
+        Source(
+            name="time_entries",
+            key="entry_id",
+            description="HR time tracking entries: who worked how long on what.",
+            columns=(
+                "entry_id",
+                "person_id",
+                "role",
+                "work_date",
+                "hours",
+                "activity",
+                "action_id",
+                "task_id",
+                "agent_id",
+                "team_id",
+            ),
+            required=("entry_id", "person_id", "role", "work_date", "hours", "activity"),
+            amount_column="hours",
+        ),
+        Source(
+            name="loaded_rates",
+            key="role",
+            description="Loaded hourly labour rates per role or person, effective-dated.",
+            columns=("role", "person_id", "loaded_hourly_rate", "currency", "effective_from"),
+            required=("loaded_hourly_rate", "effective_from"),
+            formats=("csv", "parquet"),
+        ),
+        Source(
+            name="consequence_records",
+            key="record_id",
+            description=(
+                "Incident / refund records: refunds, credits, SLA penalties, escalations, lost "
+                "revenue, one row per booked consequence."
+            ),
+            columns=(
+                "record_id",
+                "record_type",
+                "amount",
+                "currency",
+                "amount_unit",
+                "occurred_at",
+                "action_id",
+                "task_id",
+                "agent_id",
+                "team_id",
+                "description",
+            ),
+            required=("record_id", "record_type", "amount", "currency", "occurred_at"),
+            amount_column="amount",
+        ),
+        Source(
+            name="agent_actions",
+            key="action_id",
+            description="Agent actions: one consequential unit of agent work (SPEC section 3).",
+            columns=(
+                "action_id",
+                "attempted_at",
+                "task_id",
+                "session_id",
+                "parent_session_id",
+                "agent_id",
+                "team_id",
+                "task_type",
+                "risk_grade",
+            ),
+            required=("action_id", "attempted_at", "task_id", "agent_id", "team_id"),
+        ),
+        Source(
+            name="action_events",
+            key="event_id",
+            description="Outcome events of agent actions (accepted, reverted, escalated, ...).",
+            columns=("event_id", "action_id", "event_type", "escalation_kind", "occurred_at"),
+            required=("event_id", "action_id", "event_type", "occurred_at"),
+        ),
+    )
+}

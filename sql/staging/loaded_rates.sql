@@ -1,0 +1,60 @@
+-- One row per loaded hourly labour rate: a role's (or one person's) fully-loaded cost per hour
+-- from a start date. Source: landing_loaded_rates. The rate is converted to USD at the declared
+-- exchange rate. Confidential: later layers expose labour cost, never a person's rate.
+WITH typed AS (
+    SELECT
+        l.*,
+        TRY_CAST(l.loaded_hourly_rate AS DECIMAL(18, 6)) AS rate_n,
+        UPPER(COALESCE(l.currency, 'USD')) AS currency_n,
+        TRY_CAST(l.effective_from AS DATE) AS effective_from_n
+    FROM landing_loaded_rates AS l
+),
+
+checked AS (
+    SELECT
+        t.*,
+        fx.rate_to_usd,
+        NULLIF(CONCAT_WS('; ',
+            t.landing_error,
+            CASE
+                WHEN t.role IS NULL AND t.person_id IS NULL
+                    THEN 'role: missing (a rate names a role or a person)'
+            END,
+            CASE
+                WHEN t.loaded_hourly_rate IS NULL THEN 'loaded_hourly_rate: missing'
+                WHEN t.rate_n IS NULL
+                    THEN 'loaded_hourly_rate: not a decimal number ('''
+                        || LEFT(t.loaded_hourly_rate, 40) || ''')'
+                WHEN t.rate_n <= 0 THEN 'loaded_hourly_rate: not positive'
+            END,
+            CASE
+                WHEN fx.rate_to_usd IS NULL
+                    THEN 'currency: no declared exchange rate for ''' || t.currency_n || ''''
+            END,
+            CASE
+                WHEN t.effective_from IS NULL THEN 'effective_from: missing'
+                WHEN t.effective_from_n IS NULL
+                    THEN 'effective_from: not a date (''' || LEFT(t.effective_from, 40) || ''')'
+            END
+        ), '') AS reject_reason
+    FROM typed AS t
+    LEFT JOIN fx_rates AS fx ON t.currency_n = fx.currency
+)
+
+SELECT
+    c.source_file,
+    c.source_line,
+    c.raw_row,
+    c.reject_reason,
+    CONCAT_WS('|', COALESCE(c.role, ''), COALESCE(c.person_id, ''),
+        CAST(c.effective_from_n AS VARCHAR)) AS dedup_key,
+    md5(CONCAT_WS('|', c.role, c.person_id, CAST(c.rate_n AS VARCHAR), c.currency_n,
+        CAST(c.effective_from_n AS VARCHAR))) AS row_hash,
+    CAST(NULL AS DECIMAL(38, 12)) AS conserved_amount,
+    c.role,
+    c.person_id,
+    c.rate_n AS loaded_hourly_rate,
+    c.currency_n AS currency,
+    CAST(c.rate_n * c.rate_to_usd AS DECIMAL(18, 6)) AS loaded_hourly_rate_usd,
+    c.effective_from_n AS effective_from
+FROM checked AS c

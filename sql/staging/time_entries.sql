@@ -1,0 +1,59 @@
+-- One row per HR time entry: a person's hours on one date for one activity, and the action / task /
+-- agent / team it concerns. Source: landing_time_entries. hours is exact (DECIMAL 6 places);
+-- activity is lower-case; which cost line an activity feeds (oversight, remediation, other) is
+-- decided in the core layer. Pay rates are joined later, never exposed here.
+WITH typed AS (
+    SELECT
+        l.*,
+        TRY_CAST(l.work_date AS DATE) AS work_date_n,
+        TRY_CAST(l.hours AS DECIMAL(18, 6)) AS hours_n,
+        LOWER(REPLACE(l.activity, ' ', '_')) AS activity_n
+    FROM landing_time_entries AS l
+),
+
+checked AS (
+    SELECT
+        t.*,
+        NULLIF(CONCAT_WS('; ',
+            t.landing_error,
+            CASE WHEN t.entry_id IS NULL THEN 'entry_id: missing' END,
+            CASE WHEN t.person_id IS NULL THEN 'person_id: missing' END,
+            CASE WHEN t.role IS NULL THEN 'role: missing' END,
+            CASE
+                WHEN t.work_date IS NULL THEN 'work_date: missing'
+                WHEN t.work_date_n IS NULL
+                    THEN 'work_date: not a date (''' || LEFT(t.work_date, 40) || ''')'
+            END,
+            CASE
+                WHEN t.hours IS NULL THEN 'hours: missing'
+                WHEN t.hours_n IS NULL
+                    THEN 'hours: not a decimal number (''' || LEFT(t.hours, 40) || ''')'
+                WHEN t.hours_n <= 0 OR t.hours_n > 24
+                    THEN 'hours: outside (0, 24] (''' || LEFT(t.hours, 40) || ''')'
+            END,
+            CASE WHEN t.activity IS NULL THEN 'activity: missing' END
+        ), '') AS reject_reason
+    FROM typed AS t
+)
+
+SELECT
+    c.source_file,
+    c.source_line,
+    c.raw_row,
+    c.reject_reason,
+    c.entry_id AS dedup_key,
+    md5(CONCAT_WS('|', c.entry_id, c.person_id, c.role, CAST(c.work_date_n AS VARCHAR),
+        CAST(c.hours_n AS VARCHAR), c.activity_n, c.action_id, c.task_id, c.agent_id, c.team_id))
+        AS row_hash,
+    CAST(c.hours_n AS DECIMAL(38, 12)) AS conserved_amount,
+    c.entry_id,
+    c.person_id,
+    c.role,
+    c.work_date_n AS work_date,
+    c.hours_n AS hours,
+    c.activity_n AS activity,
+    c.action_id,
+    c.task_id,
+    c.agent_id,
+    c.team_id
+FROM checked AS c
