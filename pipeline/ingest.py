@@ -11,6 +11,7 @@ rows, so re-loading never doubles anything. A file that cannot be read at all ra
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,6 +148,7 @@ def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
             file_bytes BIGINT NOT NULL,
             file_format VARCHAR NOT NULL,
             adapter VARCHAR,
+            settings_fingerprint VARCHAR NOT NULL,
             load_id VARCHAR NOT NULL,
             loaded_at TIMESTAMP NOT NULL,
             rows_read BIGINT NOT NULL,
@@ -451,6 +453,12 @@ def model_parameters(source: Source, settings) -> dict[str, object]:
     return {k: v for k, v in candidates.items() if f"${k}" in text}
 
 
+def settings_fingerprint(settings) -> str:
+    """A digest of the settings that shape staged rows (tag keys, cost column, rates, dates)."""
+    shaping = settings.model_dump(exclude={"data_dir", "quarantine_warn_ratio"})
+    return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def amount_column(source: Source, settings) -> str | None:
     if source.name == "billing_lines":
         return "billed_cost" if settings.billing_cost_column == "BilledCost" else "effective_cost"
@@ -467,13 +475,17 @@ def load_source(
     data_dir = Path(settings.data_dir)
     files = discover(data_dir, source)
     ensure_audit_tables(conn)
-    loaded = dict(
-        conn.execute(
-            "SELECT source_file, file_sha256 FROM audit.load_ledger WHERE source = $source",
+    fingerprint = settings_fingerprint(settings)
+    loaded = {
+        file: (sha, fp)
+        for file, sha, fp in conn.execute(
+            "SELECT source_file, file_sha256, settings_fingerprint FROM audit.load_ledger "
+            "WHERE source = $source",
             {"source": source.name},
         ).fetchall()
-    )
-    todo = [f for f in files if loaded.get(f.relpath) != f.sha256]
+    }
+    # A file is (re)loaded when its content or the settings that shape its rows changed.
+    todo = [f for f in files if loaded.get(f.relpath) != (f.sha256, fingerprint)]
     staging_table = f"staging.{source.name}"
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     money = amount_column(source, settings)
@@ -562,7 +574,7 @@ def load_source(
             """
             INSERT INTO audit.load_ledger
             SELECT $source, f.source_file, f.file_sha256, f.file_bytes, f.file_format, f.adapter,
-                   $load_id, $loaded_at,
+                   $fingerprint, $load_id, $loaded_at,
                    COALESCE(c.rows_read, 0) + f.rejected_lines,
                    COALESCE(k.rows_staged, 0),
                    COALESCE(c.rows_rejected, 0) + COALESCE(k.rows_conflict, 0) + f.rejected_lines,
@@ -599,6 +611,7 @@ def load_source(
                 "load_id": load_id,
                 "loaded_at": loaded_at,
                 "amount_column": money,
+                "fingerprint": fingerprint,
             },
         )
         totals = conn.execute(

@@ -47,7 +47,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         context: AssetExecutionContext, warehouse: Warehouse, ingest_settings: IngestSettings
     ) -> MaterializeResult:
         with warehouse.get_connection() as conn:
-            report = load_source(conn, source, ingest_settings, load_id=context.run_id)
+            report = load_source(conn, source, ingest_settings, load_id=context.run.run_id)
         for line in report.sample_quarantine:
             context.log.warning(f"quarantined: {ingest_settings.data_dir}/{line}")
         if report.rows_quarantined > len(report.sample_quarantine):

@@ -14,8 +14,7 @@ WITH typed AS (
 checked AS (
     SELECT
         t.*,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN t.event_id IS NULL THEN 'event_id: missing' END,
             CASE WHEN t.action_id IS NULL THEN 'action_id: missing' END,
             CASE
@@ -39,7 +38,7 @@ checked AS (
                 WHEN t.occurred_at_utc IS NULL
                     THEN 'occurred_at: not a timestamp (''' || LEFT(t.occurred_at, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
 )
 

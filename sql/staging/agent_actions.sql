@@ -13,8 +13,7 @@ WITH typed AS (
 checked AS (
     SELECT
         t.*,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN t.action_id IS NULL THEN 'action_id: missing' END,
             CASE
                 WHEN t.attempted_at IS NULL THEN 'attempted_at: missing'
@@ -28,7 +27,7 @@ checked AS (
                 WHEN t.risk_grade_n NOT IN ('G0', 'G1', 'G2', 'G3')
                     THEN 'risk_grade: not G0, G1, G2 or G3 (''' || LEFT(t.risk_grade, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
 )
 

@@ -49,8 +49,7 @@ checked AS (
             WHEN json_valid(t.tags_text) THEN 'valid'
             ELSE 'invalid'
         END AS tags_status,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE
                 WHEN t.BilledCost IS NULL THEN 'BilledCost: missing'
                 WHEN t.billed_cost IS NULL
@@ -97,7 +96,7 @@ checked AS (
                     THEN 'ChargeCategory: not a FOCUS charge category ('''
                         || LEFT(t.ChargeCategory, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
     LEFT JOIN fx_rates AS fx ON t.billing_currency = fx.currency
 )

@@ -19,8 +19,7 @@ checked AS (
         t.*,
         fx.rate_to_usd,
         fx.minor_unit_factor,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN t.record_id IS NULL THEN 'record_id: missing' END,
             CASE
                 WHEN t.record_type IS NULL THEN 'record_type: missing'
@@ -53,7 +52,7 @@ checked AS (
                 WHEN COALESCE(t.action_id, t.task_id, t.agent_id, t.team_id) IS NULL
                     THEN 'action_id: missing (a consequence names an action, task, agent or team)'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
     LEFT JOIN fx_rates AS fx ON t.currency_n = fx.currency
 )

@@ -24,8 +24,7 @@ WITH typed AS (
 checked AS (
     SELECT
         t.*,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN t.request_id IS NULL THEN 'request_id: missing' END,
             CASE
                 WHEN t.requested_at IS NULL THEN 'requested_at: missing'
@@ -80,7 +79,7 @@ checked AS (
                 WHEN t.status_n IS NULL
                     THEN 'status: not success or error (''' || LEFT(t.status, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
 )
 

@@ -14,8 +14,7 @@ checked AS (
     SELECT
         t.*,
         fx.rate_to_usd,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE
                 WHEN t.role IS NULL AND t.person_id IS NULL
                     THEN 'role: missing (a rate names a role or a person)'
@@ -36,7 +35,7 @@ checked AS (
                 WHEN t.effective_from_n IS NULL
                     THEN 'effective_from: not a date (''' || LEFT(t.effective_from, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
     LEFT JOIN fx_rates AS fx ON t.currency_n = fx.currency
 )

@@ -14,8 +14,7 @@ WITH typed AS (
 checked AS (
     SELECT
         t.*,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN t.model IS NULL THEN 'model: missing' END,
             CASE
                 WHEN t.token_kind IS NULL THEN 'token_kind: missing'
@@ -36,7 +35,7 @@ checked AS (
                 WHEN t.effective_from_utc IS NULL
                     THEN 'effective_from: not a date (''' || LEFT(t.effective_from, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
 )
 

@@ -14,8 +14,7 @@ WITH typed AS (
 checked AS (
     SELECT
         t.*,
-        NULLIF(CONCAT_WS('; ',
-            t.landing_error,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN t.entry_id IS NULL THEN 'entry_id: missing' END,
             CASE WHEN t.person_id IS NULL THEN 'person_id: missing' END,
             CASE WHEN t.role IS NULL THEN 'role: missing' END,
@@ -32,7 +31,7 @@ checked AS (
                     THEN 'hours: outside (0, 24] (''' || LEFT(t.hours, 40) || ''')'
             END,
             CASE WHEN t.activity IS NULL THEN 'activity: missing' END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM typed AS t
 )
 

@@ -33,8 +33,7 @@ costed AS (
 checked AS (
     SELECT
         c.*,
-        NULLIF(CONCAT_WS('; ',
-            c.landing_error,
+        COALESCE(c.landing_error, NULLIF(CONCAT_WS('; ',
             CASE WHEN c.call_id IS NULL THEN 'call_id: missing' END,
             CASE
                 WHEN c.called_at IS NULL THEN 'called_at: missing'
@@ -66,7 +65,7 @@ checked AS (
                 WHEN c.status_n IS NULL
                     THEN 'status: not success or error (''' || LEFT(c.status, 40) || ''')'
             END
-        ), '') AS reject_reason
+        ), '')) AS reject_reason
     FROM costed AS c
 )
 

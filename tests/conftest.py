@@ -1,0 +1,80 @@
+"""Shared fixtures: run the real ingest assets and checks against a DuckDB file under tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.assets.ingest import ingest_assets
+from pipeline.checks import ingest_checks
+from pipeline.resources import IngestSettings, Warehouse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
+OUTSIDE_DATA = SHARED / "outside-data"
+DATA_SAMPLES = PROJECT_ROOT / "data_samples"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse" / "agent_finops.duckdb"
+
+
+@pytest.fixture
+def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
+    """Materialize every ingest asset with its checks; settings override IngestSettings fields."""
+
+    def run(**settings) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [*ingest_assets, *ingest_checks],
+            resources={
+                "warehouse": Warehouse(database=str(db_path)),
+                "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
+            },
+            raise_on_error=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def query(db_path: Path) -> Callable[..., list[tuple]]:
+    def run(sql: str, params: dict | None = None) -> list[tuple]:
+        with duckdb.connect(str(db_path), read_only=True) as conn:
+            return conn.execute(sql, params or {}).fetchall()
+
+    return run
+
+
+def write(data_dir: Path, relpath: str, text: str) -> Path:
+    path = data_dir / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def copy_in(data_dir: Path, source_file: Path, relpath: str) -> Path:
+    target = data_dir / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source_file, target)
+    return target
+
+
+def check_results(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], bool]:
+    """{(source, check name): passed} for every check evaluated in the run."""
+    return {
+        (e.asset_key.path[-1], e.check_name): e.passed
+        for e in result.get_asset_check_evaluations()
+    }
