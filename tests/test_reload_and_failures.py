@@ -1,0 +1,139 @@
+"""Re-loading never doubles; a changed file replaces its rows; an unreadable file fails the asset
+and leaves earlier data untouched; the conservation checks fail when the tables lose a row."""
+
+from decimal import Decimal
+
+import dagster as dg
+
+from pipeline.assets.ingest import ingest_assets
+from pipeline.checks import ingest_checks
+from pipeline.resources import IngestSettings, Warehouse
+from tests.conftest import check_results, write
+
+HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"
+
+
+def test_reloading_the_same_files_doubles_nothing(data_dir, ingest, query):
+    write(data_dir, "tool_calls/day1.csv", HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\n")
+    assert ingest().success
+    first = query("SELECT * EXCLUDE (load_id, loaded_at) FROM staging.tool_calls")
+    second_run = ingest()
+    assert second_run.success
+    assert query("SELECT * EXCLUDE (load_id, loaded_at) FROM staging.tool_calls") == first
+    assert query("SELECT COUNT(*) FROM audit.load_ledger") == [(1,)]
+    materialization = next(
+        m for m in second_run.asset_materializations_for_node("staging__tool_calls")
+    )
+    assert materialization.metadata["files_unchanged"].value == 1
+
+
+def test_a_restated_file_replaces_its_earlier_rows(data_dir, ingest, query):
+    path = write(
+        data_dir, "tool_calls/day1.csv", HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\n"
+    )
+    assert ingest().success
+    path.write_text(
+        HEADER + "c1,2026-10-01T09:00:00Z,search,0.7,a1\nc2,2026-10-01T09:05:00Z,search,0.1,a1\n"
+    )
+    result = ingest()
+    assert result.success
+    assert query("SELECT call_id, cost_usd FROM staging.tool_calls ORDER BY 1") == [
+        ("c1", Decimal("0.7")),
+        ("c2", Decimal("0.1")),
+    ]
+    assert query("SELECT rows_read, amount_read FROM audit.load_ledger") == [
+        (2, Decimal("0.8"))
+    ]
+    assert check_results(result)[("tool_calls", "amount_conserved")]
+
+
+def test_unreadable_file_fails_the_asset_and_keeps_earlier_data(data_dir, ingest, query):
+    write(data_dir, "tool_calls/day1.csv", HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\n")
+    assert ingest().success
+    write(data_dir, "tool_calls/day2.csv", "this file,has no,tool call columns\n1,2,3\n")
+    write(data_dir, "tool_calls/day3.csv", HEADER + "c3,2026-10-03T09:00:00Z,search,0.2,a1\n")
+    result = ingest()
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = failure.step_failure_data.error.cause.message
+    assert "tool_calls/day2.csv" in message
+    assert "missing required column(s) call_id, called_at, tool_name" in message
+    # Nothing of the failed load is written: day3 waits for the file to be fixed.
+    assert query("SELECT call_id FROM staging.tool_calls") == [("c1",)]
+    assert query("SELECT source_file FROM audit.load_ledger") == [("tool_calls/day1.csv",)]
+
+
+def test_corrupt_parquet_file_is_named_in_the_error(data_dir, ingest):
+    (data_dir / "agent_actions").mkdir()
+    (data_dir / "agent_actions" / "day1.parquet").write_bytes(b"PAR1 not really parquet")
+    result = ingest()
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = failure.step_failure_data.error.cause.message
+    assert "agent_actions/day1.parquet: cannot be read as Parquet" in message
+
+
+def test_parquet_rows_carry_their_row_numbers(data_dir, ingest, query, tmp_path):
+    import duckdb
+
+    (data_dir / "tool_calls").mkdir()
+    with duckdb.connect() as conn:
+        conn.execute(
+            "COPY (SELECT 'c' || CAST(i AS VARCHAR) AS call_id, "
+            "TIMESTAMP '2026-10-01 09:00:00' AS called_at, 'search' AS tool_name, "
+            "CAST(CASE WHEN i = 3 THEN -1 ELSE 0.25 END AS DECIMAL(10, 4)) AS cost_usd "
+            "FROM range(1, 6) t(i)) TO $path (FORMAT parquet)",
+            {"path": str(data_dir / "tool_calls" / "day1.parquet")},
+        )
+    assert ingest().success
+    assert query("SELECT source_line, reason FROM audit.quarantine") == [
+        (3, "cost_usd: negative")
+    ]
+    assert query("SELECT SUM(cost_usd), COUNT(*) FROM staging.tool_calls") == [
+        (Decimal("1.00"), 4)
+    ]
+
+
+def _run_checks_only(data_dir, db_path):
+    """Run the checks of the staging tables without re-loading anything."""
+    return dg.materialize(
+        [*ingest_assets, *ingest_checks],
+        selection=dg.AssetSelection.checks_for_assets(*ingest_assets),
+        resources={
+            "warehouse": Warehouse(database=str(db_path)),
+            "ingest_settings": IngestSettings(data_dir=str(data_dir)),
+        },
+        raise_on_error=False,
+    )
+
+
+def test_rows_conserved_fails_when_a_staged_row_goes_missing(data_dir, db_path, ingest):
+    import duckdb
+
+    write(data_dir, "tool_calls/day1.csv", HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\n")
+    assert check_results(ingest())[("tool_calls", "rows_conserved")]
+    with duckdb.connect(str(db_path)) as conn:
+        conn.execute("DELETE FROM staging.tool_calls")
+    checks = check_results(_run_checks_only(data_dir, db_path))
+    assert checks[("tool_calls", "rows_conserved")] is False
+
+
+def test_amount_conserved_fails_when_a_staged_amount_changes(data_dir, db_path, ingest):
+    import duckdb
+
+    write(data_dir, "tool_calls/day1.csv", HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\n")
+    assert check_results(ingest())[("tool_calls", "amount_conserved")]
+    with duckdb.connect(str(db_path)) as conn:
+        conn.execute("UPDATE staging.tool_calls SET cost_usd = cost_usd + 0.01")
+    checks = check_results(_run_checks_only(data_dir, db_path))
+    assert checks[("tool_calls", "amount_conserved")] is False
+    assert checks[("tool_calls", "rows_conserved")] is True
+
+
+def test_quarantine_share_warns_above_the_threshold(data_dir, ingest):
+    write(
+        data_dir,
+        "tool_calls/day1.csv",
+        HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\nc2,not a time,search,0.5,a1\n",
+    )
+    assert check_results(ingest())[("tool_calls", "quarantine_share")] is False
+    assert check_results(ingest(quarantine_warn_ratio=0.5))[("tool_calls", "quarantine_share")]
