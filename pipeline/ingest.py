@@ -373,7 +373,10 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> int:
         _read_csv_like(conn, f, source, lines=True)
         rejected = _collect_rejected_lines(conn, f)
         _number_lines(conn, first_line=1)
-        numbered = "SELECT n.source_line, r.line FROM _read AS r JOIN _line_numbers AS n ON n.k = r.rowid + 1"
+        numbered = (
+            "SELECT n.source_line, r.line FROM _read AS r "
+            "JOIN _line_numbers AS n ON n.k = r.rowid + 1"
+        )
     else:  # a JSON array of row objects; source_line is the element's position
         conn.execute("DROP TABLE IF EXISTS _rejects")
         try:

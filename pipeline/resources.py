@@ -46,7 +46,7 @@ class IngestSettings(ConfigurableResource):
 
     data_dir: str = Field(
         default="data_samples",
-        description="Folder holding one sub-folder per source (billing_lines/, llm_requests/, ...).",
+        description="Folder with one sub-folder per source (billing_lines/, llm_requests/, ...).",
     )
     team_tag_key: str = Field(default="team", description="Tag key naming the team.")
     agent_tag_key: str = Field(default="agent", description="Tag key naming the agent.")

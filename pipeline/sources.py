@@ -92,7 +92,7 @@ FOCUS_COLUMNS = (
 LITELLM_SPEND_LOGS = Adapter(
     name="litellm",
     description=(
-        "LiteLLM proxy spend logs (table LiteLLM_SpendLogs, as JSONL, a JSON array, CSV or Parquet). "
+        "LiteLLM proxy spend logs (LiteLLM_SpendLogs rows as JSONL, a JSON array, CSV, Parquet). "
         "prompt_tokens follows the OpenAI convention (cached tokens included); cache and reasoning "
         "token counts come from metadata.usage_object; ids from request_tags 'key:value' entries."
     ),

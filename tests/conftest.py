@@ -75,6 +75,5 @@ def copy_in(data_dir: Path, source_file: Path, relpath: str) -> Path:
 def check_results(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], bool]:
     """{(source, check name): passed} for every check evaluated in the run."""
     return {
-        (e.asset_key.path[-1], e.check_name): e.passed
-        for e in result.get_asset_check_evaluations()
+        (e.asset_key.path[-1], e.check_name): e.passed for e in result.get_asset_check_evaluations()
     }

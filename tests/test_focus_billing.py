@@ -65,9 +65,9 @@ def test_usage_based_spellings_are_normalised(loaded, query):
 def test_null_token_and_empty_string_both_read_as_null(loaded, query):
     # 289 rows carry the bare NULL token in Tags; Oracle rows use empty strings elsewhere.
     assert query("SELECT COUNT(*) FROM staging.billing_lines WHERE tags_json IS NULL") == [(289,)]
-    assert query(
-        "SELECT COUNT(*) FROM staging.billing_lines WHERE tags_status = 'invalid'"
-    ) == [(0,)]
+    assert query("SELECT COUNT(*) FROM staging.billing_lines WHERE tags_status = 'invalid'") == [
+        (0,)
+    ]
 
 
 def test_configured_tag_key_attributes_lines(data_dir, ingest, query):

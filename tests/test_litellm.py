@@ -15,8 +15,11 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_spend_log_rows_map_to_canonical_requests(data_dir, ingest, query):
-    copy_in(data_dir, LITELLM / "spendlogs_payload_rows_from_litellm_tests.jsonl",
-            "llm_requests/litellm/payload.jsonl")
+    copy_in(
+        data_dir,
+        LITELLM / "spendlogs_payload_rows_from_litellm_tests.jsonl",
+        "llm_requests/litellm/payload.jsonl",
+    )
     assert ingest().success
     assert query(
         "SELECT request_id, requested_at, model, provider, input_tokens, output_tokens, "
@@ -39,8 +42,11 @@ def test_spend_log_rows_map_to_canonical_requests(data_dir, ingest, query):
 
 
 def test_second_row_with_same_request_id_is_quarantined_as_conflict(data_dir, ingest, query):
-    copy_in(data_dir, LITELLM / "spendlogs_payload_rows_from_litellm_tests.jsonl",
-            "llm_requests/litellm/payload.jsonl")
+    copy_in(
+        data_dir,
+        LITELLM / "spendlogs_payload_rows_from_litellm_tests.jsonl",
+        "llm_requests/litellm/payload.jsonl",
+    )
     result = ingest()
     assert query(
         "SELECT source_line, column_name, reason LIKE '%duplicate key with different content%' "
@@ -54,8 +60,11 @@ def test_second_row_with_same_request_id_is_quarantined_as_conflict(data_dir, in
 
 
 def test_json_array_export_with_string_metadata_loads(data_dir, ingest, query):
-    copy_in(data_dir, LITELLM / "spendlog_example_from_gcs_logging_doc.json",
-            "llm_requests/litellm/gcs.json")
+    copy_in(
+        data_dir,
+        LITELLM / "spendlog_example_from_gcs_logging_doc.json",
+        "llm_requests/litellm/gcs.json",
+    )
     assert ingest().success
     assert query(
         "SELECT source_line, model, input_tokens, output_tokens, reported_cost_usd "
@@ -75,8 +84,7 @@ def test_request_tags_fill_ids_through_configured_keys(data_dir, ingest, query):
     )
     assert ingest(task_tag_key="taskName", action_tag_key="act").success
     assert query(
-        "SELECT task_id, action_id, cached_input_tokens, reasoning_tokens "
-        "FROM staging.llm_requests"
+        "SELECT task_id, action_id, cached_input_tokens, reasoning_tokens FROM staging.llm_requests"
     ) == [("T-7", "A-1", 40, 3)]
 
 

@@ -15,9 +15,7 @@ def quarantined(query, source):
     )
 
 
-def test_ragged_csv_line_is_quarantined_and_later_lines_keep_their_numbers(
-    data_dir, ingest, query
-):
+def test_ragged_csv_line_is_quarantined_and_later_lines_keep_their_numbers(data_dir, ingest, query):
     write(
         data_dir,
         "agent_actions/day1.csv",
@@ -55,7 +53,9 @@ def test_non_json_line_is_quarantined_and_blank_lines_are_not_rows(data_dir, ing
         (3, "(row)", "(row): not valid JSON"),
         (4, "(row)", "(row): not a JSON object"),
     ]
-    assert query("SELECT event_id, event_type, source_line FROM staging.action_events ORDER BY 1") == [
+    assert query(
+        "SELECT event_id, event_type, source_line FROM staging.action_events ORDER BY 1"
+    ) == [
         ("e1", "accepted", 1),
         ("e2", "rolled_back", 5),
     ]
@@ -106,8 +106,7 @@ def test_currency_without_declared_rate_is_quarantined_not_summed(data_dir, inge
         (4, "currency: no declared exchange rate for 'GBP'")
     ]
     assert query(
-        "SELECT record_id, currency, amount, amount_usd FROM staging.consequence_records "
-        "ORDER BY 1"
+        "SELECT record_id, currency, amount, amount_usd FROM staging.consequence_records ORDER BY 1"
     ) == [
         ("r1", "USD", Decimal("1000"), Decimal("10")),  # 1000 cents = $10
         ("r2", "EUR", Decimal("50"), Decimal("54")),

@@ -41,9 +41,7 @@ def test_a_restated_file_replaces_its_earlier_rows(data_dir, ingest, query):
         ("c1", Decimal("0.7")),
         ("c2", Decimal("0.1")),
     ]
-    assert query("SELECT rows_read, amount_read FROM audit.load_ledger") == [
-        (2, Decimal("0.8"))
-    ]
+    assert query("SELECT rows_read, amount_read FROM audit.load_ledger") == [(2, Decimal("0.8"))]
     assert check_results(result)[("tool_calls", "amount_conserved")]
 
 
@@ -85,12 +83,8 @@ def test_parquet_rows_carry_their_row_numbers(data_dir, ingest, query, tmp_path)
             {"path": str(data_dir / "tool_calls" / "day1.parquet")},
         )
     assert ingest().success
-    assert query("SELECT source_line, reason FROM audit.quarantine") == [
-        (3, "cost_usd: negative")
-    ]
-    assert query("SELECT SUM(cost_usd), COUNT(*) FROM staging.tool_calls") == [
-        (Decimal("1.00"), 4)
-    ]
+    assert query("SELECT source_line, reason FROM audit.quarantine") == [(3, "cost_usd: negative")]
+    assert query("SELECT SUM(cost_usd), COUNT(*) FROM staging.tool_calls") == [(Decimal("1.00"), 4)]
 
 
 def _run_checks_only(data_dir, db_path):
