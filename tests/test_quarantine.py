@@ -192,3 +192,22 @@ def test_price_with_unknown_token_kind_is_quarantined(data_dir, ingest, query):
         ("gpt-4o", "input", Decimal("0.0000025"))
     ]
     assert [r[2] for r in quarantined(query, "model_prices")] == ["token_kind"]
+
+
+def test_azure_tags_without_braces_are_read_and_invalid_tags_keep_the_line(data_dir, ingest, query):
+    write(
+        data_dir,
+        "billing_lines/azure.csv",
+        "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,"
+        "ChargeCategory,Tags\n"
+        '1.5,1.5,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,"""team"":""t-a"""\n'
+        '2.0,2.0,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,"{not json"\n'
+        "3.0,3.0,CHF,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,NULL\n",
+    )
+    assert ingest().success
+    assert query(
+        "SELECT team_id, tags_status, effective_cost FROM staging.billing_lines ORDER BY 3"
+    ) == [("t-a", "valid", Decimal("1.5")), (None, "invalid", Decimal("2.0"))]
+    assert [r[3] for r in quarantined(query, "billing_lines")] == [
+        "BillingCurrency: no declared exchange rate for 'CHF'"
+    ]
