@@ -1,16 +1,18 @@
 """The whole pipeline at a glance: one Definitions for the code location.
 
 Layers (asset groups): sources (raw files delivered by other systems) -> staging (typed,
-validated, de-duplicated tables with quarantine and a load ledger).
+validated, de-duplicated tables with quarantine and a load ledger) -> core (the metric contract
+applied: outcomes, ...).
 """
 
 from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
+from pipeline.assets.core import core_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
 from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
 # Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
 all_assets_job = define_asset_job(
@@ -20,12 +22,13 @@ all_assets_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[*raw_file_specs, *ingest_assets],
+    assets=[*raw_file_specs, *ingest_assets, *core_assets],
     asset_checks=ingest_checks,
     jobs=[all_assets_job],
     resources={
         "warehouse": Warehouse(),
         "ingest_settings": IngestSettings(),
+        "metric_settings": MetricSettings(),
     },
     executor=in_process_executor,
 )

@@ -91,3 +91,34 @@ class IngestSettings(ConfigurableResource):
             "action_tag_key": self.action_tag_key,
             "parent_session_tag_key": self.parent_session_tag_key,
         }
+
+
+class MetricSettings(ConfigurableResource):
+    """The metric contract's knobs (SPEC sections 3-5), one value per run."""
+
+    as_of: str | None = Field(
+        default=None,
+        description="The time outcomes are judged at (UTC, ISO 8601). Unset: the run's start "
+        "time. Events after it are not yet known; windows not elapsed by it are provisional.",
+    )
+    survival_window_days: int = Field(
+        default=30,
+        description="Days after acceptance during which an override, revert, rollback, redo, "
+        "re-run or re-open makes the action failed (boundary inclusive).",
+    )
+    weight_g0: str = Field(default="1", description="Accepted units of a G0 action.")
+    weight_g1: str = Field(default="2", description="Accepted units of a G1 action.")
+    weight_g2: str = Field(default="4", description="Accepted units of a G2 action.")
+    weight_g3: str = Field(
+        default="8", description="Accepted units of a G3 (or ungraded) action."
+    )
+
+    def outcome_parameters(self, run_started_at: str) -> dict[str, object]:
+        return {
+            "as_of": self.as_of or run_started_at,
+            "survival_window_days": self.survival_window_days,
+            "weight_g0": self.weight_g0,
+            "weight_g1": self.weight_g1,
+            "weight_g2": self.weight_g2,
+            "weight_g3": self.weight_g3,
+        }

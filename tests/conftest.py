@@ -10,9 +10,10 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.assets.core import core_assets
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -42,6 +43,24 @@ def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessRe
             resources={
                 "warehouse": Warehouse(database=str(db_path)),
                 "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
+            },
+            raise_on_error=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
+    """Materialize ingest and core; `metric` overrides MetricSettings fields."""
+
+    def run(metric: dict | None = None, **settings) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [*ingest_assets, *ingest_checks, *core_assets],
+            resources={
+                "warehouse": Warehouse(database=str(db_path)),
+                "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
+                "metric_settings": MetricSettings(**(metric or {})),
             },
             raise_on_error=False,
         )
