@@ -109,13 +109,19 @@ class MetricSettings(ConfigurableResource):
     weight_g0: str = Field(default="1", description="Accepted units of a G0 action.")
     weight_g1: str = Field(default="2", description="Accepted units of a G1 action.")
     weight_g2: str = Field(default="4", description="Accepted units of a G2 action.")
-    weight_g3: str = Field(
-        default="8", description="Accepted units of a G3 (or ungraded) action."
+    weight_g3: str = Field(default="8", description="Accepted units of a G3 (or ungraded) action.")
+
+    price_tolerance_usd: str = Field(
+        default="0.0001",
+        description="A request's reported cost may differ from its catalogue price by this much "
+        "before the difference is reported (reported_differs_from_catalogue).",
     )
 
-    def outcome_parameters(self, run_started_at: str) -> dict[str, object]:
+    def sql_parameters(self, run_started_at: str) -> dict[str, object]:
+        """Every parameter a core model may name; each model is passed the ones it uses."""
         return {
             "as_of": self.as_of or run_started_at,
+            "price_tolerance_usd": self.price_tolerance_usd,
             "survival_window_days": self.survival_window_days,
             "weight_g0": self.weight_g0,
             "weight_g1": self.weight_g1,

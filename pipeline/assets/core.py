@@ -1,16 +1,28 @@
-"""Core layer: SQL models over staging that apply the metric contract (SPEC sections 3-5).
+"""Core layer: SQL models over staging that apply the metric contract (SPEC sections 2-5).
 
 Each asset replaces its table ``core.<name>`` with the result of ``sql/core/<name>.sql`` in one
-transaction; its description is that model's leading comment.
+transaction; its description is that model's leading comment. Parameters come from
+``MetricSettings``; each model receives the ones it names.
 """
 
 from datetime import UTC, datetime
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import read_sql, sql_header
 from pipeline.resources import MetricSettings, Warehouse
+
+
+def core_key(name: str) -> AssetKey:
+    return AssetKey(["core", name])
 
 
 def replace_table(conn, schema: str, name: str, sql: str, parameters: dict) -> int:
@@ -27,38 +39,54 @@ def replace_table(conn, schema: str, name: str, sql: str, parameters: dict) -> i
     return rows
 
 
-@asset(
-    key=AssetKey(["core", "action_outcomes"]),
-    description=sql_header("core/action_outcomes.sql"),
-    group_name="core",
-    deps=[staging_key("agent_actions"), staging_key("action_events")],
-    kinds={"duckdb"},
-)
-def action_outcomes(
-    context: AssetExecutionContext, warehouse: Warehouse, metric_settings: MetricSettings
-) -> MaterializeResult:
-    parameters = metric_settings.outcome_parameters(
-        datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+def build_core_asset(name: str, deps: list[AssetKey], summary_by: str) -> AssetsDefinition:
+    """An asset for sql/core/<name>.sql; `summary_by` is the column its metadata counts by."""
+    model = f"core/{name}.sql"
+
+    @asset(
+        key=core_key(name),
+        description=sql_header(model),
+        group_name="core",
+        deps=deps,
+        kinds={"duckdb"},
     )
-    with warehouse.get_connection() as conn:
-        rows = replace_table(
-            conn, "core", "action_outcomes", read_sql("core/action_outcomes.sql"), parameters
-        )
-        by_outcome = conn.execute(
-            "SELECT outcome, COUNT(*), SUM(accepted_units) FROM core.action_outcomes "
-            "GROUP BY outcome ORDER BY outcome"
-        ).fetchall()
-    return MaterializeResult(
-        metadata={
-            "rows": rows,
-            "as_of": parameters["as_of"],
-            "survival_window_days": parameters["survival_window_days"],
-            "by_outcome": MetadataValue.md(
-                "| outcome | actions | accepted units |\n|---|---|---|\n"
-                + "\n".join(f"| {o} | {n} | {u} |" for o, n, u in by_outcome)
-            ),
+    def _model(
+        context: AssetExecutionContext, warehouse: Warehouse, metric_settings: MetricSettings
+    ) -> MaterializeResult:
+        sql = read_sql(model)
+        run_time = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        parameters = {
+            key: value
+            for key, value in metric_settings.sql_parameters(run_time).items()
+            if f"${key}" in sql
         }
-    )
+        with warehouse.get_connection() as conn:
+            rows = replace_table(conn, "core", name, sql, parameters)
+            summary = conn.execute(
+                f"SELECT {summary_by}, COUNT(*) FROM core.{name} GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        return MaterializeResult(
+            metadata={
+                "rows": rows,
+                **{key: str(value) for key, value in parameters.items()},
+                f"rows_by_{summary_by}": MetadataValue.md(
+                    "\n".join(f"- {value}: {count}" for value, count in summary) or "none"
+                ),
+            }
+        )
+
+    return _model
 
 
-core_assets = [action_outcomes]
+core_assets = [
+    build_core_asset(
+        "action_outcomes",
+        deps=[staging_key("agent_actions"), staging_key("action_events")],
+        summary_by="outcome",
+    ),
+    build_core_asset(
+        "llm_request_costs",
+        deps=[staging_key("llm_requests"), staging_key("model_prices")],
+        summary_by="cost_status",
+    ),
+]

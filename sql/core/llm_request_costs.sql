@@ -1,0 +1,106 @@
+-- One row per LLM request with its cost: the reported cost when the log has one, else tokens
+-- priced from the effective-dated catalogue in force at the request time (SPEC 2, 8).
+-- Source: staging.llm_requests and staging.model_prices. Token kinds are priced once each:
+-- uncached input (input - cached - cache write), cache reads (at the cached price, else the input
+-- price), cache writes (at the cache-write price, else input), visible output (output - reasoning)
+-- and reasoning (at the reasoning price, else output). A request with no reported cost whose
+-- model has no input or output price in force has cost_status 'unknown' and cost_usd NULL, never 0.
+WITH prices AS (
+    SELECT
+        model,
+        provider,
+        token_kind,
+        usd_per_token,
+        effective_from,
+        LEAD(effective_from) OVER (
+            PARTITION BY model, COALESCE(provider, ''), token_kind ORDER BY effective_from
+        ) AS effective_to
+    FROM staging.model_prices
+),
+
+matched AS (
+    SELECT
+        r.request_id,
+        p.token_kind,
+        p.usd_per_token,
+        ROW_NUMBER() OVER (
+            PARTITION BY r.request_id, p.token_kind
+            ORDER BY CASE WHEN p.provider = r.provider THEN 0 ELSE 1 END, p.effective_from DESC
+        ) AS preference
+    FROM staging.llm_requests AS r
+    INNER JOIN prices AS p
+        ON p.model = r.model
+        AND (r.provider IS NULL OR p.provider IS NULL OR p.provider = r.provider)
+        AND p.effective_from <= r.requested_at
+        AND (p.effective_to IS NULL OR r.requested_at < p.effective_to)
+),
+
+request_prices AS (
+    SELECT
+        request_id,
+        MAX(CASE WHEN token_kind = 'input' THEN usd_per_token END) AS input_usd_per_token,
+        MAX(CASE WHEN token_kind = 'cached_input' THEN usd_per_token END)
+            AS cached_input_usd_per_token,
+        MAX(CASE WHEN token_kind = 'cache_write_input' THEN usd_per_token END)
+            AS cache_write_input_usd_per_token,
+        MAX(CASE WHEN token_kind = 'output' THEN usd_per_token END) AS output_usd_per_token,
+        MAX(CASE WHEN token_kind = 'reasoning' THEN usd_per_token END)
+            AS reasoning_usd_per_token
+    FROM matched
+    WHERE preference = 1
+    GROUP BY request_id
+),
+
+computed AS (
+    SELECT
+        r.*,
+        CASE
+            WHEN p.input_usd_per_token IS NOT NULL AND p.output_usd_per_token IS NOT NULL
+                THEN CAST(
+                    (r.input_tokens - r.cached_input_tokens - r.cache_write_input_tokens)
+                    * p.input_usd_per_token
+                    + r.cached_input_tokens
+                    * COALESCE(p.cached_input_usd_per_token, p.input_usd_per_token)
+                    + r.cache_write_input_tokens
+                    * COALESCE(p.cache_write_input_usd_per_token, p.input_usd_per_token)
+                    + (r.output_tokens - r.reasoning_tokens) * p.output_usd_per_token
+                    + r.reasoning_tokens
+                    * COALESCE(p.reasoning_usd_per_token, p.output_usd_per_token)
+                    AS DECIMAL(38, 12)
+                )
+        END AS computed_cost_usd
+    FROM staging.llm_requests AS r
+    LEFT JOIN request_prices AS p ON p.request_id = r.request_id
+)
+
+SELECT
+    c.request_id,
+    c.requested_at,
+    CAST(c.requested_at AS DATE) AS requested_date,
+    c.model,
+    c.provider,
+    c.status,
+    c.input_tokens,
+    c.cached_input_tokens,
+    c.cache_write_input_tokens,
+    c.output_tokens,
+    c.reasoning_tokens,
+    c.reported_cost_usd,
+    c.computed_cost_usd,
+    COALESCE(c.reported_cost_usd, c.computed_cost_usd) AS cost_usd,
+    CASE
+        WHEN c.reported_cost_usd IS NOT NULL THEN 'reported'
+        WHEN c.computed_cost_usd IS NOT NULL THEN 'computed'
+        ELSE 'unknown'
+    END AS cost_status,
+    COALESCE(
+        ABS(c.reported_cost_usd - c.computed_cost_usd) > CAST($price_tolerance_usd AS DECIMAL(18, 12)),
+        FALSE
+    ) AS reported_differs_from_catalogue,
+    c.action_id,
+    c.task_id,
+    c.session_id,
+    c.parent_session_id,
+    c.agent_id,
+    c.team_id
+FROM computed AS c

@@ -1,0 +1,78 @@
+"""LLM requests are priced from the effective-dated catalogue when no cost is reported."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import write
+
+PRICES = (
+    "model,provider,token_kind,usd_per_million_tokens,effective_from\n"
+    "gpt-4o,openai,input,2.50,2025-01-01\n"
+    "gpt-4o,openai,cached_input,1.25,2025-01-01\n"
+    "gpt-4o,openai,output,10.00,2025-01-01\n"
+    "o3,openai,input,10,2025-01-01\n"
+    "o3,openai,output,40,2025-01-01\n"
+    "o3,openai,input,2,2025-06-11\n"
+    "o3,openai,output,8,2025-06-11\n"
+)
+REQUESTS = (
+    "request_id,requested_at,model,provider,input_tokens,cached_input_tokens,"
+    "cache_write_input_tokens,output_tokens,reasoning_tokens,reported_cost_usd\n"
+)
+
+
+@pytest.fixture
+def costs(data_dir, run_pipeline, query):
+    def run(rows: str) -> dict[str, tuple]:
+        write(data_dir, "model_prices/prices.csv", PRICES)
+        write(data_dir, "llm_requests/r.csv", REQUESTS + rows)
+        assert run_pipeline(metric={"as_of": "2026-01-01T00:00:00"}).success
+        return {
+            r[0]: r[1:]
+            for r in query(
+                "SELECT request_id, cost_usd, cost_status, reported_differs_from_catalogue "
+                "FROM core.llm_request_costs"
+            )
+        }
+
+    return run
+
+
+def test_cached_tokens_are_priced_once_at_the_cached_rate(costs):
+    # 1000 input of which 400 cached: 600 x 2.5e-6 + 400 x 1.25e-6 + 100 output x 1e-5
+    out = costs("r1,2025-03-01T00:00:00Z,gpt-4o,openai,1000,400,0,100,0,\n")
+    assert out["r1"] == (Decimal("0.003"), "computed", False)
+
+
+def test_the_price_in_force_on_the_request_day_is_used(costs):
+    out = costs(
+        "before,2025-06-10T23:59:59Z,o3,openai,1000,0,0,1000,0,\n"
+        "after,2025-06-11T00:00:00Z,o3,openai,1000,0,0,1000,0,\n"
+    )
+    assert out["before"][0] == Decimal("0.05")
+    assert out["after"][0] == Decimal("0.01")
+
+
+def test_reasoning_tokens_without_their_own_price_are_output_tokens(costs):
+    out = costs("r1,2025-07-01T00:00:00Z,o3,openai,0,0,0,1000,800,\n")
+    assert out["r1"][0] == Decimal("0.008")
+
+
+def test_reported_cost_wins_and_a_disagreement_is_flagged(costs):
+    out = costs(
+        "same,2025-03-01T00:00:00Z,gpt-4o,openai,1000,0,0,0,0,0.0025\n"
+        "off,2025-03-01T00:00:00Z,gpt-4o,openai,1000,0,0,0,0,0.0100\n"
+    )
+    assert out["same"] == (Decimal("0.0025"), "reported", False)
+    assert out["off"] == (Decimal("0.0100"), "reported", True)
+
+
+def test_unknown_model_is_flagged_never_zero(costs):
+    out = costs("r1,2025-03-01T00:00:00Z,acme-llm-9,acme,1000,0,0,100,0,\n")
+    assert out["r1"] == (None, "unknown", False)
+
+
+def test_request_before_the_first_price_is_unknown(costs):
+    out = costs("r1,2024-12-31T23:59:59Z,gpt-4o,openai,1000,0,0,100,0,\n")
+    assert out["r1"][1] == "unknown"
