@@ -117,11 +117,23 @@ class MetricSettings(ConfigurableResource):
         "before the difference is reported (reported_differs_from_catalogue).",
     )
 
+    allocation_rule: Literal["proportional", "even", "driver"] = Field(
+        default="proportional",
+        description="How untagged shared billing is allocated each day: proportional to the "
+        "owners' directly attributed machine cost (inference, tool, infrastructure), evenly "
+        "over them, or by allocation_driver.",
+    )
+    allocation_driver: Literal["tokens", "actions"] = Field(
+        default="tokens", description="The driver used when allocation_rule = 'driver'."
+    )
+
     def sql_parameters(self, run_started_at: str) -> dict[str, object]:
         """Every parameter a core model may name; each model is passed the ones it uses."""
         return {
             "as_of": self.as_of or run_started_at,
             "price_tolerance_usd": self.price_tolerance_usd,
+            "allocation_rule": self.allocation_rule,
+            "allocation_driver": self.allocation_driver,
             "survival_window_days": self.survival_window_days,
             "weight_g0": self.weight_g0,
             "weight_g1": self.weight_g1,

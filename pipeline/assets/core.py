@@ -18,7 +18,7 @@ from dagster import (
 
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import read_sql, sql_header
-from pipeline.resources import MetricSettings, Warehouse
+from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
 
 def core_key(name: str) -> AssetKey:
@@ -51,15 +51,18 @@ def build_core_asset(name: str, deps: list[AssetKey], summary_by: str) -> Assets
         kinds={"duckdb"},
     )
     def _model(
-        context: AssetExecutionContext, warehouse: Warehouse, metric_settings: MetricSettings
+        context: AssetExecutionContext,
+        warehouse: Warehouse,
+        metric_settings: MetricSettings,
+        ingest_settings: IngestSettings,
     ) -> MaterializeResult:
         sql = read_sql(model)
         run_time = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-        parameters = {
-            key: value
-            for key, value in metric_settings.sql_parameters(run_time).items()
-            if f"${key}" in sql
+        candidates = {
+            **metric_settings.sql_parameters(run_time),
+            "billing_cost_column": ingest_settings.billing_cost_column,
         }
+        parameters = {key: value for key, value in candidates.items() if f"${key}" in sql}
         with warehouse.get_connection() as conn:
             rows = replace_table(conn, "core", name, sql, parameters)
             summary = conn.execute(
@@ -88,5 +91,28 @@ core_assets = [
         "llm_request_costs",
         deps=[staging_key("llm_requests"), staging_key("model_prices")],
         summary_by="cost_status",
+    ),
+    build_core_asset(
+        "session_roots",
+        deps=[staging_key(s) for s in ("agent_actions", "llm_requests", "tool_calls")],
+        summary_by="depth",
+    ),
+    build_core_asset(
+        "labour_costs",
+        deps=[staging_key("time_entries"), staging_key("loaded_rates")],
+        summary_by="cost_line",
+    ),
+    build_core_asset(
+        "cost_ledger",
+        deps=[
+            core_key("action_outcomes"),
+            core_key("llm_request_costs"),
+            core_key("session_roots"),
+            core_key("labour_costs"),
+            staging_key("tool_calls"),
+            staging_key("billing_lines"),
+            staging_key("consequence_records"),
+        ],
+        summary_by="cost_line",
     ),
 ]

@@ -1,0 +1,460 @@
+-- One row per part of a cost record booked to one cost line, day and owner: every dollar of every
+-- LLM request, tool call, billing line, time entry and consequence record, booked once (SPEC 2, 4).
+-- Source: core.llm_request_costs, staging.tool_calls, staging.billing_lines (split by overlap
+-- into UTC days of its [start, end) charge period), core.labour_costs,
+-- staging.consequence_records, core.action_outcomes, core.session_roots.
+-- Owners are resolved action -> task (sub-agent sessions roll up to their root task) -> agent ->
+-- team. A billing tag value listing several ids ('t1,t2') is split evenly. Labour naming only an
+-- agent or team is spread evenly over its actions of that day; a consequence naming only an agent
+-- or team over its failed actions of that month. Untagged billing is allocated per day by
+-- $allocation_rule (proportional to the day's machine cost, even, or by $allocation_driver:
+-- tokens or actions). What has no owner stays in cost_line's 'unallocated' rows with a reason.
+-- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
+-- the first part, so the parts of a record always sum back to it.
+WITH actions AS (
+    SELECT * FROM core.action_outcomes
+),
+
+tasks AS (
+    SELECT
+        task_id,
+        MIN(team_id) AS team_id,
+        MIN(agent_id) AS agent_id,
+        MIN(task_type) AS task_type,
+        MAX(risk_grade) AS risk_grade
+    FROM actions
+    GROUP BY task_id
+),
+
+-- Billing lines split into UTC days by the seconds of their charge period in each day.
+billing_days AS (
+    SELECT
+        b.source_file,
+        b.source_line,
+        b.dedup_key,
+        CAST(d.day AS DATE) AS cost_date,
+        date_diff(
+            'second',
+            GREATEST(b.charge_period_start, CAST(d.day AS TIMESTAMP)),
+            LEAST(b.charge_period_end, CAST(d.day AS TIMESTAMP) + INTERVAL 1 DAY)
+        ) AS seconds_in_day,
+        CAST(
+            CASE WHEN $billing_cost_column = 'BilledCost' THEN b.billed_cost ELSE b.effective_cost END
+            * b.fx_rate_to_usd AS DECIMAL(38, 12)
+        ) AS amount_usd,
+        b.action_id,
+        b.task_id,
+        b.session_id,
+        b.agent_id,
+        b.team_id
+    FROM staging.billing_lines AS b,
+        generate_series(
+            CAST(CAST(b.charge_period_start AS DATE) AS TIMESTAMP),
+            b.charge_period_end - INTERVAL 1 MICROSECOND,
+            INTERVAL 1 DAY
+        ) AS d (day)
+),
+
+billing_day_parts AS (
+    SELECT
+        *,
+        ROW_NUMBER() OVER (
+            PARTITION BY dedup_key ORDER BY seconds_in_day DESC, cost_date
+        ) AS part_rank,
+        SUM(seconds_in_day) OVER (PARTITION BY dedup_key) AS total_seconds,
+        CAST(amount_usd * 1000000000000 AS HUGEINT) AS amount_units
+    FROM billing_days
+),
+
+billing_by_day AS (
+    SELECT
+        *,
+        amount_units * seconds_in_day // total_seconds AS floor_units
+    FROM billing_day_parts
+),
+
+billing_records AS (
+    SELECT
+        'billing_lines' AS source,
+        dedup_key || '@' || CAST(cost_date AS VARCHAR) AS record_id,
+        cost_date,
+        'infrastructure' AS base_line,
+        'reported' AS cost_status,
+        CAST(
+            floor_units
+            + CASE
+                WHEN part_rank = 1
+                    THEN amount_units - SUM(floor_units) OVER (PARTITION BY dedup_key)
+                ELSE 0
+            END AS DECIMAL(38, 0)
+        ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        action_id,
+        task_id,
+        session_id,
+        CAST(NULL AS VARCHAR) AS parent_session_id,
+        agent_id,
+        team_id,
+        0 AS tokens
+    FROM billing_by_day
+),
+
+-- Tag values listing several ids are split evenly between them.
+billing_tag_lists AS (
+    SELECT
+        r.*,
+        string_split(COALESCE(r.task_id, r.agent_id, r.team_id, ''), ',') AS tag_values
+    FROM billing_records AS r
+),
+
+billing_tag_values AS (
+    SELECT
+        l.* EXCLUDE (tag_values),
+        TRIM(l.tag_values[i.position]) AS split_value,
+        i.position,
+        len(l.tag_values) AS n_values
+    FROM billing_tag_lists AS l, generate_series(1, len(l.tag_values)) AS i (position)
+),
+
+billing_split AS (
+    SELECT
+        source,
+        record_id || CASE WHEN n_values > 1 THEN '#' || CAST(position AS VARCHAR) ELSE '' END
+            AS record_id,
+        cost_date,
+        base_line,
+        cost_status,
+        CAST(
+            CAST(amount_usd * 1000000000000 AS HUGEINT) // n_values
+            + CASE
+                WHEN position = 1
+                    THEN CAST(amount_usd * 1000000000000 AS HUGEINT)
+                    - (CAST(amount_usd * 1000000000000 AS HUGEINT) // n_values) * n_values
+                ELSE 0
+            END AS DECIMAL(38, 0)
+        ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        action_id,
+        CASE WHEN task_id LIKE '%,%' THEN split_value ELSE task_id END AS task_id,
+        session_id,
+        parent_session_id,
+        CASE WHEN task_id IS NULL AND agent_id LIKE '%,%' THEN split_value ELSE agent_id END
+            AS agent_id,
+        CASE
+            WHEN task_id IS NULL AND agent_id IS NULL AND team_id LIKE '%,%' THEN split_value
+            ELSE team_id
+        END AS team_id,
+        tokens
+    FROM billing_tag_values
+),
+
+records AS (
+    SELECT
+        'llm_requests' AS source,
+        request_id AS record_id,
+        requested_date AS cost_date,
+        'inference' AS base_line,
+        cost_status,
+        cost_usd AS amount_usd,
+        action_id,
+        task_id,
+        session_id,
+        parent_session_id,
+        agent_id,
+        team_id,
+        input_tokens + output_tokens AS tokens
+    FROM core.llm_request_costs
+    UNION ALL
+    SELECT
+        'tool_calls',
+        call_id,
+        CAST(called_at AS DATE),
+        'tool',
+        'reported',
+        cost_usd,
+        action_id,
+        task_id,
+        session_id,
+        parent_session_id,
+        agent_id,
+        team_id,
+        0
+    FROM staging.tool_calls
+    UNION ALL
+    SELECT * FROM billing_split
+    UNION ALL
+    SELECT
+        'time_entries',
+        entry_id,
+        work_date,
+        cost_line,
+        cost_status,
+        labour_cost_usd,
+        action_id,
+        task_id,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        agent_id,
+        team_id,
+        0
+    FROM core.labour_costs
+    UNION ALL
+    SELECT
+        'consequence_records',
+        record_id,
+        CAST(occurred_at AS DATE),
+        'failure_impact',
+        'reported',
+        amount_usd,
+        action_id,
+        task_id,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        agent_id,
+        team_id,
+        0
+    FROM staging.consequence_records
+),
+
+resolved AS (
+    SELECT
+        r.source,
+        r.record_id,
+        r.cost_date,
+        r.base_line,
+        r.cost_status,
+        r.amount_usd,
+        r.tokens,
+        a.action_id,
+        a.outcome,
+        COALESCE(s.root_task_id, p.root_task_id, a.task_id, r.task_id) AS task_id,
+        COALESCE(a.agent_id, r.agent_id, s.agent_id, t.agent_id) AS agent_id,
+        COALESCE(
+            a.team_id, t.team_id, r.team_id, s.root_team_id, p.root_team_id, ta.team_id
+        ) AS team_id,
+        CASE
+            WHEN a.action_id IS NOT NULL THEN 'action'
+            WHEN COALESCE(s.root_task_id, p.root_task_id) IS NOT NULL THEN 'session_tree'
+            WHEN r.task_id IS NOT NULL THEN 'task'
+            WHEN r.agent_id IS NOT NULL THEN 'agent'
+            WHEN r.team_id IS NOT NULL THEN 'team'
+        END AS attribution
+    FROM records AS r
+    LEFT JOIN actions AS a ON a.action_id = r.action_id
+    LEFT JOIN core.session_roots AS s ON s.session_id = r.session_id
+    LEFT JOIN core.session_roots AS p ON p.session_id = r.parent_session_id
+    LEFT JOIN tasks AS t ON t.task_id = COALESCE(s.root_task_id, p.root_task_id, a.task_id, r.task_id)
+    LEFT JOIN (
+        SELECT agent_id, MIN(team_id) AS team_id FROM actions GROUP BY agent_id
+    ) AS ta ON ta.agent_id = COALESCE(a.agent_id, r.agent_id, s.agent_id)
+),
+
+-- Labour naming only an agent or team: spread over that agent's / team's actions that day.
+-- Consequences naming only an agent or team: over its failed actions that month.
+spread_targets AS (
+    SELECT
+        r.source,
+        r.record_id,
+        a.action_id,
+        ROW_NUMBER() OVER (PARTITION BY r.source, r.record_id ORDER BY a.action_id) AS part_rank,
+        COUNT(*) OVER (PARTITION BY r.source, r.record_id) AS n_parts
+    FROM resolved AS r
+    INNER JOIN actions AS a
+        ON (
+            (r.attribution = 'agent' AND a.agent_id = r.agent_id)
+            OR (r.attribution = 'team' AND a.team_id = r.team_id)
+        )
+        AND (
+            (r.source = 'time_entries' AND a.attempted_date = r.cost_date)
+            OR (
+                r.source = 'consequence_records'
+                AND a.outcome IN ('failed', 'failed_run')
+                AND date_trunc('month', a.attempted_date) = date_trunc('month', r.cost_date)
+            )
+        )
+    WHERE r.source IN ('time_entries', 'consequence_records')
+),
+
+spread AS (
+    SELECT
+        r.source,
+        r.record_id || '>' || t.action_id AS record_id,
+        r.cost_date,
+        r.base_line,
+        r.cost_status,
+        CAST(
+            CAST(r.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts
+            + CASE
+                WHEN t.part_rank = 1
+                    THEN CAST(r.amount_usd * 1000000000000 AS HUGEINT)
+                    - (CAST(r.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts) * t.n_parts
+                ELSE 0
+            END AS DECIMAL(38, 0)
+        ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        r.tokens,
+        a.action_id,
+        a.outcome,
+        a.task_id,
+        a.agent_id,
+        a.team_id,
+        'spread_' || r.attribution AS attribution
+    FROM resolved AS r
+    INNER JOIN spread_targets AS t ON t.source = r.source AND t.record_id = r.record_id
+    INNER JOIN actions AS a ON a.action_id = t.action_id
+),
+
+direct AS (
+    SELECT r.*
+    FROM resolved AS r
+    WHERE NOT (
+        r.source IN ('time_entries', 'consequence_records')
+        AND r.attribution IN ('agent', 'team')
+        AND EXISTS (
+            SELECT 1 FROM spread_targets AS t
+            WHERE t.source = r.source AND t.record_id = r.record_id
+        )
+    )
+    AND NOT (r.source = 'billing_lines' AND r.attribution IS NULL)
+    UNION ALL
+    SELECT * FROM spread
+),
+
+-- Untagged billing: allocated per day over the owners with machine cost (or actions) that day.
+shared AS (
+    SELECT * FROM resolved WHERE source = 'billing_lines' AND attribution IS NULL
+),
+
+targets AS (
+    SELECT
+        d.cost_date,
+        d.task_id,
+        d.agent_id,
+        d.team_id,
+        SUM(
+            CASE
+                WHEN d.base_line IN ('inference', 'tool', 'infrastructure')
+                    AND d.amount_usd > 0 THEN d.amount_usd
+                ELSE 0
+            END
+        ) AS machine_cost_usd,
+        SUM(d.tokens) AS tokens,
+        COUNT(DISTINCT d.action_id) AS actions
+    FROM direct AS d
+    WHERE d.team_id IS NOT NULL AND d.base_line IN ('inference', 'tool', 'infrastructure')
+    GROUP BY d.cost_date, d.task_id, d.agent_id, d.team_id
+),
+
+weighted_targets AS (
+    SELECT
+        t.*,
+        CASE
+            WHEN $allocation_rule = 'even' THEN CAST(1 AS HUGEINT)
+            WHEN $allocation_rule = 'driver' AND $allocation_driver = 'tokens'
+                THEN CAST(t.tokens AS HUGEINT)
+            WHEN $allocation_rule = 'driver' AND $allocation_driver = 'actions'
+                THEN CAST(t.actions AS HUGEINT)
+            ELSE CAST(t.machine_cost_usd * 1000000000000 AS HUGEINT)
+        END AS weight
+    FROM targets AS t
+),
+
+allocation_parts AS (
+    SELECT
+        s.source,
+        s.record_id,
+        s.cost_date,
+        s.cost_status,
+        s.tokens,
+        w.task_id,
+        w.agent_id,
+        w.team_id,
+        CAST(s.amount_usd * 1000000000000 AS HUGEINT) AS amount_units,
+        w.weight,
+        SUM(w.weight) OVER (PARTITION BY s.record_id) AS total_weight,
+        ROW_NUMBER() OVER (
+            PARTITION BY s.record_id ORDER BY w.weight DESC, w.team_id, w.agent_id, w.task_id
+        ) AS part_rank
+    FROM shared AS s
+    INNER JOIN weighted_targets AS w ON w.cost_date = s.cost_date AND w.weight > 0
+),
+
+allocation_floor AS (
+    SELECT *, amount_units * weight // total_weight AS floor_units
+    FROM allocation_parts
+),
+
+allocated AS (
+    SELECT
+        f.source,
+        f.record_id || '>' || COALESCE(f.team_id, '') || '/' || COALESCE(f.agent_id, '') || '/'
+            || COALESCE(f.task_id, '') AS record_id,
+        f.cost_date,
+        'infrastructure' AS base_line,
+        f.cost_status,
+        CAST(
+            f.floor_units
+            + CASE
+                WHEN f.part_rank = 1
+                    THEN f.amount_units - SUM(f.floor_units) OVER (PARTITION BY f.record_id)
+                ELSE 0
+            END AS DECIMAL(38, 0)
+        ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        f.tokens,
+        CAST(NULL AS VARCHAR) AS action_id,
+        CAST(NULL AS VARCHAR) AS outcome,
+        f.task_id,
+        f.agent_id,
+        f.team_id,
+        'allocated_' || CASE
+            WHEN $allocation_rule = 'driver' THEN 'driver_' || $allocation_driver
+            ELSE $allocation_rule
+        END AS attribution
+    FROM allocation_floor AS f
+),
+
+unallocatable_shared AS (
+    SELECT s.*
+    FROM shared AS s
+    WHERE NOT EXISTS (
+        SELECT 1 FROM weighted_targets AS w WHERE w.cost_date = s.cost_date AND w.weight > 0
+    )
+),
+
+booked AS (
+    SELECT * FROM direct
+    UNION ALL
+    SELECT * FROM allocated
+    UNION ALL
+    SELECT * FROM unallocatable_shared
+)
+
+SELECT
+    b.source,
+    b.record_id,
+    b.cost_date,
+    CASE
+        WHEN b.attribution IS NULL THEN 'unallocated'
+        WHEN b.base_line = 'other' THEN 'unallocated'
+        WHEN b.base_line IN ('inference', 'tool') AND b.outcome = 'failed_run' THEN 'failed_run'
+        WHEN b.base_line = 'infrastructure' AND b.attribution = 'action'
+            AND b.outcome = 'failed_run' THEN 'failed_run'
+        ELSE b.base_line
+    END AS cost_line,
+    CASE
+        WHEN b.attribution IS NOT NULL AND b.base_line = 'other'
+            THEN 'labour activity outside the agent cost lines'
+        WHEN b.attribution IS NOT NULL THEN NULL
+        WHEN b.source = 'billing_lines' THEN 'shared cost with no attributed cost that day'
+        ELSE 'names no action, task, session, agent or team'
+    END AS unallocated_reason,
+    b.base_line AS source_line_kind,
+    b.amount_usd,
+    b.cost_status,
+    b.action_id,
+    b.task_id,
+    b.agent_id,
+    b.team_id,
+    COALESCE(a.task_type, t.task_type, 'unspecified') AS task_type,
+    COALESCE(a.risk_grade, t.risk_grade, 'G3') AS risk_grade,
+    COALESCE(b.attribution, 'unallocated') AS attribution
+FROM booked AS b
+LEFT JOIN actions AS a ON a.action_id = b.action_id
+LEFT JOIN tasks AS t ON t.task_id = b.task_id

@@ -1,0 +1,56 @@
+-- One row per time entry with its labour cost: hours x the loaded hourly rate in force on the
+-- work date (a person's own rate before their role's), and the cost line its activity feeds.
+-- Source: staging.time_entries and staging.loaded_rates. cost_line is oversight (review,
+-- approval, monitoring, ...), remediation (rollback, redo, cleanup, incident response, ...) or
+-- other (labour outside the agent cost lines); an entry with no rate in force has cost_status
+-- 'unknown' and labour_cost_usd NULL, never 0. Rates themselves are not carried further.
+WITH rates AS (
+    SELECT
+        role,
+        person_id,
+        loaded_hourly_rate_usd,
+        effective_from,
+        LEAD(effective_from) OVER (
+            PARTITION BY COALESCE(role, ''), COALESCE(person_id, '') ORDER BY effective_from
+        ) AS effective_to
+    FROM staging.loaded_rates
+),
+
+matched AS (
+    SELECT
+        e.entry_id,
+        r.loaded_hourly_rate_usd,
+        ROW_NUMBER() OVER (
+            PARTITION BY e.entry_id
+            ORDER BY CASE WHEN r.person_id IS NOT NULL THEN 0 ELSE 1 END
+        ) AS preference
+    FROM staging.time_entries AS e
+    INNER JOIN rates AS r
+        ON (r.person_id = e.person_id OR (r.person_id IS NULL AND r.role = e.role))
+        AND r.effective_from <= e.work_date
+        AND (r.effective_to IS NULL OR e.work_date < r.effective_to)
+)
+
+SELECT
+    e.entry_id,
+    e.work_date,
+    e.role,
+    e.activity,
+    CASE
+        WHEN e.activity IN ('review', 'approval', 'approve', 'monitoring', 'oversight', 'qa',
+            'audit', 'spot_check')
+            THEN 'oversight'
+        WHEN e.activity IN ('rollback', 'redo', 'cleanup', 'incident_response', 'remediation',
+            'rework', 'fix', 'revert')
+            THEN 'remediation'
+        ELSE 'other'
+    END AS cost_line,
+    e.hours,
+    CAST(e.hours * m.loaded_hourly_rate_usd AS DECIMAL(38, 12)) AS labour_cost_usd,
+    CASE WHEN m.entry_id IS NULL THEN 'unknown' ELSE 'computed' END AS cost_status,
+    e.action_id,
+    e.task_id,
+    e.agent_id,
+    e.team_id
+FROM staging.time_entries AS e
+LEFT JOIN matched AS m ON m.entry_id = e.entry_id AND m.preference = 1
