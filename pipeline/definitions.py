@@ -2,14 +2,14 @@
 
 Layers (asset groups): sources (raw files delivered by other systems) -> staging (typed,
 validated, de-duplicated tables with quarantine and a load ledger) -> core (the metric contract
-applied: outcomes, ...).
+applied: outcomes, costs, the cost ledger, failure impact) -> marts (showback).
 """
 
 from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
-from pipeline.assets.core import core_assets
+from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
 from pipeline.checks import ingest_checks
 from pipeline.resources import IngestSettings, MetricSettings, Warehouse
@@ -22,7 +22,7 @@ all_assets_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[*raw_file_specs, *ingest_assets, *core_assets],
+    assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets],
     asset_checks=ingest_checks,
     jobs=[all_assets_job],
     resources={

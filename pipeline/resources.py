@@ -12,6 +12,9 @@ from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+# Engine-specific helpers the models call (sql/macros/), created on every connection.
+MACROS_DIR = Path(__file__).resolve().parent.parent / "sql" / "macros"
+
 
 class Warehouse(DuckDBResource):
     """The embedded DuckDB file every asset reads and writes.
@@ -38,6 +41,8 @@ class Warehouse(DuckDBResource):
             conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
             if self.temp_directory:
                 conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
+            for macro in sorted(MACROS_DIR.glob("*.sql")):
+                conn.execute(macro.read_text())
             yield conn
 
 
@@ -127,12 +132,26 @@ class MetricSettings(ConfigurableResource):
         default="tokens", description="The driver used when allocation_rule = 'driver'."
     )
 
+    consequence_lookback_days: int = Field(
+        default=90,
+        description="Trailing days of matured failed actions whose booked consequences give "
+        "the average consequence of a failure.",
+    )
+    min_failures_per_segment: int = Field(
+        default=30,
+        description="Fewest matured failures a segment (agent x task type x risk grade) needs "
+        "for its own average consequence; below it the agent, then task type, then fleet "
+        "average is used.",
+    )
+
     def sql_parameters(self, run_started_at: str) -> dict[str, object]:
         """Every parameter a core model may name; each model is passed the ones it uses."""
         return {
             "as_of": self.as_of or run_started_at,
             "price_tolerance_usd": self.price_tolerance_usd,
             "allocation_rule": self.allocation_rule,
+            "consequence_lookback_days": self.consequence_lookback_days,
+            "min_failures_per_segment": self.min_failures_per_segment,
             "allocation_driver": self.allocation_driver,
             "survival_window_days": self.survival_window_days,
             "weight_g0": self.weight_g0,

@@ -1,7 +1,7 @@
-"""Core layer: SQL models over staging that apply the metric contract (SPEC sections 2-5).
+"""Core and marts layers: SQL models over staging that apply the metric contract (SPEC 1-6).
 
-Each asset replaces its table ``core.<name>`` with the result of ``sql/core/<name>.sql`` in one
-transaction; its description is that model's leading comment. Parameters come from
+Each asset replaces its table ``<layer>.<name>`` with the result of ``sql/<layer>/<name>.sql`` in
+one transaction; its description is that model's leading comment. Parameters come from
 ``MetricSettings``; each model receives the ones it names.
 """
 
@@ -39,14 +39,16 @@ def replace_table(conn, schema: str, name: str, sql: str, parameters: dict) -> i
     return rows
 
 
-def build_core_asset(name: str, deps: list[AssetKey], summary_by: str) -> AssetsDefinition:
-    """An asset for sql/core/<name>.sql; `summary_by` is the column its metadata counts by."""
-    model = f"core/{name}.sql"
+def build_sql_asset(
+    name: str, deps: list[AssetKey], summary_by: str, layer: str = "core"
+) -> AssetsDefinition:
+    """An asset for sql/<layer>/<name>.sql; `summary_by` is the column its metadata counts by."""
+    model = f"{layer}/{name}.sql"
 
     @asset(
-        key=core_key(name),
+        key=AssetKey([layer, name]),
         description=sql_header(model),
-        group_name="core",
+        group_name=layer,
         deps=deps,
         kinds={"duckdb"},
     )
@@ -64,9 +66,9 @@ def build_core_asset(name: str, deps: list[AssetKey], summary_by: str) -> Assets
         }
         parameters = {key: value for key, value in candidates.items() if f"${key}" in sql}
         with warehouse.get_connection() as conn:
-            rows = replace_table(conn, "core", name, sql, parameters)
+            rows = replace_table(conn, layer, name, sql, parameters)
             summary = conn.execute(
-                f"SELECT {summary_by}, COUNT(*) FROM core.{name} GROUP BY 1 ORDER BY 1"
+                f"SELECT {summary_by}, COUNT(*) FROM {layer}.{name} GROUP BY 1 ORDER BY 1"
             ).fetchall()
         return MaterializeResult(
             metadata={
@@ -82,27 +84,27 @@ def build_core_asset(name: str, deps: list[AssetKey], summary_by: str) -> Assets
 
 
 core_assets = [
-    build_core_asset(
+    build_sql_asset(
         "action_outcomes",
         deps=[staging_key("agent_actions"), staging_key("action_events")],
         summary_by="outcome",
     ),
-    build_core_asset(
+    build_sql_asset(
         "llm_request_costs",
         deps=[staging_key("llm_requests"), staging_key("model_prices")],
         summary_by="cost_status",
     ),
-    build_core_asset(
+    build_sql_asset(
         "session_roots",
         deps=[staging_key(s) for s in ("agent_actions", "llm_requests", "tool_calls")],
         summary_by="depth",
     ),
-    build_core_asset(
+    build_sql_asset(
         "labour_costs",
         deps=[staging_key("time_entries"), staging_key("loaded_rates")],
         summary_by="cost_line",
     ),
-    build_core_asset(
+    build_sql_asset(
         "cost_ledger",
         deps=[
             core_key("action_outcomes"),
@@ -114,5 +116,26 @@ core_assets = [
             staging_key("consequence_records"),
         ],
         summary_by="cost_line",
+    ),
+    build_sql_asset(
+        "action_failure_impact",
+        deps=[core_key("action_outcomes"), core_key("cost_ledger")],
+        summary_by="impact_basis",
+    ),
+    build_sql_asset(
+        "showback_facts",
+        deps=[
+            core_key("cost_ledger"),
+            core_key("action_outcomes"),
+            core_key("action_failure_impact"),
+            core_key("llm_request_costs"),
+        ],
+        summary_by="line",
+    ),
+]
+
+mart_assets = [
+    build_sql_asset(
+        "showback", deps=[core_key("showback_facts")], summary_by="grain", layer="marts"
     ),
 ]

@@ -1,0 +1,113 @@
+-- One row per fact the showback adds up: a cost part of core.cost_ledger (failure impact of
+-- actions excluded), an action of core.action_outcomes (its counts and accepted units), or the
+-- failure impact of a failed action from core.action_failure_impact (dated by the action's day,
+-- observed or estimated). Every row carries its UTC day and month and its owner (team, agent,
+-- task type, risk grade, task); owners not known are 'unallocated'. Measures not relevant to a
+-- row are 0, so sums over any grouping are the showback figures.
+WITH ledger AS (
+    SELECT
+        l.cost_date AS day,
+        l.team_id,
+        l.agent_id,
+        l.task_type,
+        l.risk_grade,
+        l.task_id,
+        CAST(NULL AS VARCHAR) AS session_id,
+        -- unallocated money keeps the line it would have fed; other labour feeds none
+        CASE WHEN l.cost_line = 'unallocated' THEN l.source_line_kind ELSE l.cost_line END AS line,
+        l.cost_line = 'unallocated' AS is_unallocated,
+        COALESCE(l.amount_usd, 0) AS amount_usd,
+        CASE WHEN l.source = 'llm_requests' THEN 1 ELSE 0 END AS requests,
+        CASE WHEN l.source = 'llm_requests' AND l.cost_status <> 'unknown' THEN 1 ELSE 0 END
+            AS requests_priced,
+        COALESCE(r.input_tokens + r.output_tokens, 0) AS tokens,
+        COALESCE(r.reasoning_tokens, 0) AS reasoning_tokens,
+        CASE WHEN l.source = 'time_entries' THEN 1 ELSE 0 END AS labour_parts,
+        CASE WHEN l.source = 'time_entries' AND l.cost_line <> 'unallocated' THEN 1 ELSE 0 END
+            AS labour_parts_mapped
+    FROM core.cost_ledger AS l
+    LEFT JOIN core.llm_request_costs AS r
+        ON l.source = 'llm_requests' AND r.request_id = l.record_id
+    WHERE NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
+),
+
+impact AS (
+    SELECT
+        attempted_date AS day,
+        team_id,
+        agent_id,
+        task_type,
+        risk_grade,
+        task_id,
+        CAST(NULL AS VARCHAR) AS session_id,
+        'failure_impact' AS line,
+        FALSE AS is_unallocated,
+        failure_impact_usd AS amount_usd,
+        impact_basis
+    FROM core.action_failure_impact
+),
+
+actions AS (
+    SELECT
+        attempted_date AS day,
+        team_id,
+        agent_id,
+        task_type,
+        risk_grade,
+        task_id,
+        session_id,
+        outcome,
+        failure_reason,
+        is_correct_escalation,
+        accepted_units
+    FROM core.action_outcomes
+),
+
+facts AS (
+    SELECT
+        day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
+        amount_usd, requests, requests_priced, tokens, reasoning_tokens, labour_parts,
+        labour_parts_mapped,
+        CAST(NULL AS VARCHAR) AS outcome,
+        CAST(NULL AS VARCHAR) AS failure_reason,
+        FALSE AS is_correct_escalation,
+        CAST(0 AS DECIMAL(18, 6)) AS accepted_units,
+        CAST(NULL AS VARCHAR) AS impact_basis
+    FROM ledger
+    UNION ALL
+    SELECT
+        day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
+        amount_usd, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE, CAST(0 AS DECIMAL(18, 6)), impact_basis
+    FROM impact
+    UNION ALL
+    SELECT
+        day, team_id, agent_id, task_type, risk_grade, task_id, session_id, NULL, FALSE,
+        CAST(0 AS DECIMAL(38, 12)), 0, 0, 0, 0, 0, 0, outcome, failure_reason,
+        is_correct_escalation, accepted_units, NULL
+    FROM actions
+)
+
+SELECT
+    day,
+    CAST(date_trunc('month', day) AS DATE) AS month,
+    COALESCE(team_id, 'unallocated') AS team_id,
+    COALESCE(agent_id, 'unallocated') AS agent_id,
+    COALESCE(task_type, 'unspecified') AS task_type,
+    COALESCE(risk_grade, 'G3') AS risk_grade,
+    COALESCE(task_id, 'unallocated') AS task_id,
+    session_id,
+    line,
+    is_unallocated,
+    amount_usd,
+    requests,
+    requests_priced,
+    tokens,
+    reasoning_tokens,
+    labour_parts,
+    labour_parts_mapped,
+    outcome,
+    failure_reason,
+    is_correct_escalation,
+    accepted_units,
+    impact_basis
+FROM facts

@@ -1,0 +1,166 @@
+-- One row per period (UTC day or month) and owner at one of five grains: the fleet, a team, an
+-- agent, a task type, or a task (with its team, agent and task type), headed by cost per accepted
+-- action (SPEC 1, 6). Source: core.showback_facts. The seven cost lines, direct cost (the six
+-- lines without failure impact), total cost, and the three figures: cost per run (total /
+-- attempted actions), direct cost per accepted action and cost per accepted action (over accepted
+-- units). A ratio over zero accepted units is NULL and headline_status says why; a row with an
+-- open survival window, a pending action or an estimated failure impact is provisional
+-- (window_complete false). Shares are each line over the total (0 when the total is 0).
+WITH grouped AS (
+    SELECT
+        CASE WHEN GROUPING(day) = 0 THEN 'day' ELSE 'month' END AS period,
+        COALESCE(day, month) AS period_start,
+        CASE
+            WHEN GROUPING(task_id) = 0 THEN 'task'
+            WHEN GROUPING(team_id) = 0 THEN 'team'
+            WHEN GROUPING(agent_id) = 0 THEN 'agent'
+            WHEN GROUPING(task_type) = 0 THEN 'task_type'
+            ELSE 'fleet'
+        END AS grain,
+        team_id,
+        agent_id,
+        task_type,
+        task_id,
+        SUM(CASE WHEN line = 'inference' THEN amount_usd ELSE 0 END) AS inference_cost_usd,
+        SUM(CASE WHEN line = 'tool' THEN amount_usd ELSE 0 END) AS tool_cost_usd,
+        SUM(CASE WHEN line = 'infrastructure' THEN amount_usd ELSE 0 END)
+            AS infrastructure_cost_usd,
+        SUM(CASE WHEN line = 'oversight' THEN amount_usd ELSE 0 END) AS oversight_cost_usd,
+        SUM(CASE WHEN line = 'remediation' THEN amount_usd ELSE 0 END) AS remediation_cost_usd,
+        SUM(CASE WHEN line = 'failed_run' THEN amount_usd ELSE 0 END) AS failed_run_cost_usd,
+        SUM(CASE WHEN line = 'failure_impact' THEN amount_usd ELSE 0 END)
+            AS failure_impact_cost_usd,
+        SUM(CASE WHEN is_unallocated THEN amount_usd ELSE 0 END) AS unallocated_cost_usd,
+        SUM(CASE WHEN line = 'other' THEN amount_usd ELSE 0 END) AS other_labour_cost_usd,
+        SUM(CASE WHEN outcome IS NOT NULL THEN 1 ELSE 0 END) AS attempted_actions,
+        SUM(CASE WHEN outcome IN ('accepted_confirmed', 'accepted_provisional') THEN 1 ELSE 0 END)
+            AS accepted_actions,
+        SUM(CASE WHEN outcome = 'accepted_confirmed' THEN 1 ELSE 0 END)
+            AS accepted_confirmed_actions,
+        SUM(CASE WHEN outcome = 'accepted_provisional' THEN 1 ELSE 0 END)
+            AS accepted_provisional_actions,
+        SUM(accepted_units) AS accepted_units,
+        SUM(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END) AS failed_actions,
+        SUM(CASE WHEN outcome = 'failed_run' THEN 1 ELSE 0 END) AS failed_run_actions,
+        SUM(CASE WHEN outcome = 'pending' THEN 1 ELSE 0 END) AS pending_actions,
+        SUM(CASE WHEN is_correct_escalation AND outcome <> 'failed_run' THEN 1 ELSE 0 END)
+            AS correct_escalations,
+        SUM(CASE WHEN failure_reason = 'failure_escalation' THEN 1 ELSE 0 END)
+            AS failure_escalations,
+        SUM(
+            CASE
+                WHEN failure_reason IN
+                    ('overridden', 'reverted', 'rolled_back', 'redone', 'rerun', 'reopened')
+                    THEN 1
+                ELSE 0
+            END
+        ) AS overridden_or_reversed_actions,
+        SUM(CASE WHEN impact_basis IN ('estimated', 'observed_so_far') THEN 1 ELSE 0 END)
+            AS immature_failure_impacts,
+        SUM(CASE WHEN impact_basis = 'estimated' THEN amount_usd ELSE 0 END)
+            AS failure_impact_estimated_usd,
+        SUM(CASE WHEN impact_basis = 'observed' OR (line = 'failure_impact' AND impact_basis IS NULL)
+            THEN amount_usd ELSE 0 END) AS failure_impact_observed_usd,
+        SUM(requests) AS requests,
+        SUM(requests_priced) AS requests_priced,
+        SUM(tokens) AS tokens,
+        SUM(reasoning_tokens) AS reasoning_tokens,
+        SUM(labour_parts) AS labour_entries,
+        SUM(labour_parts_mapped) AS labour_entries_mapped,
+        COUNT(DISTINCT session_id) AS sessions
+    FROM core.showback_facts
+    GROUP BY GROUPING SETS (
+        (day), (day, team_id), (day, agent_id), (day, task_type),
+        (day, task_id, team_id, agent_id, task_type),
+        (month), (month, team_id), (month, agent_id), (month, task_type),
+        (month, task_id, team_id, agent_id, task_type)
+    )
+),
+
+totals AS (
+    SELECT
+        g.*,
+        inference_cost_usd + tool_cost_usd + infrastructure_cost_usd + oversight_cost_usd
+        + remediation_cost_usd + failed_run_cost_usd AS direct_cost_usd,
+        inference_cost_usd + tool_cost_usd + infrastructure_cost_usd + oversight_cost_usd
+        + remediation_cost_usd + failed_run_cost_usd + failure_impact_cost_usd AS total_cost_usd,
+        accepted_provisional_actions = 0 AND pending_actions = 0 AND immature_failure_impacts = 0
+            AS window_complete
+    FROM grouped AS g
+)
+
+SELECT
+    t.period,
+    t.period_start,
+    t.grain,
+    t.team_id,
+    t.agent_id,
+    t.task_type,
+    t.task_id,
+    divide_decimal(t.total_cost_usd, t.accepted_units) AS cost_per_accepted_action,
+    divide_decimal(t.direct_cost_usd, t.accepted_units) AS direct_cost_per_accepted_action,
+    divide_decimal(t.total_cost_usd, t.attempted_actions) AS cost_per_run,
+    CASE
+        WHEN t.accepted_units = 0 THEN 'no accepted units: ratio not defined'
+        WHEN NOT t.window_complete THEN 'provisional'
+        ELSE 'final'
+    END AS headline_status,
+    t.window_complete,
+    t.attempted_actions,
+    t.accepted_actions,
+    t.accepted_confirmed_actions,
+    t.accepted_provisional_actions,
+    t.accepted_units,
+    t.failed_actions,
+    t.failed_run_actions,
+    t.pending_actions,
+    t.inference_cost_usd,
+    t.tool_cost_usd,
+    t.infrastructure_cost_usd,
+    t.oversight_cost_usd,
+    t.remediation_cost_usd,
+    t.failed_run_cost_usd,
+    t.failure_impact_cost_usd,
+    t.direct_cost_usd,
+    t.total_cost_usd,
+    t.failure_impact_observed_usd,
+    t.failure_impact_estimated_usd,
+    t.unallocated_cost_usd,
+    t.other_labour_cost_usd,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.inference_cost_usd, t.total_cost_usd) END AS inference_share,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.tool_cost_usd, t.total_cost_usd) END AS tool_share,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.infrastructure_cost_usd, t.total_cost_usd) END
+        AS infrastructure_share,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.oversight_cost_usd, t.total_cost_usd) END AS oversight_share,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.remediation_cost_usd, t.total_cost_usd) END AS remediation_share,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.failed_run_cost_usd, t.total_cost_usd) END AS failed_run_share,
+    CASE WHEN t.total_cost_usd = 0 THEN 0
+        ELSE divide_decimal(t.failure_impact_cost_usd, t.total_cost_usd) END
+        AS failure_impact_share,
+    divide_decimal(t.accepted_actions, t.attempted_actions) AS acceptance_rate,
+    divide_decimal(t.overridden_or_reversed_actions, t.attempted_actions)
+        AS override_reversal_rate,
+    divide_decimal(t.failure_escalations, t.attempted_actions) AS failure_escalation_rate,
+    divide_decimal(t.correct_escalations, t.attempted_actions) AS correct_escalation_rate,
+    divide_decimal(t.failed_run_actions, t.attempted_actions) AS failed_run_rate,
+    divide_decimal(t.tokens, t.accepted_actions) AS tokens_per_accepted_action,
+    divide_decimal(t.reasoning_tokens, t.accepted_actions) AS reasoning_to_action_ratio,
+    divide_decimal(t.requests, t.attempted_actions) AS requests_per_action,
+    divide_decimal(t.total_cost_usd, t.sessions) AS cost_per_session,
+    t.sessions,
+    t.requests,
+    t.tokens,
+    t.reasoning_tokens,
+    divide_decimal(t.total_cost_usd - t.unallocated_cost_usd, t.total_cost_usd)
+        AS spend_attributed_share,
+    divide_decimal(t.attempted_actions - t.pending_actions, t.attempted_actions)
+        AS outcome_known_share,
+    divide_decimal(t.labour_entries_mapped, t.labour_entries) AS labour_entries_mapped_share,
+    divide_decimal(t.requests_priced, t.requests) AS requests_priced_share
+FROM totals AS t
