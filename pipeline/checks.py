@@ -16,6 +16,7 @@ from dagster import (
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetKey,
     MetadataValue,
     asset_check,
 )
@@ -192,3 +193,128 @@ ingest_checks = [
         build_quarantine_check(source),
     )
 ]
+
+
+LEDGER_SOURCE_TOTALS = """
+    WITH source_totals AS (
+        SELECT 'llm_requests' AS source, requested_date AS day, SUM(cost_usd) AS amount_usd
+        FROM core.llm_request_costs GROUP BY 2
+        UNION ALL
+        SELECT 'tool_calls', CAST(called_at AS DATE), SUM(cost_usd)
+        FROM staging.tool_calls GROUP BY 2
+        UNION ALL
+        SELECT 'time_entries', work_date, SUM(labour_cost_usd) FROM core.labour_costs GROUP BY 2
+        UNION ALL
+        SELECT 'consequence_records', CAST(occurred_at AS DATE), SUM(amount_usd)
+        FROM staging.consequence_records GROUP BY 2
+    ),
+    booked AS (
+        SELECT source, cost_date AS day, SUM(amount_usd) AS amount_usd
+        FROM core.cost_ledger WHERE source <> 'billing_lines' GROUP BY 1, 2
+    ),
+    billing_lines AS (
+        SELECT dedup_key, CAST(
+            CASE WHEN $billing_cost_column = 'BilledCost' THEN billed_cost ELSE effective_cost END
+            * fx_rate_to_usd AS DECIMAL(38, 12)) AS amount_usd
+        FROM staging.billing_lines
+    ),
+    billing_booked AS (
+        SELECT split_part(record_id, '@', 1) AS dedup_key, SUM(amount_usd) AS amount_usd
+        FROM core.cost_ledger WHERE source = 'billing_lines' GROUP BY 1
+    )
+    SELECT s.source, CAST(s.day AS VARCHAR), COALESCE(s.amount_usd, 0),
+           COALESCE(b.amount_usd, 0)
+    FROM source_totals AS s
+    FULL OUTER JOIN booked AS b ON b.source = s.source AND b.day = s.day
+    WHERE COALESCE(s.amount_usd, 0) <> COALESCE(b.amount_usd, 0)
+    UNION ALL
+    SELECT 'billing_lines', l.dedup_key, COALESCE(l.amount_usd, 0), COALESCE(b.amount_usd, 0)
+    FROM billing_lines AS l
+    FULL OUTER JOIN billing_booked AS b ON b.dedup_key = l.dedup_key
+    WHERE COALESCE(l.amount_usd, 0) <> COALESCE(b.amount_usd, 0)
+"""
+
+
+@asset_check(
+    asset=AssetKey(["core", "cost_ledger"]),
+    name="money_conserved",
+    blocking=True,
+    description="For every source and day (billing: every line), attributed + allocated + "
+    "unallocated in the ledger = the source total, to the last decimal.",
+)
+def ledger_money_conserved(
+    warehouse: Warehouse, ingest_settings: IngestSettings
+) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        broken = conn.execute(
+            LEDGER_SOURCE_TOTALS, {"billing_cost_column": ingest_settings.billing_cost_column}
+        ).fetchall()
+        by_source = conn.execute(
+            "SELECT source, COALESCE(SUM(amount_usd), 0), "
+            "COALESCE(SUM(CASE WHEN cost_line = 'unallocated' THEN amount_usd END), 0) "
+            "FROM core.cost_ledger GROUP BY source ORDER BY source"
+        ).fetchall()
+    return AssetCheckResult(
+        passed=not broken,
+        metadata={
+            "booked_by_source": MetadataValue.md(
+                "| source | booked USD | of which unallocated |\n|---|---|---|\n"
+                + "\n".join(f"| {s} | {a} | {u} |" for s, a, u in by_source)
+            ),
+            "mismatches": MetadataValue.md(
+                "\n".join(f"- {s} {k}: source {a} != booked {b}" for s, k, a, b in broken[:50])
+                or "none"
+            ),
+        },
+    )
+
+
+SHOWBACK_PROBLEMS = """
+    SELECT period, CAST(period_start AS VARCHAR), grain,
+           COALESCE(team_id, agent_id, task_type, task_id, 'fleet'), problem
+    FROM (
+        SELECT *,
+            CASE
+                WHEN total_cost_usd <> 0 AND ABS(
+                    inference_share + tool_share + infrastructure_share + oversight_share
+                    + remediation_share + failed_run_share + failure_impact_share - 1
+                ) > 0.000000001 THEN 'line shares do not sum to 1'
+                WHEN accepted_units = 0 AND cost_per_accepted_action IS NOT NULL
+                    THEN 'cost per accepted action computed over zero accepted units'
+                WHEN accepted_units > 0 AND cost_per_accepted_action IS NULL
+                    THEN 'cost per accepted action missing'
+                WHEN LEAST(inference_cost_usd, tool_cost_usd, infrastructure_cost_usd,
+                    oversight_cost_usd, remediation_cost_usd, failed_run_cost_usd,
+                    failure_impact_cost_usd) < 0 THEN 'a cost line is negative'
+            END AS problem
+        FROM marts.showback
+    ) AS s
+    WHERE problem IS NOT NULL
+    ORDER BY ALL
+"""
+
+
+@asset_check(
+    asset=AssetKey(["marts", "showback"]),
+    name="headline_is_well_formed",
+    blocking=True,
+    description="Every showback row: line shares sum to 1 (when there is cost), no ratio over "
+    "zero accepted units, a ratio wherever there are accepted units, no negative cost line.",
+)
+def showback_well_formed(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        problems = conn.execute(SHOWBACK_PROBLEMS).fetchall()
+        rows = conn.execute("SELECT COUNT(*) FROM marts.showback").fetchone()[0]
+    return AssetCheckResult(
+        passed=not problems,
+        metadata={
+            "rows_checked": rows,
+            "problems": len(problems),
+            "first_problems": MetadataValue.md(
+                "\n".join(f"- {p[0]} {p[1]} {p[2]} {p[3]}: {p[4]}" for p in problems[:50]) or "none"
+            ),
+        },
+    )
+
+
+metric_checks = [ledger_money_conserved, showback_well_formed]

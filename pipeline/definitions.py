@@ -11,7 +11,7 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 
 from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
-from pipeline.checks import ingest_checks
+from pipeline.checks import ingest_checks, metric_checks
 from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
 # Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
@@ -23,7 +23,7 @@ all_assets_job = define_asset_job(
 
 defs = Definitions(
     assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets],
-    asset_checks=ingest_checks,
+    asset_checks=[*ingest_checks, *metric_checks],
     jobs=[all_assets_job],
     resources={
         "warehouse": Warehouse(),

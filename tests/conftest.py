@@ -10,9 +10,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline.assets.core import core_assets
+from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets
-from pipeline.checks import ingest_checks
+from pipeline.checks import ingest_checks, metric_checks
 from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInPro
 
     def run(metric: dict | None = None, **settings) -> dg.ExecuteInProcessResult:
         return dg.materialize(
-            [*ingest_assets, *ingest_checks, *core_assets],
+            [*ingest_assets, *ingest_checks, *core_assets, *mart_assets, *metric_checks],
             resources={
                 "warehouse": Warehouse(database=str(db_path)),
                 "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
