@@ -138,4 +138,10 @@ mart_assets = [
     build_sql_asset(
         "showback", deps=[core_key("showback_facts")], summary_by="grain", layer="marts"
     ),
+    build_sql_asset(
+        "failure_impact_by_segment",
+        deps=[core_key("action_outcomes"), core_key("action_failure_impact")],
+        summary_by="impact_basis",
+        layer="marts",
+    ),
 ]
