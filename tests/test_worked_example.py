@@ -132,17 +132,17 @@ def worked_example(tmp_path_factory):
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     assert len(rows) == 1
-    return result, dict(zip(columns, rows[0], strict=True))
+    return result, dict(zip(columns, rows[0], strict=True)), db_path
 
 
 def test_the_worked_example_run_succeeds_with_every_check_passing(worked_example):
-    result, _ = worked_example
+    result, _, _ = worked_example
     assert result.success
     assert all(check_results(result).values())
 
 
 def test_the_seven_lines_come_to_the_seed_figures(worked_example):
-    _, fleet = worked_example
+    _, fleet, _ = worked_example
     row = fleet
     assert [
         row[c]
@@ -161,7 +161,7 @@ def test_the_seven_lines_come_to_the_seed_figures(worked_example):
 
 
 def test_the_three_stories_read_6_20_3_80_and_2_48(worked_example):
-    _, fleet = worked_example
+    _, fleet, _ = worked_example
     row = fleet
     assert (row["attempted_actions"], row["accepted_units"]) == (12500, Decimal(5000))
     assert row["cost_per_accepted_action"] == Decimal("6.20")
@@ -171,7 +171,7 @@ def test_the_three_stories_read_6_20_3_80_and_2_48(worked_example):
 
 
 def test_failure_impact_is_the_largest_share(worked_example):
-    _, fleet = worked_example
+    _, fleet, _ = worked_example
     row = fleet
     line_shares = {
         name: row[name]
@@ -188,3 +188,18 @@ def test_failure_impact_is_the_largest_share(worked_example):
     assert max(line_shares, key=line_shares.get) == "failure_impact_share"
     assert row["failure_impact_share"].quantize(Decimal("0.001")) == Decimal("0.387")
     assert sum(line_shares.values()) == Decimal(1)
+
+
+def test_named_showback_views_slice_the_showback(worked_example):
+    _, _, db_path = worked_example
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        monthly = conn.execute(
+            "SELECT month, cost_per_accepted_action FROM marts.showback_fleet_monthly"
+        ).fetchall()
+        teams = conn.execute(
+            "SELECT team_id, SUM(total_cost_usd) FROM marts.showback_by_team_daily "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert [(str(m), c) for m, c in monthly] == [("2026-10-01", Decimal("6.20"))]
+    assert sum(total for _, total in teams) == Decimal(31000)
+    assert [team for team, _ in teams] == ["team-0", "team-1"]

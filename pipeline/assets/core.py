@@ -25,12 +25,16 @@ def core_key(name: str) -> AssetKey:
     return AssetKey(["core", name])
 
 
-def replace_table(conn, schema: str, name: str, sql: str, parameters: dict) -> int:
-    """Rebuild one model's table atomically; returns its row count."""
+def replace_table(
+    conn, schema: str, name: str, sql: str, parameters: dict, views_sql: str | None = None
+) -> int:
+    """Rebuild one model's table (and the views over it) atomically; returns its row count."""
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS {sql}", parameters)
+        if views_sql:
+            conn.execute(views_sql)
         rows = conn.execute(f"SELECT COUNT(*) FROM {schema}.{name}").fetchone()[0]
         conn.execute("COMMIT")
     except BaseException:
@@ -40,9 +44,14 @@ def replace_table(conn, schema: str, name: str, sql: str, parameters: dict) -> i
 
 
 def build_sql_asset(
-    name: str, deps: list[AssetKey], summary_by: str, layer: str = "core"
+    name: str,
+    deps: list[AssetKey],
+    summary_by: str,
+    layer: str = "core",
+    views: str | None = None,
 ) -> AssetsDefinition:
-    """An asset for sql/<layer>/<name>.sql; `summary_by` is the column its metadata counts by."""
+    """An asset for sql/<layer>/<name>.sql; `summary_by` is the column its metadata counts by;
+    `views` names a SQL file of views over the table, rebuilt with it."""
     model = f"{layer}/{name}.sql"
 
     @asset(
@@ -66,7 +75,9 @@ def build_sql_asset(
         }
         parameters = {key: value for key, value in candidates.items() if f"${key}" in sql}
         with warehouse.get_connection() as conn:
-            rows = replace_table(conn, layer, name, sql, parameters)
+            rows = replace_table(
+                conn, layer, name, sql, parameters, read_sql(views) if views else None
+            )
             summary = conn.execute(
                 f"SELECT {summary_by}, COUNT(*) FROM {layer}.{name} GROUP BY 1 ORDER BY 1"
             ).fetchall()
@@ -136,7 +147,11 @@ core_assets = [
 
 mart_assets = [
     build_sql_asset(
-        "showback", deps=[core_key("showback_facts")], summary_by="grain", layer="marts"
+        "showback",
+        deps=[core_key("showback_facts")],
+        summary_by="grain",
+        layer="marts",
+        views="marts/showback_views.sql",
     ),
     build_sql_asset(
         "failure_impact_by_segment",
