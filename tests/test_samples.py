@@ -40,10 +40,17 @@ def samples(tmp_path_factory):
     return result, query
 
 
-def test_the_whole_job_succeeds_with_every_check_passing(samples):
+def test_the_whole_job_succeeds_with_every_blocking_check_passing(samples):
     result, _ = samples
     assert result.success
-    assert all(check_results(result).values())
+    failed = {key for key, passed in check_results(result).items() if not passed}
+    # Only the warning check fails: the small reference files carry 4 planted defects each.
+    assert failed == {
+        ("consequence_records", "quarantine_share"),
+        ("loaded_rates", "quarantine_share"),
+        ("model_prices", "quarantine_share"),
+        ("time_entries", "quarantine_share"),
+    }
 
 
 def test_every_source_is_accounted_for_row_by_row(samples):
@@ -52,42 +59,48 @@ def test_every_source_is_accounted_for_row_by_row(samples):
         "SELECT source, SUM(rows_read), SUM(rows_staged), SUM(rows_quarantined), "
         "SUM(rows_duplicate) FROM audit.load_ledger GROUP BY 1 ORDER BY 1"
     ) == [
-        ("action_events", 137, 134, 2, 1),
-        ("agent_actions", 122, 120, 2, 0),
-        ("billing_lines", 654, 653, 1, 0),
-        ("consequence_records", 26, 25, 1, 0),
-        ("llm_requests", 507, 504, 2, 1),
-        ("loaded_rates", 4, 4, 0, 0),
-        ("model_prices", 13, 13, 0, 0),
-        ("time_entries", 48, 47, 1, 0),
-        ("tool_calls", 193, 192, 1, 0),
+        ("action_events", 127, 118, 5, 4),
+        ("agent_actions", 125, 120, 5, 0),
+        ("billing_lines", 828, 824, 4, 0),
+        ("consequence_records", 17, 11, 6, 0),
+        ("llm_requests", 543, 532, 5, 6),
+        ("loaded_rates", 11, 7, 4, 0),
+        ("model_prices", 21, 17, 4, 0),
+        ("time_entries", 99, 94, 5, 0),
+        ("tool_calls", 177, 168, 5, 4),
     ]
 
 
 def test_each_planted_defect_is_quarantined_with_its_reason(samples):
     _, query = samples
-    assert query(
-        "SELECT source_file, source_line, column_name FROM audit.quarantine ORDER BY ALL"
-    ) == [
-        ("action_events/2026-10-01.csv", 52, "(row)"),
-        ("action_events/2026-10-01.csv", 53, "escalation_kind"),
-        ("agent_actions/2026-10-01.csv", 42, "team_id"),
-        ("agent_actions/2026-10-01.csv", 43, "attempted_at"),
-        ("billing_lines/2026-10-01.csv", 219, "BilledCost"),
-        ("consequence_records/2026-10-01.csv", 13, "currency"),
-        ("llm_requests/2026-10-01.jsonl", 153, "(row)"),
-        ("llm_requests/2026-10-01.jsonl", 155, "input_tokens"),
-        ("time_entries/2026-10-01.csv", 19, "hours"),
-        ("tool_calls/2026-10-01.csv", 61, "cost_usd"),
+    rows = query("SELECT source_file, source_line, column_name FROM audit.quarantine ORDER BY ALL")
+    assert len(rows) == 43
+    # value defects after the third record of each source's first text file, then a ragged line
+    assert rows[:4] == [
+        ("action_events/2026-10-01.csv", 5, "event_type"),
+        ("action_events/2026-10-01.csv", 6, "action_id"),
+        ("action_events/2026-10-01.csv", 7, "occurred_at"),
+        ("action_events/2026-10-01.csv", 8, "(row)"),
     ]
+    assert ("consequence_records/2026-10-01.csv", 8, "currency") in rows  # GBP, no rate
+    assert ("time_entries/2026-10-01.csv", 8, "hours") in rows  # negative hours
+    assert ("llm_requests/2026-10-01.jsonl", 7, "(row)") in rows  # not JSON
+    assert ("llm_requests/2026-10-02.csv", 5, "(row)") in rows  # ragged
+    by_column = {}
+    for _, _, column in rows:
+        by_column[column] = by_column.get(column, 0) + 1
+    assert by_column["(row)"] == 14
 
 
 def test_unknown_model_is_priced_unknown_and_visible(samples):
     _, query = samples
-    assert query(
-        "SELECT cost_status, cost_usd FROM core.llm_request_costs "
-        "WHERE request_id = 'req-unknown-model'"
-    ) == [("unknown", None)]
+    assert (
+        query(
+            "SELECT cost_status, cost_usd FROM core.llm_request_costs "
+            "WHERE model = 'acme-llm-9' ORDER BY request_id"
+        )
+        == [("unknown", None)] * 4
+    )
 
 
 def test_sample_fleet_has_every_outcome(samples):
@@ -102,7 +115,7 @@ def test_teams_with_pending_actions_are_marked_provisional(samples):
         "SELECT team_id, pending_actions, headline_status, cost_per_accepted_action "
         "FROM marts.showback_by_team_monthly ORDER BY 1"
     )
-    assert [r[0] for r in rows] == ["billing-ops", "platform", "support"]
+    assert [r[0] for r in rows] == ["team-data", "team-payments", "team-platform", "team-support"]
     for _team, pending, status, headline in rows:
         assert status == ("provisional" if pending else "final")
         assert headline > 0
