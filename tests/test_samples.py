@@ -119,3 +119,23 @@ def test_teams_with_pending_actions_are_marked_provisional(samples):
     for _team, pending, status, headline in rows:
         assert status == ("provisional" if pending else "final")
         assert headline > 0
+
+
+def readme_examples():
+    """(sql, first output row) of each example query in the README."""
+    import re
+
+    from tests.conftest import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "README.md").read_text()
+    pairs = re.findall(r"```sql\n(.*?)```\n```\n(.*?)```", text, flags=re.S)
+    return [(sql, output.splitlines()[1]) for sql, output in pairs]
+
+
+def test_readme_examples_return_the_output_shown(samples):
+    _, query = samples
+    examples = readme_examples()
+    assert len(examples) == 3
+    for sql, first_row in examples:
+        values = [str(v) for v in query(sql)[0]]
+        assert [v for v in values if v not in first_row] == [], sql
