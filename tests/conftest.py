@@ -50,20 +50,26 @@ def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessRe
     return run
 
 
+def materialize_everything(
+    data_dir: Path, db_path: Path, metric: dict | None = None, **settings
+) -> dg.ExecuteInProcessResult:
+    """Every asset and check of the pipeline, in process; `metric` overrides MetricSettings
+    fields and keyword arguments override IngestSettings fields."""
+    return dg.materialize(
+        [*ingest_assets, *ingest_checks, *core_assets, *mart_assets, *metric_checks],
+        resources={
+            "warehouse": Warehouse(database=str(db_path)),
+            "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
+            "metric_settings": MetricSettings(**(metric or {})),
+        },
+        raise_on_error=False,
+    )
+
+
 @pytest.fixture
 def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
-    """Materialize ingest and core; `metric` overrides MetricSettings fields."""
-
     def run(metric: dict | None = None, **settings) -> dg.ExecuteInProcessResult:
-        return dg.materialize(
-            [*ingest_assets, *ingest_checks, *core_assets, *mart_assets, *metric_checks],
-            resources={
-                "warehouse": Warehouse(database=str(db_path)),
-                "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
-                "metric_settings": MetricSettings(**(metric or {})),
-            },
-            raise_on_error=False,
-        )
+        return materialize_everything(data_dir, db_path, metric, **settings)
 
     return run
 

@@ -5,33 +5,19 @@ import shutil
 
 import pytest
 
-from tests.conftest import DATA_SAMPLES, check_results
+from tests.conftest import DATA_SAMPLES, check_results, materialize_everything
 
 AS_OF = {"as_of": "2026-12-01T00:00:00"}
 
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory):
-    import dagster as dg
     import duckdb
-
-    from pipeline.assets.core import core_assets, mart_assets
-    from pipeline.assets.ingest import ingest_assets
-    from pipeline.checks import ingest_checks, metric_checks
-    from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
     root = tmp_path_factory.mktemp("samples")
     shutil.copytree(DATA_SAMPLES, root / "data")
     db_path = root / "agent_finops.duckdb"
-    result = dg.materialize(
-        [*ingest_assets, *ingest_checks, *core_assets, *mart_assets, *metric_checks],
-        resources={
-            "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(data_dir=str(root / "data")),
-            "metric_settings": MetricSettings(**AS_OF),
-        },
-        raise_on_error=False,
-    )
+    result = materialize_everything(root / "data", db_path, AS_OF)
 
     def query(sql):
         with duckdb.connect(str(db_path), read_only=True) as conn:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from tests.conftest import check_results
+from tests.conftest import check_results, materialize_everything
 
 AS_OF = "2026-12-31T00:00:00"
 
@@ -104,27 +104,12 @@ def write_worked_example(data_dir) -> None:
 
 @pytest.fixture(scope="module")
 def worked_example(tmp_path_factory):
-    import dagster as dg
-
-    from pipeline.assets.core import core_assets, mart_assets
-    from pipeline.assets.ingest import ingest_assets
-    from pipeline.checks import ingest_checks, metric_checks
-    from pipeline.resources import IngestSettings, MetricSettings, Warehouse
-
     root = tmp_path_factory.mktemp("worked_example")
     data_dir = root / "data"
     data_dir.mkdir()
     write_worked_example(data_dir)
     db_path = root / "agent_finops.duckdb"
-    result = dg.materialize(
-        [*ingest_assets, *ingest_checks, *core_assets, *mart_assets, *metric_checks],
-        resources={
-            "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(data_dir=str(data_dir)),
-            "metric_settings": MetricSettings(as_of=AS_OF),
-        },
-        raise_on_error=False,
-    )
+    result = materialize_everything(data_dir, db_path, {"as_of": AS_OF})
     with duckdb.connect(str(db_path), read_only=True) as conn:
         cursor = conn.execute(
             "SELECT * FROM marts.showback WHERE grain = 'fleet' AND period = 'month'"
