@@ -1,6 +1,6 @@
--- One view per showback question, each a slice of marts.showback: one row per period start
--- (UTC day or month) and owner at one grain (fleet, team, agent, task type, task), with the
--- owner's key columns first. Source: marts.showback. Recreated after every build of it.
+-- One row per period start (UTC day or month) and owner, in ten views: one per showback question
+-- (fleet, team, agent, task type, task; daily and monthly), each a slice of marts.showback with
+-- the owner's key columns first. Source: marts.showback. Recreated with every build of it.
 CREATE OR REPLACE VIEW marts.showback_fleet_daily AS
 SELECT period_start AS day, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
