@@ -249,28 +249,48 @@ resolved AS (
 
 -- Labour naming only an agent or team: spread over that agent's / team's actions that day.
 -- Consequences naming only an agent or team: over its failed actions that month.
+spread_candidates AS (
+    SELECT * FROM resolved
+    WHERE source IN ('time_entries', 'consequence_records') AND attribution IN ('agent', 'team')
+),
+
+-- four equi-joins rather than one join on OR, which would compare every pair
+spread_matches AS (
+    SELECT r.source, r.record_id, a.action_id
+    FROM spread_candidates AS r
+    INNER JOIN actions AS a ON a.agent_id = r.agent_id AND a.attempted_date = r.cost_date
+    WHERE r.source = 'time_entries' AND r.attribution = 'agent'
+    UNION ALL
+    SELECT r.source, r.record_id, a.action_id
+    FROM spread_candidates AS r
+    INNER JOIN actions AS a ON a.team_id = r.team_id AND a.attempted_date = r.cost_date
+    WHERE r.source = 'time_entries' AND r.attribution = 'team'
+    UNION ALL
+    SELECT r.source, r.record_id, a.action_id
+    FROM spread_candidates AS r
+    INNER JOIN actions AS a
+        ON a.agent_id = r.agent_id
+        AND date_trunc('month', a.attempted_date) = date_trunc('month', r.cost_date)
+    WHERE r.source = 'consequence_records' AND r.attribution = 'agent'
+        AND a.outcome IN ('failed', 'failed_run')
+    UNION ALL
+    SELECT r.source, r.record_id, a.action_id
+    FROM spread_candidates AS r
+    INNER JOIN actions AS a
+        ON a.team_id = r.team_id
+        AND date_trunc('month', a.attempted_date) = date_trunc('month', r.cost_date)
+    WHERE r.source = 'consequence_records' AND r.attribution = 'team'
+        AND a.outcome IN ('failed', 'failed_run')
+),
+
 spread_targets AS (
     SELECT
-        r.source,
-        r.record_id,
-        a.action_id,
-        ROW_NUMBER() OVER (PARTITION BY r.source, r.record_id ORDER BY a.action_id) AS part_rank,
-        COUNT(*) OVER (PARTITION BY r.source, r.record_id) AS n_parts
-    FROM resolved AS r
-    INNER JOIN actions AS a
-        ON (
-            (r.attribution = 'agent' AND a.agent_id = r.agent_id)
-            OR (r.attribution = 'team' AND a.team_id = r.team_id)
-        )
-        AND (
-            (r.source = 'time_entries' AND a.attempted_date = r.cost_date)
-            OR (
-                r.source = 'consequence_records'
-                AND a.outcome IN ('failed', 'failed_run')
-                AND date_trunc('month', a.attempted_date) = date_trunc('month', r.cost_date)
-            )
-        )
-    WHERE r.source IN ('time_entries', 'consequence_records')
+        source,
+        record_id,
+        action_id,
+        ROW_NUMBER() OVER (PARTITION BY source, record_id ORDER BY action_id) AS part_rank,
+        COUNT(*) OVER (PARTITION BY source, record_id) AS n_parts
+    FROM spread_matches
 ),
 
 spread AS (
