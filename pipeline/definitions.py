@@ -2,7 +2,8 @@
 
 Layers (asset groups): sources (raw files delivered by other systems) -> staging (typed,
 validated, de-duplicated tables with quarantine and a load ledger) -> core (the metric contract
-applied: outcomes, costs, the cost ledger, failure impact) -> marts (showback).
+applied: outcomes, costs, the cost ledger, failure impact) -> marts (showback) -> serving
+(documented views, Parquet export, report).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 
 from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
+from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks
-from pipeline.resources import IngestSettings, MetricSettings, Warehouse
+from pipeline.resources import IngestSettings, MetricSettings, ServingSettings, Warehouse
 
 # Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
 all_assets_job = define_asset_job(
@@ -22,13 +24,14 @@ all_assets_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets],
+    assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets, *serving_assets],
     asset_checks=[*ingest_checks, *metric_checks],
     jobs=[all_assets_job],
     resources={
         "warehouse": Warehouse(),
         "ingest_settings": IngestSettings(),
         "metric_settings": MetricSettings(),
+        "serving_settings": ServingSettings(),
     },
     executor=in_process_executor,
 )

@@ -159,3 +159,19 @@ class MetricSettings(ConfigurableResource):
             "weight_g2": self.weight_g2,
             "weight_g3": self.weight_g3,
         }
+
+
+class ServingSettings(ConfigurableResource):
+    """Where the serving layer writes its files."""
+
+    export_dir: str = Field(
+        default="warehouse/exports",
+        description="Parquet exports; BI tools read <export_dir>/current/<view>/.",
+    )
+    exports_kept: int = Field(
+        default=3, description="How many past export folders to keep beside the current one."
+    )
+    report_path: str = Field(
+        default="warehouse/showback_report.html",
+        description="The self-contained HTML showback report.",
+    )

@@ -12,8 +12,9 @@ import pytest
 
 from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets
+from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks
-from pipeline.resources import IngestSettings, MetricSettings, Warehouse
+from pipeline.resources import IngestSettings, MetricSettings, ServingSettings, Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -56,11 +57,22 @@ def materialize_everything(
     """Every asset and check of the pipeline, in process; `metric` overrides MetricSettings
     fields and keyword arguments override IngestSettings fields."""
     return dg.materialize(
-        [*ingest_assets, *ingest_checks, *core_assets, *mart_assets, *metric_checks],
+        [
+            *ingest_assets,
+            *ingest_checks,
+            *core_assets,
+            *mart_assets,
+            *metric_checks,
+            *serving_assets,
+        ],
         resources={
             "warehouse": Warehouse(database=str(db_path)),
             "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
             "metric_settings": MetricSettings(**(metric or {})),
+            "serving_settings": ServingSettings(
+                export_dir=str(db_path.parent / "exports"),
+                report_path=str(db_path.parent / "showback_report.html"),
+            ),
         },
         raise_on_error=False,
     )

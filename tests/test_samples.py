@@ -99,7 +99,7 @@ def test_teams_with_pending_actions_are_marked_provisional(samples):
     _, query = samples
     rows = query(
         "SELECT team_id, pending_actions, headline_status, cost_per_accepted_action "
-        "FROM marts.showback_by_team_monthly ORDER BY 1"
+        "FROM serving.showback_by_team_monthly ORDER BY 1"
     )
     assert [r[0] for r in rows] == ["team-data", "team-payments", "team-platform", "team-support"]
     for _team, pending, status, headline in rows:

@@ -179,10 +179,10 @@ def test_named_showback_views_slice_the_showback(worked_example):
     _, _, db_path = worked_example
     with duckdb.connect(str(db_path), read_only=True) as conn:
         monthly = conn.execute(
-            "SELECT month, cost_per_accepted_action FROM marts.showback_fleet_monthly"
+            "SELECT month, cost_per_accepted_action FROM serving.showback_fleet_monthly"
         ).fetchall()
         teams = conn.execute(
-            "SELECT team_id, SUM(total_cost_usd) FROM marts.showback_by_team_daily "
+            "SELECT team_id, SUM(total_cost_usd) FROM serving.showback_by_team_daily "
             "GROUP BY 1 ORDER BY 1"
         ).fetchall()
     assert [(str(m), c) for m, c in monthly] == [("2026-10-01", Decimal("6.20"))]

@@ -151,7 +151,6 @@ mart_assets = [
         deps=[core_key("showback_facts")],
         summary_by="grain",
         layer="marts",
-        views="marts/showback_views.sql",
     ),
     build_sql_asset(
         "failure_impact_by_segment",

@@ -1,52 +1,53 @@
 -- One row per period start (UTC day or month) and owner, in ten views: one per showback question
 -- (fleet, team, agent, task type, task; daily and monthly), each a slice of marts.showback with
--- the owner's key columns first. Source: marts.showback. Recreated with every build of it.
-CREATE OR REPLACE VIEW marts.showback_fleet_daily AS
+-- the owner's key columns first. Source: marts.showback. Answers "cost per accepted action by
+-- team per month" (serving.showback_by_team_monthly) and its siblings.
+CREATE OR REPLACE VIEW serving.showback_fleet_daily AS
 SELECT period_start AS day, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'fleet' AND period = 'day';
 
-CREATE OR REPLACE VIEW marts.showback_fleet_monthly AS
+CREATE OR REPLACE VIEW serving.showback_fleet_monthly AS
 SELECT period_start AS month, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'fleet' AND period = 'month';
 
-CREATE OR REPLACE VIEW marts.showback_by_team_daily AS
+CREATE OR REPLACE VIEW serving.showback_by_team_daily AS
 SELECT period_start AS day, team_id, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'team' AND period = 'day';
 
-CREATE OR REPLACE VIEW marts.showback_by_team_monthly AS
+CREATE OR REPLACE VIEW serving.showback_by_team_monthly AS
 SELECT period_start AS month, team_id, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'team' AND period = 'month';
 
-CREATE OR REPLACE VIEW marts.showback_by_agent_daily AS
+CREATE OR REPLACE VIEW serving.showback_by_agent_daily AS
 SELECT period_start AS day, agent_id, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'agent' AND period = 'day';
 
-CREATE OR REPLACE VIEW marts.showback_by_agent_monthly AS
+CREATE OR REPLACE VIEW serving.showback_by_agent_monthly AS
 SELECT period_start AS month, agent_id, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'agent' AND period = 'month';
 
-CREATE OR REPLACE VIEW marts.showback_by_task_type_daily AS
+CREATE OR REPLACE VIEW serving.showback_by_task_type_daily AS
 SELECT period_start AS day, task_type, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'task_type' AND period = 'day';
 
-CREATE OR REPLACE VIEW marts.showback_by_task_type_monthly AS
+CREATE OR REPLACE VIEW serving.showback_by_task_type_monthly AS
 SELECT period_start AS month, task_type, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'task_type' AND period = 'month';
 
-CREATE OR REPLACE VIEW marts.showback_by_task_daily AS
+CREATE OR REPLACE VIEW serving.showback_by_task_daily AS
 SELECT period_start AS day, team_id, agent_id, task_type, task_id, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'task' AND period = 'day';
 
-CREATE OR REPLACE VIEW marts.showback_by_task_monthly AS
+CREATE OR REPLACE VIEW serving.showback_by_task_monthly AS
 SELECT period_start AS month, team_id, agent_id, task_type, task_id, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback
 WHERE grain = 'task' AND period = 'month';

@@ -1,0 +1,163 @@
+"""Serving layer: what BI tools and analysts read.
+
+- ``serving`` (asset ``serving/views``): the views in schema ``serving`` built by the files of
+  ``sql/serving/``, with a comment on every view (its file's leading comment) and on every column
+  (``sql/serving/columns.csv``);
+- ``serving/parquet_export``: every serving view as Parquet, hive-partitioned by month, published
+  atomically by switching a ``current`` link to a fully written folder.
+"""
+
+import csv
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
+from pipeline.resources import ServingSettings, Warehouse
+
+SERVING_DIR = SQL_DIR / "serving"
+
+# The date column each serving view is partitioned by in the Parquet export.
+PARTITION_DATE = {
+    "unallocated_costs": "day",
+    "failure_impact_by_agent_risk_grade": "month",
+    "cost_allocation_focus": "ChargePeriodStart",
+}
+
+
+def serving_views(conn) -> list[str]:
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving' ORDER BY 1"
+        ).fetchall()
+    ]
+
+
+def partition_date(conn, view: str) -> str:
+    if view in PARTITION_DATE:
+        return PARTITION_DATE[view]
+    columns = {
+        c
+        for (c,) in conn.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' AND table_name = $view",
+            {"view": view},
+        ).fetchall()
+    }
+    return "day" if "day" in columns else "month"
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@asset(
+    key=AssetKey(["serving", "views"]),
+    description="One row per view of schema `serving`: the stable, documented tables BI tools "
+    "read (showback by fleet / team / agent / task type / task, daily and monthly; unallocated "
+    "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation).",
+    group_name="serving",
+    deps=[
+        AssetKey(["marts", "showback"]),
+        AssetKey(["marts", "failure_impact_by_segment"]),
+        AssetKey(["core", "cost_ledger"]),
+    ],
+    kinds={"duckdb"},
+)
+def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    descriptions = {
+        row["column_name"]: row["description"]
+        for row in csv.DictReader((SERVING_DIR / "columns.csv").open())
+    }
+    with warehouse.get_connection() as conn:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
+            for path in sorted(SERVING_DIR.glob("*.sql")):
+                conn.execute(read_sql(f"serving/{path.name}"))
+            views = serving_views(conn)
+            for view in views:
+                source = next(
+                    (p for p in SERVING_DIR.glob("*.sql") if f"serving.{view} " in p.read_text()),
+                )
+                conn.execute(
+                    f"COMMENT ON VIEW serving.{quote_ident(view)} IS "
+                    + _sql_string(sql_header(f"serving/{source.name}"))
+                )
+            columns = conn.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() "
+                "WHERE schema_name = 'serving' ORDER BY 1, 2"
+            ).fetchall()
+            undocumented = sorted({c for _, c in columns if c not in descriptions})
+            if undocumented:
+                raise ValueError(
+                    "serving columns without a description in sql/serving/columns.csv: "
+                    + ", ".join(undocumented)
+                )
+            for view, column in columns:
+                conn.execute(
+                    f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
+                    + _sql_string(descriptions[column])
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return MaterializeResult(
+        metadata={
+            "views": MetadataValue.md("\n".join(f"- `serving.{v}`" for v in views)),
+            "columns_documented": len(columns),
+        }
+    )
+
+
+@asset(
+    key=AssetKey(["serving", "parquet_export"]),
+    description="One Parquet dataset per serving view under <export_dir>/current/<view>/, "
+    "hive-partitioned by month (period_month=YYYY-MM). Each run writes a new folder and then "
+    "switches the `current` link to it in one rename, so readers see the old or the new export, "
+    "never a half-written one.",
+    group_name="serving",
+    deps=[AssetKey(["serving", "views"])],
+    kinds={"parquet"},
+)
+def parquet_export(
+    context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
+) -> MaterializeResult:
+    root = Path(serving_settings.export_dir)
+    runs = root / "runs"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = runs / f"{stamp}-{context.run.run_id[:8]}"
+    target.mkdir(parents=True)
+    rows = {}
+    with warehouse.get_connection() as conn:
+        for view in serving_views(conn):
+            date_column = quote_ident(partition_date(conn, view))
+            conn.execute(
+                f"COPY (SELECT *, strftime({date_column}, '%Y-%m') AS period_month "
+                f"FROM serving.{quote_ident(view)}) TO $path "
+                "(FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE)",
+                {"path": str(target / view)},
+            )
+            rows[view] = conn.execute(
+                f"SELECT COUNT(*) FROM serving.{quote_ident(view)}"
+            ).fetchone()[0]
+    # Publish: point a fresh link at the new folder, then rename it over `current` (atomic).
+    link = root / f".current-{stamp}"
+    link.symlink_to(target.relative_to(root))
+    os.replace(link, root / "current")
+    for old in sorted(runs.iterdir())[: -serving_settings.exports_kept]:
+        shutil.rmtree(old)
+    return MaterializeResult(
+        metadata={
+            "export_dir": str((root / "current").resolve()),
+            "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
+        }
+    )
+
+
+serving_assets = [serving_views_asset, parquet_export]
