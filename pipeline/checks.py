@@ -283,6 +283,9 @@ SHOWBACK_PROBLEMS = """
                     THEN 'cost per accepted action computed over zero accepted units'
                 WHEN accepted_units > 0 AND cost_per_accepted_action IS NULL
                     THEN 'cost per accepted action missing'
+                WHEN failure_impact_observed_usd + failure_impact_estimated_usd
+                    <> failure_impact_cost_usd
+                    THEN 'failure impact by basis does not add up to the line'
                 WHEN LEAST(inference_cost_usd, tool_cost_usd, infrastructure_cost_usd,
                     oversight_cost_usd, remediation_cost_usd, failed_run_cost_usd,
                     failure_impact_cost_usd) < 0 THEN 'a cost line is negative'
@@ -299,7 +302,8 @@ SHOWBACK_PROBLEMS = """
     name="headline_is_well_formed",
     blocking=True,
     description="Every showback row: line shares sum to 1 (when there is cost), no ratio over "
-    "zero accepted units, a ratio wherever there are accepted units, no negative cost line.",
+    "zero accepted units, a ratio wherever there are accepted units, observed + estimated "
+    "failure impact = the line, no negative cost line.",
 )
 def showback_well_formed(warehouse: Warehouse) -> AssetCheckResult:
     with warehouse.get_connection() as conn:

@@ -4,16 +4,19 @@
   ``sql/serving/``, with a comment on every view (its file's leading comment) and on every column
   (``sql/serving/columns.csv``);
 - ``serving/parquet_export``: every serving view as Parquet, hive-partitioned by month, published
-  atomically by switching a ``current`` link to a fully written folder.
+  atomically by switching a ``current`` link to a fully written folder;
+- ``serving/showback_report``: a self-contained HTML page for the latest month.
 """
 
 import csv
 import os
 import shutil
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
 from pipeline.resources import ServingSettings, Warehouse
@@ -160,4 +163,126 @@ def parquet_export(
     )
 
 
-serving_assets = [serving_views_asset, parquet_export]
+def _rows(conn, sql: str, parameters: dict | None = None) -> list[dict]:
+    cursor = conn.execute(sql, parameters or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _money(value) -> str:
+    return "n/a" if value is None else f"{Decimal(value).quantize(Decimal('0.01')):,}"
+
+
+def _percent(value) -> str:
+    return "n/a" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.1'))} %"
+
+
+def _number(value) -> str:
+    return "n/a" if value is None else f"{Decimal(value).normalize():f}"
+
+
+LINES = (
+    ("inference", "Inference"),
+    ("tool", "Tools and APIs"),
+    ("infrastructure", "Infrastructure"),
+    ("oversight", "Oversight"),
+    ("remediation", "Remediation"),
+    ("failed_run", "Failed runs"),
+    ("failure_impact", "Failure impact"),
+)
+
+
+@asset(
+    key=AssetKey(["serving", "showback_report"]),
+    description="One self-contained HTML page (no network needed) for the latest month: the "
+    "three headline figures, the seven lines as a chart, the trend by day, top teams / agents / "
+    "task types, failure impact observed vs estimated, coverage and unallocated spend, with "
+    "provisional windows marked. Every number is read from the serving views.",
+    group_name="serving",
+    deps=[AssetKey(["serving", "views"])],
+    kinds={"html"},
+)
+def showback_report(
+    context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
+) -> MaterializeResult:
+    with warehouse.get_connection() as conn:
+        month = conn.execute("SELECT MAX(month) FROM serving.showback_fleet_monthly").fetchone()[0]
+        if month is None:
+            raise ValueError("serving.showback_fleet_monthly is empty: nothing to report")
+        period = {"month": month}
+        headline = _rows(
+            conn, "SELECT * FROM serving.showback_fleet_monthly WHERE month = $month", period
+        )[0]
+        days = _rows(
+            conn,
+            "SELECT * FROM serving.showback_fleet_daily "
+            "WHERE date_trunc('month', day) = $month ORDER BY day",
+            period,
+        )
+        tops = [
+            (
+                title,
+                _rows(
+                    conn,
+                    f"SELECT {column} AS owner, * FROM serving.{view} WHERE month = $month "
+                    "ORDER BY total_cost_usd DESC, owner LIMIT 10",
+                    period,
+                ),
+            )
+            for title, column, view in (
+                ("teams", "team_id", "showback_by_team_monthly"),
+                ("agents", "agent_id", "showback_by_agent_monthly"),
+                ("task types", "task_type", "showback_by_task_type_monthly"),
+            )
+        ]
+        unallocated = _rows(
+            conn,
+            "SELECT source, unallocated_reason, SUM(unallocated_cost_usd) AS usd "
+            "FROM serving.unallocated_costs WHERE date_trunc('month', day) = $month "
+            "GROUP BY ALL ORDER BY usd DESC",
+            period,
+        )
+    total = max(abs(Decimal(headline[f"{key}_cost_usd"])) for key, _ in LINES) or Decimal(1)
+    lines = [
+        {
+            "label": label,
+            "amount": headline[f"{key}_cost_usd"],
+            "share": headline[f"{key}_share"],
+            # bar length in pixels: presentation only
+            "width": int(560 * abs(Decimal(headline[f"{key}_cost_usd"])) / total),
+        }
+        for key, label in LINES
+    ]
+    environment = Environment(
+        loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    html = environment.get_template("showback_report.html").render(
+        month=month.strftime("%B %Y"),
+        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        database=Path(warehouse.database).name,
+        headline=headline,
+        lines=lines,
+        days=days,
+        tops=tops,
+        unallocated=unallocated,
+        money=_money,
+        percent=_percent,
+        number=_number,
+    )
+    path = Path(serving_settings.report_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(html)
+    os.replace(partial, path)  # readers see the old page or the new one
+    return MaterializeResult(
+        metadata={
+            "path": str(path.resolve()),
+            "month": str(month),
+            "cost_per_accepted_action": _money(headline["cost_per_accepted_action"]),
+            "headline_status": headline["headline_status"],
+        }
+    )
+
+
+serving_assets = [serving_views_asset, parquet_export, showback_report]

@@ -59,8 +59,13 @@ WITH grouped AS (
             AS immature_failure_impacts,
         SUM(CASE WHEN impact_basis = 'estimated' THEN amount_usd ELSE 0 END)
             AS failure_impact_estimated_usd,
-        SUM(CASE WHEN impact_basis = 'observed' OR (line = 'failure_impact' AND impact_basis IS NULL)
-            THEN amount_usd ELSE 0 END) AS failure_impact_observed_usd,
+        SUM(
+            CASE
+                WHEN line = 'failure_impact' AND COALESCE(impact_basis, 'observed') <> 'estimated'
+                    THEN amount_usd
+                ELSE 0
+            END
+        ) AS failure_impact_observed_usd,
         SUM(requests) AS requests,
         SUM(requests_priced) AS requests_priced,
         SUM(tokens) AS tokens,

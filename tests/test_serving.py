@@ -1,0 +1,209 @@
+"""Serving: documented views, Parquet and FOCUS exports that re-sum to them, a read-only reader
+in another process, and the HTML report rendered in headless Chromium."""
+
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from tests.conftest import DATA_SAMPLES, PROJECT_ROOT, materialize_everything
+from tests.test_samples import readme_examples
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    import duckdb
+
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(DATA_SAMPLES, root / "data")
+    db_path = root / "agent_finops.duckdb"
+    result = materialize_everything(root / "data", db_path, {"as_of": "2026-12-01T00:00:00"})
+    assert result.success
+
+    def query(sql, parameters=None):
+        with duckdb.connect(str(db_path), read_only=True) as conn:
+            return conn.execute(sql, parameters or {}).fetchall()
+
+    return root, db_path, query
+
+
+def test_every_serving_view_and_column_has_a_comment(served):
+    _, _, query = served
+    views = query("SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'serving'")
+    assert len(views) == 13
+    assert [name for name, comment in views if not comment] == []
+    assert (
+        query(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' AND comment IS NULL"
+        )
+        == []
+    )
+
+
+def test_money_columns_are_exact_decimals(served):
+    _, _, query = served
+    types = query(
+        "SELECT DISTINCT data_type FROM duckdb_columns() WHERE schema_name = 'serving' "
+        "AND (column_name LIKE '%_usd' OR column_name IN ('BilledCost', 'EffectiveCost'))"
+    )
+    assert types == [("DECIMAL(38,12)",)]
+
+
+def test_a_separate_read_only_process_runs_the_documented_queries(served):
+    _, db_path, query = served
+    examples = [sql for sql, _ in readme_examples()]
+    script = (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(json.dumps([[list(map(str, r)) for r in con.execute(q).fetchall()] "
+        "for q in json.loads(sys.argv[2])]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(db_path), json.dumps(examples)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    results = json.loads(out.stdout)
+    assert [len(r) for r in results] == [len(query(sql)) for sql in examples]
+    assert results[0][0] == [str(v) for v in query(examples[0])[0]]
+
+
+def test_parquet_export_resums_to_every_serving_view_to_the_cent(served):
+    root, _, query = served
+    current = root / "exports" / "current"
+    views = [
+        name
+        for (name,) in query(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving' ORDER BY 1"
+        )
+    ]
+    assert sorted(p.name for p in current.iterdir()) == views
+    for view in views:
+        frame = pl.read_parquet(current / view, hive_partitioning=True)
+        money = [c for c in frame.columns if c.endswith("_usd") or c in ("EffectiveCost",)]
+        assert frame.height == query(f"SELECT COUNT(*) FROM serving.{view}")[0][0], view
+        for column in money:
+            exported = frame[column].sum()
+            served_total = query(f'SELECT COALESCE(SUM("{column}"), 0) FROM serving.{view}')[0][0]
+            assert Decimal(str(exported or 0)) == served_total, (view, column)
+        assert all(p.name.startswith("period_month=") for p in (current / view).iterdir())
+
+
+def test_focus_export_carries_the_attribution_and_resums_to_the_lines(served):
+    import pyarrow.dataset as ds
+
+    root, _, query = served
+    table = ds.dataset(
+        root / "exports" / "current" / "cost_allocation_focus", partitioning="hive"
+    ).to_table()
+    frame = pl.from_arrow(table)
+    for column in (
+        "BilledCost",
+        "EffectiveCost",
+        "BillingCurrency",
+        "ChargePeriodStart",
+        "ChargePeriodEnd",
+        "ChargeCategory",
+        "ServiceName",
+        "x_team_id",
+        "x_agent_id",
+        "x_task_type",
+        "x_risk_grade",
+        "x_outcome",
+    ):
+        assert column in frame.columns
+    by_line = dict(frame.group_by("x_cost_line").agg(pl.col("EffectiveCost").sum()).iter_rows())
+    fleet = query(
+        "SELECT inference_cost_usd, tool_cost_usd, oversight_cost_usd, remediation_cost_usd, "
+        "failed_run_cost_usd FROM serving.showback_fleet_monthly"
+    )[0]
+    exported = [
+        by_line.get(k, 0) for k in ("inference", "tool", "oversight", "remediation", "failed_run")
+    ]
+    assert [Decimal(str(v)) for v in exported] == list(fleet)
+    assert (
+        Decimal(str(frame["EffectiveCost"].sum()))
+        == query("SELECT SUM(amount_usd) FROM core.cost_ledger")[0][0]
+    )
+
+
+def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(served):
+    import dagster as dg
+
+    from pipeline.assets.serving import serving_assets
+    from pipeline.resources import ServingSettings, Warehouse
+
+    root, db_path, _ = served
+    before = (root / "exports" / "current").resolve()
+    result = dg.materialize(
+        serving_assets,
+        selection=dg.AssetSelection.keys(dg.AssetKey(["serving", "parquet_export"])),
+        resources={
+            "warehouse": Warehouse(database=str(db_path)),
+            "serving_settings": ServingSettings(export_dir=str(root / "exports")),
+        },
+    )
+    assert result.success
+    after = (root / "exports" / "current").resolve()
+    assert after != before and before.exists()
+    assert pl.read_parquet(after / "showback_fleet_monthly", hive_partitioning=True).height == 1
+
+
+def test_report_renders_in_chromium_and_shows_the_headline_figures(served):
+    root, _, query = served
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Chromium is needed: the test command installs Debian's chromium package"
+    report = root / "showback_report.html"
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "showback_report.png"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={root / 'chromium-profile'}",
+    ]
+    subprocess.run(
+        [
+            chromium,
+            *flags,
+            f"--screenshot={screenshot}",
+            "--window-size=1280,2200",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert screenshot.stat().st_size > 10_000
+    cpaa, direct, per_run = query(
+        "SELECT cost_per_accepted_action, direct_cost_per_accepted_action, cost_per_run "
+        "FROM serving.showback_fleet_monthly"
+    )[0]
+    for element, value in (
+        ("cost-per-accepted-action", cpaa),
+        ("direct-cost-per-accepted-action", direct),
+        ("cost-per-run", per_run),
+    ):
+        assert f'id="{element}">{value.quantize(Decimal("0.01")):,}<' in dom
+    assert "http://" not in report.read_text() and "https://" not in report.read_text()
