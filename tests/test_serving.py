@@ -146,7 +146,7 @@ def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(serv
     before = (root / "exports" / "current").resolve()
     result = dg.materialize(
         serving_assets,
-        selection=dg.AssetSelection.keys(dg.AssetKey(["serving", "parquet_export"])),
+        selection=dg.AssetSelection.assets(dg.AssetKey(["serving", "parquet_export"])),
         resources={
             "warehouse": Warehouse(database=str(db_path)),
             "serving_settings": ServingSettings(export_dir=str(root / "exports")),
@@ -207,3 +207,14 @@ def test_report_renders_in_chromium_and_shows_the_headline_figures(served):
     ):
         assert f'id="{element}">{value.quantize(Decimal("0.01")):,}<' in dom
     assert "http://" not in report.read_text() and "https://" not in report.read_text()
+
+
+def test_report_with_nothing_to_show_says_so_instead_of_failing(data_dir, db_path, run_pipeline):
+    # the only row is quarantined, so the showback is empty
+    (data_dir / "tool_calls").mkdir()
+    (data_dir / "tool_calls" / "t.csv").write_text(
+        "call_id,called_at,tool_name,cost_usd\nc1,2026-10-01T09:00:00Z,search,NaN\n"
+    )
+    assert run_pipeline().success
+    page = (db_path.parent / "showback_report.html").read_text()
+    assert 'id="no-data"' in page

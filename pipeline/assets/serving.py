@@ -192,6 +192,61 @@ LINES = (
 )
 
 
+def _report_content(conn, month) -> dict:
+    """Everything the report shows for one month, read from the serving views."""
+    period = {"month": month}
+    headline = _rows(
+        conn, "SELECT * FROM serving.showback_fleet_monthly WHERE month = $month", period
+    )[0]
+    days = _rows(
+        conn,
+        "SELECT * FROM serving.showback_fleet_daily "
+        "WHERE date_trunc('month', day) = $month ORDER BY day",
+        period,
+    )
+    tops = [
+        (
+            title,
+            _rows(
+                conn,
+                f"SELECT {column} AS owner, * FROM serving.{view} WHERE month = $month "
+                "ORDER BY total_cost_usd DESC, owner LIMIT 10",
+                period,
+            ),
+        )
+        for title, column, view in (
+            ("teams", "team_id", "showback_by_team_monthly"),
+            ("agents", "agent_id", "showback_by_agent_monthly"),
+            ("task types", "task_type", "showback_by_task_type_monthly"),
+        )
+    ]
+    unallocated = _rows(
+        conn,
+        "SELECT source, unallocated_reason, SUM(unallocated_cost_usd) AS usd "
+        "FROM serving.unallocated_costs WHERE date_trunc('month', day) = $month "
+        "GROUP BY ALL ORDER BY usd DESC",
+        period,
+    )
+    largest = max(abs(Decimal(headline[f"{key}_cost_usd"])) for key, _ in LINES) or Decimal(1)
+    lines = [
+        {
+            "label": label,
+            "amount": headline[f"{key}_cost_usd"],
+            "share": headline[f"{key}_share"],
+            # bar length in pixels: presentation only
+            "width": int(560 * abs(Decimal(headline[f"{key}_cost_usd"])) / largest),
+        }
+        for key, label in LINES
+    ]
+    return {
+        "headline": headline,
+        "lines": lines,
+        "days": days,
+        "tops": tops,
+        "unallocated": unallocated,
+    }
+
+
 @asset(
     key=AssetKey(["serving", "showback_report"]),
     description="One self-contained HTML page (no network needed) for the latest month: the "
@@ -205,70 +260,21 @@ LINES = (
 def showback_report(
     context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
 ) -> MaterializeResult:
-    with warehouse.get_connection() as conn:
-        month = conn.execute("SELECT MAX(month) FROM serving.showback_fleet_monthly").fetchone()[0]
-        if month is None:
-            raise ValueError("serving.showback_fleet_monthly is empty: nothing to report")
-        period = {"month": month}
-        headline = _rows(
-            conn, "SELECT * FROM serving.showback_fleet_monthly WHERE month = $month", period
-        )[0]
-        days = _rows(
-            conn,
-            "SELECT * FROM serving.showback_fleet_daily "
-            "WHERE date_trunc('month', day) = $month ORDER BY day",
-            period,
-        )
-        tops = [
-            (
-                title,
-                _rows(
-                    conn,
-                    f"SELECT {column} AS owner, * FROM serving.{view} WHERE month = $month "
-                    "ORDER BY total_cost_usd DESC, owner LIMIT 10",
-                    period,
-                ),
-            )
-            for title, column, view in (
-                ("teams", "team_id", "showback_by_team_monthly"),
-                ("agents", "agent_id", "showback_by_agent_monthly"),
-                ("task types", "task_type", "showback_by_task_type_monthly"),
-            )
-        ]
-        unallocated = _rows(
-            conn,
-            "SELECT source, unallocated_reason, SUM(unallocated_cost_usd) AS usd "
-            "FROM serving.unallocated_costs WHERE date_trunc('month', day) = $month "
-            "GROUP BY ALL ORDER BY usd DESC",
-            period,
-        )
-    total = max(abs(Decimal(headline[f"{key}_cost_usd"])) for key, _ in LINES) or Decimal(1)
-    lines = [
-        {
-            "label": label,
-            "amount": headline[f"{key}_cost_usd"],
-            "share": headline[f"{key}_share"],
-            # bar length in pixels: presentation only
-            "width": int(560 * abs(Decimal(headline[f"{key}_cost_usd"])) / total),
-        }
-        for key, label in LINES
-    ]
     environment = Environment(
         loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
         autoescape=select_autoescape(["html"]),
     )
+    with warehouse.get_connection() as conn:
+        month = conn.execute("SELECT MAX(month) FROM serving.showback_fleet_monthly").fetchone()[0]
+        page = _report_content(conn, month) if month is not None else {"headline": None}
     html = environment.get_template("showback_report.html").render(
-        month=month.strftime("%B %Y"),
+        month=month.strftime("%B %Y") if month else "no data yet",
         built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         database=Path(warehouse.database).name,
-        headline=headline,
-        lines=lines,
-        days=days,
-        tops=tops,
-        unallocated=unallocated,
         money=_money,
         percent=_percent,
         number=_number,
+        **page,
     )
     path = Path(serving_settings.report_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -279,8 +285,9 @@ def showback_report(
         metadata={
             "path": str(path.resolve()),
             "month": str(month),
-            "cost_per_accepted_action": _money(headline["cost_per_accepted_action"]),
-            "headline_status": headline["headline_status"],
+            "cost_per_accepted_action": _money(
+                page["headline"]["cost_per_accepted_action"] if page["headline"] else None
+            ),
         }
     )
 
