@@ -54,7 +54,7 @@ SELECT
     LOWER(c.provider) AS provider,
     c.token_kind_n AS token_kind,
     c.usd_per_million_tokens_n AS usd_per_million_tokens,
-    -- multiply by an exact 10^-6: DECIMAL division would go through DOUBLE
+    -- multiply by an exact 10^-6: DuckDB divides DECIMALs in binary floating point
     CAST(c.usd_per_million_tokens_n * CAST(0.000001 AS DECIMAL(7, 6)) AS DECIMAL(38, 18))
         AS usd_per_token,
     c.effective_from_utc AS effective_from
