@@ -22,19 +22,9 @@ from dagster import (
 )
 
 from pipeline.assets.ingest import staging_key
-from pipeline.ingest import amount_column, ensure_audit_tables
+from pipeline.ingest import amount_column, ensure_audit_tables, table_exists
 from pipeline.resources import IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
-
-
-def _table_exists(conn, source: Source) -> bool:
-    return bool(
-        conn.execute(
-            "SELECT COUNT(*) FROM information_schema.tables "
-            "WHERE table_schema = 'staging' AND table_name = $name",
-            {"name": source.name},
-        ).fetchone()[0]
-    )
 
 
 def _per_file_counts(conn, source: Source, money: str | None):
@@ -73,7 +63,11 @@ def build_row_check(source: Source) -> AssetChecksDefinition:
     def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> AssetCheckResult:
         with warehouse.get_connection() as conn:
             ensure_audit_tables(conn)
-            rows = _per_file_counts(conn, source, None) if _table_exists(conn, source) else []
+            rows = (
+                _per_file_counts(conn, source, None)
+                if table_exists(conn, "staging", source.name)
+                else []
+            )
         broken = [r for r in rows if r[1] != r[2] + r[3] + r[4]]
         totals = [sum(r[i] for r in rows) for i in range(1, 5)]
         return AssetCheckResult(
@@ -114,7 +108,11 @@ def build_amount_check(source: Source) -> AssetChecksDefinition:
         money = amount_column(source, ingest_settings)
         with warehouse.get_connection() as conn:
             ensure_audit_tables(conn)
-            rows = _per_file_counts(conn, source, money) if _table_exists(conn, source) else []
+            rows = (
+                _per_file_counts(conn, source, money)
+                if table_exists(conn, "staging", source.name)
+                else []
+            )
         broken = [r for r in rows if Decimal(r[5]) != r[6] + r[7] + r[8]]
         totals = [sum((Decimal(r[i]) for r in rows), Decimal(0)) for i in range(5, 9)]
         return AssetCheckResult(

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -175,9 +176,8 @@ def _create_reference_tables(conn: duckdb.DuckDBPyConnection, settings) -> None:
         (
             currency.upper(),
             rate,
-            "1"
-            if settings.minor_unit_digits.get(currency.upper(), 2) == 0
-            else "0." + "0" * (settings.minor_unit_digits.get(currency.upper(), 2) - 1) + "1",
+            # one minor unit in major units: 10^-digits (2 digits unless declared)
+            str(Decimal(1).scaleb(-settings.minor_unit_digits.get(currency.upper(), 2))),
         )
         for currency, rate in settings.fx_rates_to_usd.items()
     ]
@@ -449,11 +449,19 @@ def _land_file(conn, source: Source, f: SourceFile, settings) -> int:
     return _land_json(conn, source, f, settings)
 
 
-def model_parameters(source: Source, settings) -> dict[str, object]:
-    """The DuckDB parameters a staging model uses (only those it names are passed)."""
-    candidates = {**settings.tag_keys(), "billing_cost_column": settings.billing_cost_column}
-    text = read_sql(f"staging/{source.name}.sql")
-    return {k: v for k, v in candidates.items() if f"${k}" in text}
+def parameters_used(sql: str, candidates: dict[str, object]) -> dict[str, object]:
+    """The candidate DuckDB parameters a model names (DuckDB rejects unused ones)."""
+    return {key: value for key, value in candidates.items() if f"${key}" in sql}
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_schema = $schema AND table_name = $name",
+            {"schema": schema, "name": name},
+        ).fetchone()[0]
+    )
 
 
 def settings_fingerprint(settings) -> str:
@@ -516,11 +524,7 @@ def load_source(
                 rejected,
             ],
         )
-    staging_exists = conn.execute(
-        "SELECT COUNT(*) FROM information_schema.tables "
-        "WHERE table_schema = 'staging' AND table_name = $name",
-        {"name": source.name},
-    ).fetchone()[0]
+    staging_exists = table_exists(conn, "staging", source.name)
 
     conn.execute("BEGIN TRANSACTION")
     try:
@@ -535,9 +539,13 @@ def load_source(
                 "WHERE source = $s AND source_file IN (SELECT source_file FROM _files)",
                 {"s": source.name},
             )
+        model = read_sql(f"staging/{source.name}.sql")
         conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _checked AS " + read_sql(f"staging/{source.name}.sql"),
-            model_parameters(source, settings),
+            "CREATE OR REPLACE TEMP TABLE _checked AS " + model,
+            parameters_used(
+                model,
+                {**settings.tag_keys(), "billing_cost_column": settings.billing_cost_column},
+            ),
         )
         if not staging_exists:
             conn.execute(

@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from pipeline.assets.ingest import staging_key
-from pipeline.ingest import read_sql, sql_header
+from pipeline.ingest import parameters_used, read_sql, sql_header
 from pipeline.resources import IngestSettings, MetricSettings, Warehouse
 
 
@@ -73,7 +73,7 @@ def build_sql_asset(
             **metric_settings.sql_parameters(run_time),
             "billing_cost_column": ingest_settings.billing_cost_column,
         }
-        parameters = {key: value for key, value in candidates.items() if f"${key}" in sql}
+        parameters = parameters_used(sql, candidates)
         with warehouse.get_connection() as conn:
             rows = replace_table(
                 conn, layer, name, sql, parameters, read_sql(views) if views else None
