@@ -7,6 +7,14 @@ For every source, over every file it has loaded:
   the files = staged + quarantined (where parseable) + duplicates, to the last decimal.
 - ``quarantine_share`` (warning): the share of rows read that went to quarantine stays under
   ``IngestSettings.quarantine_warn_ratio``.
+
+For every daily (event) source, over the days of the run:
+- ``delivered_every_day`` (warning, freshness): every day has rows dated on it;
+- ``daily_volume_normal`` (warning): each day's rows are within the configured ratios of the
+  median of the days before it.
+
+And the metric contracts: ``money_conserved`` on ``core/cost_ledger`` and
+``headline_is_well_formed`` on ``marts/showback`` (both blocking: nothing is published past them).
 """
 
 from decimal import Decimal
@@ -22,7 +30,14 @@ from dagster import (
 )
 
 from pipeline.assets.ingest import staging_key
-from pipeline.ingest import amount_column, ensure_audit_tables, table_exists
+from pipeline.ingest import (
+    amount_column,
+    ensure_audit_tables,
+    quote_ident,
+    read_sql,
+    table_exists,
+)
+from pipeline.partitions import RunDays, run_days
 from pipeline.resources import IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
 
@@ -182,6 +197,110 @@ def build_quarantine_check(source: Source) -> AssetChecksDefinition:
     return _check
 
 
+def _daily_volume(conn, source: Source, days: RunDays, baseline_days: int) -> list[tuple]:
+    """(day, rows delivered, baseline median) for each day of the run."""
+    conn.execute(
+        f"CREATE OR REPLACE TEMP VIEW _daily_rows AS "
+        f"SELECT {quote_ident(source.day_column)} AS day_at FROM staging.{source.name}"
+    )
+    sql = read_sql("checks/daily_volume.sql")
+    return conn.execute(
+        sql,
+        {"first_day": days.first_day, "last_day": days.last_day, "baseline_days": baseline_days},
+    ).fetchall()
+
+
+def _day_list(days: list, limit: int = 31) -> str:
+    shown = ", ".join(str(d) for d in days[:limit])
+    return shown + (f" and {len(days) - limit} more" if len(days) > limit else "") or "none"
+
+
+def build_freshness_check(source: Source) -> AssetChecksDefinition:
+    @asset_check(
+        asset=staging_key(source.name),
+        name="delivered_every_day",
+        description=f"Warns when a day of the run has no {source.name} rows dated on it (by "
+        f"{source.day_column}): the source has not delivered for that day.",
+    )
+    def _check(
+        context: AssetCheckExecutionContext,
+        warehouse: Warehouse,
+        ingest_settings: IngestSettings,
+    ) -> AssetCheckResult:
+        days = run_days(context.run.tags)
+        if days is None:
+            return AssetCheckResult(
+                passed=True, metadata={"note": "the run targets no day; nothing to check"}
+            )
+        with warehouse.get_connection() as conn:
+            daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
+            latest = conn.execute(
+                f"SELECT CAST(MAX({quote_ident(source.day_column)}) AS DATE) "
+                f"FROM staging.{source.name}"
+            ).fetchone()[0]
+        missing = [day for day, rows, _ in daily if rows == 0]
+        return AssetCheckResult(
+            passed=not missing,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "days_checked": len(daily),
+                "days_without_rows": len(missing),
+                "missing_days": _day_list(missing),
+                "latest_day_with_rows": str(latest),
+            },
+        )
+
+    return _check
+
+
+def build_volume_check(source: Source) -> AssetChecksDefinition:
+    @asset_check(
+        asset=staging_key(source.name),
+        name="daily_volume_normal",
+        description=f"Warns when a day's {source.name} rows are below volume_low_ratio or above "
+        "volume_high_ratio times the median of the volume_baseline_days days before it.",
+    )
+    def _check(
+        context: AssetCheckExecutionContext,
+        warehouse: Warehouse,
+        ingest_settings: IngestSettings,
+    ) -> AssetCheckResult:
+        days = run_days(context.run.tags)
+        if days is None:
+            return AssetCheckResult(
+                passed=True, metadata={"note": "the run targets no day; nothing to check"}
+            )
+        with warehouse.get_connection() as conn:
+            daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
+        low, high = ingest_settings.volume_low_ratio, ingest_settings.volume_high_ratio
+        flagged = [
+            (day, rows, median)
+            for day, rows, median in daily
+            if median and not low * median <= rows <= high * median
+        ]
+        return AssetCheckResult(
+            passed=not flagged,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "days_checked": len(daily),
+                "days_with_baseline": sum(1 for _, _, m in daily if m),
+                "allowed_ratio": f"{low} to {high} x the baseline median",
+                "days_flagged": MetadataValue.md(
+                    "\n".join(
+                        f"- {day}: {rows} rows, baseline median {median:g} ({rows / median:.2f} x)"
+                        for day, rows, median in flagged[:31]
+                    )
+                    or "none"
+                ),
+                "rows_by_day": MetadataValue.md(
+                    "\n".join(f"- {day}: {rows}" for day, rows, _ in daily[-31:]) or "none"
+                ),
+            },
+        )
+
+    return _check
+
+
 ingest_checks = [
     check
     for source in SOURCES.values()
@@ -189,6 +308,7 @@ ingest_checks = [
         build_row_check(source),
         *([build_amount_check(source)] if source.amount_column else []),
         build_quarantine_check(source),
+        *([build_freshness_check(source), build_volume_check(source)] if source.daily else []),
     )
 ]
 

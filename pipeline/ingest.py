@@ -6,14 +6,21 @@ staged rows, quarantined rows (with file, line, column and reason) and duplicate
 whose content is already loaded is skipped, and a file whose content changed replaces its earlier
 rows, so re-loading never doubles anything. A file that cannot be read at all raises
 :class:`UnreadableFileError` and the transaction is rolled back: earlier data stays as it was.
+
+A file whose path holds a date (``2026-10-01.csv``, ``dt=2026-10-01/part-0.parquet``) is delivered
+for that day and is read by the first run whose last day is on or after it; a file with no date
+is read by every run. Each load records in ``audit.changes`` the earliest day its added or removed
+rows date from (for events and consequences, also the day of the action they name): the core
+layer recomputes from there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,12 +72,14 @@ class SourceFile:
     adapter: Adapter | None
     sha256: str
     size_bytes: int
+    day: date | None  # the delivery day written in its path, if any
 
 
 @dataclass
 class LoadReport:
     source: str
     files_seen: int
+    files_not_yet_due: int
     files_loaded: list[str]
     files_unchanged: int
     rows_read: int
@@ -88,6 +97,19 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+DATE_IN_PATH = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def file_day(relpath: str) -> date | None:
+    """The first valid ISO date (YYYY-MM-DD) written in a file's path, or None."""
+    for match in DATE_IN_PATH.finditer(relpath):
+        try:
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:
+            continue
+    return None
 
 
 def discover(data_dir: Path, source: Source) -> list[SourceFile]:
@@ -109,14 +131,16 @@ def discover(data_dir: Path, source: Source) -> list[SourceFile]:
                     f"{path}: sub-folder '{sub[0]}' of {source.name}/ names no known adapter "
                     f"(known: {', '.join(sorted(source.adapters)) or 'none'})"
                 )
+        relpath = path.relative_to(data_dir).as_posix()
         found.append(
             SourceFile(
                 path=path,
-                relpath=path.relative_to(data_dir).as_posix(),
+                relpath=relpath,
                 file_format=file_format,
                 adapter=adapter,
                 sha256=_sha256(path),
                 size_bytes=path.stat().st_size,
+                day=file_day(relpath),
             )
         )
     return found
@@ -161,6 +185,18 @@ def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
             amount_staged DECIMAL(38, 12),
             amount_quarantined DECIMAL(38, 12),
             amount_duplicate DECIMAL(38, 12)
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.changes (
+            source VARCHAR NOT NULL,
+            load_id VARCHAR NOT NULL,
+            loaded_at TIMESTAMP NOT NULL,
+            first_changed_day DATE,
+            rows_added BIGINT NOT NULL,
+            rows_removed BIGINT NOT NULL
         )
         """
     )
@@ -466,7 +502,15 @@ def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
 
 def settings_fingerprint(settings) -> str:
     """A digest of the settings that shape staged rows (tag keys, cost column, rates, dates)."""
-    shaping = settings.model_dump(exclude={"data_dir", "quarantine_warn_ratio"})
+    shaping = settings.model_dump(
+        exclude={
+            "data_dir",
+            "quarantine_warn_ratio",
+            "volume_baseline_days",
+            "volume_low_ratio",
+            "volume_high_ratio",
+        }
+    )
     return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -476,15 +520,51 @@ def amount_column(source: Source, settings) -> str | None:
     return source.amount_column
 
 
+def _record_changed_rows(
+    conn: duckdb.DuckDBPyConnection, source: Source, relation: str, added: bool
+) -> None:
+    """Add the day (and named action) of rows about to be removed or just staged to _changed."""
+    action = "action_id" if source.refers_to_actions else "CAST(NULL AS VARCHAR)"
+    conn.execute(
+        f"INSERT INTO _changed SELECT CAST({quote_ident(source.day_column)} AS DATE), {action}, "
+        f"{1 if added else 0}, {0 if added else 1} FROM {relation}"
+    )
+
+
+def _summarise_changes(
+    conn: duckdb.DuckDBPyConnection, source: Source, load_id: str, loaded_at: datetime
+) -> None:
+    """One audit.changes row for this load: the earliest day its changed rows (or the actions
+    they name) date from."""
+    actions_day = "CAST(NULL AS DATE)"
+    joined = ""
+    if source.refers_to_actions and table_exists(conn, "staging", "agent_actions"):
+        actions_day = "MIN(CAST(a.attempted_at AS DATE))"
+        joined = "LEFT JOIN staging.agent_actions AS a ON a.action_id = c.action_id"
+    conn.execute(
+        f"""
+        INSERT INTO audit.changes
+        SELECT $source, $load_id, $loaded_at, LEAST(MIN(c.day), {actions_day}),
+               SUM(c.rows_added), SUM(c.rows_removed)
+        FROM _changed AS c {joined}
+        HAVING COUNT(*) > 0
+        """,
+        {"source": source.name, "load_id": load_id, "loaded_at": loaded_at},
+    )
+
+
 def load_source(
     conn: duckdb.DuckDBPyConnection,
     source: Source,
     settings,
     load_id: str,
+    last_day: date | None = None,
 ) -> LoadReport:
-    """Load every new or changed file of one source in one transaction."""
+    """Load every new or changed file of one source in one transaction: with `last_day`, the
+    files dated on or before it and the undated ones; without, every file."""
     data_dir = Path(settings.data_dir)
-    files = discover(data_dir, source)
+    found = discover(data_dir, source)
+    files = [f for f in found if last_day is None or f.day is None or f.day <= last_day]
     ensure_audit_tables(conn)
     fingerprint = settings_fingerprint(settings)
     loaded = {
@@ -511,6 +591,10 @@ def load_source(
         "CREATE OR REPLACE TEMP TABLE _rejected_lines (source_file VARCHAR, source_line BIGINT, "
         "column_name VARCHAR, reason VARCHAR, raw_row VARCHAR)"
     )
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _changed "
+        "(day DATE, action_id VARCHAR, rows_added INTEGER, rows_removed INTEGER)"
+    )
     for f in todo:
         rejected = _land_file(conn, source, f, settings)
         conn.execute(
@@ -530,6 +614,12 @@ def load_source(
     try:
         # A changed file replaces what it loaded before.
         if staging_exists:
+            _record_changed_rows(
+                conn,
+                source,
+                f"{staging_table} WHERE source_file IN (SELECT source_file FROM _files)",
+                added=False,
+            )
             conn.execute(
                 f"DELETE FROM {staging_table} WHERE source_file IN (SELECT source_file FROM _files)"
             )
@@ -562,6 +652,8 @@ def load_source(
             "FROM _classified WHERE load_status = 'staged'",
             {"load_id": load_id, "loaded_at": loaded_at},
         )
+        _record_changed_rows(conn, source, "_classified WHERE load_status = 'staged'", added=True)
+        _summarise_changes(conn, source, load_id, loaded_at)
         conn.execute(
             """
             INSERT INTO audit.quarantine
@@ -653,6 +745,7 @@ def load_source(
     return LoadReport(
         source=source.name,
         files_seen=len(files),
+        files_not_yet_due=len(found) - len(files),
         files_loaded=[f.relpath for f in todo],
         files_unchanged=len(files) - len(todo),
         rows_read=totals[0],

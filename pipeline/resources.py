@@ -86,6 +86,20 @@ class IngestSettings(ConfigurableResource):
         description="Share of a load's rows in quarantine above which the load check warns.",
     )
 
+    volume_baseline_days: int = Field(
+        default=14,
+        description="Days before each run day whose median daily rows a source's volume is "
+        "compared with (daily_volume_normal check).",
+    )
+    volume_low_ratio: float = Field(
+        default=0.5,
+        description="A day with fewer rows than this share of the baseline median is flagged.",
+    )
+    volume_high_ratio: float = Field(
+        default=2.0,
+        description="A day with more rows than this multiple of the baseline median is flagged.",
+    )
+
     def tag_keys(self) -> dict[str, str]:
         """SQL parameters naming the tag key of each id column."""
         return {
@@ -103,8 +117,10 @@ class MetricSettings(ConfigurableResource):
 
     as_of: str | None = Field(
         default=None,
-        description="The time outcomes are judged at (UTC, ISO 8601). Unset: the run's start "
-        "time. Events after it are not yet known; windows not elapsed by it are provisional.",
+        description="The time outcomes are judged at (UTC, ISO 8601). Unset: the end of the "
+        "run's last day, or the as_of of the last published build if later (re-running an old "
+        "day never winds the tables back). Events after it are not yet known; windows not "
+        "elapsed by it are provisional.",
     )
     survival_window_days: int = Field(
         default=30,
@@ -144,10 +160,11 @@ class MetricSettings(ConfigurableResource):
         "average is used.",
     )
 
-    def sql_parameters(self, run_started_at: str) -> dict[str, object]:
-        """Every parameter a core model may name; each model is passed the ones it uses."""
+    def sql_parameters(self, as_of: str) -> dict[str, object]:
+        """Every parameter a core model may name, given the run's as_of; each model is passed
+        the ones it uses."""
         return {
-            "as_of": self.as_of or run_started_at,
+            "as_of": as_of,
             "price_tolerance_usd": self.price_tolerance_usd,
             "allocation_rule": self.allocation_rule,
             "consequence_lookback_days": self.consequence_lookback_days,
@@ -162,8 +179,13 @@ class MetricSettings(ConfigurableResource):
 
 
 class ServingSettings(ConfigurableResource):
-    """Where the serving layer writes its files."""
+    """Where the serving layer publishes: the published database, Parquet and the report."""
 
+    published_database: str = Field(
+        default="warehouse/published.duckdb",
+        description="The DuckDB file readers and BI tools open (read-only): every serving view "
+        "as a table, replaced atomically by each successful run.",
+    )
     export_dir: str = Field(
         default="warehouse/exports",
         description="Parquet exports; BI tools read <export_dir>/current/<view>/.",

@@ -52,6 +52,13 @@ class Source:
     amount_column: str | None = None
     # FOCUS exports name their columns in PascalCase; their landing columns keep those names
     null_tokens: tuple[str, ...] = ("",)
+    # staging column dating a row: a change to the row changes the metrics from this day on
+    day_column: str | None = None
+    # event sources arrive daily and are partitioned by day; reference data is not
+    daily: bool = True
+    # rows name an action whose outcome they change (events) or whose impact they are
+    # (consequences): a change also dates from that action's day
+    refers_to_actions: bool = False
 
 
 FOCUS_COLUMNS = (
@@ -130,6 +137,7 @@ SOURCES: dict[str, Source] = {
     for s in (
         Source(
             name="billing_lines",
+            day_column="charge_period_start",
             description="Cloud billing export in FinOps FOCUS 1.0-1.2 form (one row per charge).",
             columns=FOCUS_COLUMNS,
             required=(
@@ -147,6 +155,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="llm_requests",
+            day_column="requested_at",
             key="request_id",
             description="LLM request / token logs, one row per model request.",
             columns=(
@@ -170,6 +179,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="tool_calls",
+            day_column="called_at",
             key="call_id",
             description="Tool / external API call logs, one row per call.",
             columns=(
@@ -188,6 +198,8 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="model_prices",
+            day_column="effective_from",
+            daily=False,
             key="model",
             description=(
                 "Model price catalogue, effective-dated, one row per model, token kind and start "
@@ -199,6 +211,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="time_entries",
+            day_column="work_date",
             key="entry_id",
             description="HR time tracking entries: who worked how long on what.",
             columns=(
@@ -218,6 +231,8 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="loaded_rates",
+            day_column="effective_from",
+            daily=False,
             key="role",
             description="Loaded hourly labour rates per role or person, effective-dated.",
             columns=("role", "person_id", "loaded_hourly_rate", "currency", "effective_from"),
@@ -226,6 +241,8 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="consequence_records",
+            day_column="occurred_at",
+            refers_to_actions=True,
             key="record_id",
             description=(
                 "Incident / refund records: refunds, credits, SLA penalties, escalations, lost "
@@ -249,6 +266,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="agent_actions",
+            day_column="attempted_at",
             key="action_id",
             description="Agent actions: one consequential unit of agent work (SPEC section 3).",
             columns=(
@@ -266,6 +284,8 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="action_events",
+            day_column="occurred_at",
+            refers_to_actions=True,
             key="event_id",
             description="Outcome events of agent actions (accepted, reverted, escalated, ...).",
             columns=("event_id", "action_id", "event_type", "escalation_kind", "occurred_at"),

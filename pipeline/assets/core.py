@@ -1,65 +1,319 @@
 """Core and marts layers: SQL models over staging that apply the metric contract (SPEC 1-6).
 
-Each asset replaces its table ``<layer>.<name>`` with the result of ``sql/<layer>/<name>.sql`` in
-one transaction; its description is that model's leading comment. Parameters come from
-``MetricSettings``; each model receives the ones it names.
+Each model is ``sql/<layer>/<name>.sql`` and one asset. The models are partitioned by day like the
+event sources, but a day's run does not rebuild only that day: outcomes and costs of a day move
+after it (survival windows, late refunds, restated billing, late rows). So each run first decides
+its *recompute window* (``core/recompute_window``, ``sql/core/recompute_window.sql``): the first
+day that can have changed since the last published build. Every model then replaces its rows
+from that day on, in one transaction, and keeps the rows before it, which cannot have changed.
+The first run, a run after the models' SQL or the metric settings changed, and a run that finds a
+model table missing rebuild everything. A table without a day (``core.session_roots``) is always
+rebuilt whole.
+
+Outcomes are judged as of ``MetricSettings.as_of`` when set, else the end of the run's last day,
+or the as_of of the last published build if that is later: re-running an old day never winds
+the warehouse back in time, so re-running any day gives the tables the latest run gave, and a
+backfill of a range gives the tables daily runs over that range give.
 """
 
-from datetime import UTC, datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
 
 from pipeline.assets.ingest import staging_key
-from pipeline.ingest import parameters_used, read_sql, sql_header
+from pipeline.ingest import SQL_DIR, parameters_used, read_sql, sql_header, table_exists
+from pipeline.partitions import daily_partitions, run_days
 from pipeline.resources import IngestSettings, MetricSettings, Warehouse
+from pipeline.sources import SOURCES
+
+# Every model, with the day column its rows are replaced by (None: rebuilt whole each run).
+MODELS: dict[str, str | None] = {
+    "core/action_outcomes": "attempted_date",
+    "core/llm_request_costs": "requested_date",
+    "core/session_roots": None,
+    "core/labour_costs": "work_date",
+    "core/cost_ledger": "cost_date",
+    "core/action_failure_impact": "attempted_date",
+    "core/showback_facts": "day",
+    "marts/showback": "period_start",
+    "marts/failure_impact_by_segment": "month",
+}
+
+# The day a full rebuild recomputes from: before any data.
+BEGINNING = date(1, 1, 1)
 
 
 def core_key(name: str) -> AssetKey:
     return AssetKey(["core", name])
 
 
-def replace_table(
-    conn, schema: str, name: str, sql: str, parameters: dict, views_sql: str | None = None
-) -> int:
-    """Rebuild one model's table (and the views over it) atomically; returns its row count."""
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def model_fingerprint(metric_settings: MetricSettings, ingest_settings: IngestSettings) -> str:
+    """A digest of everything that shapes the models' rows besides the data and as_of: the SQL
+    of core, marts and macros, and the settings. When it changes, the next run rebuilds all."""
+    digest = hashlib.sha256()
+    for folder in ("macros", "core", "marts"):
+        for path in sorted((SQL_DIR / folder).glob("*.sql")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    settings = {
+        **metric_settings.model_dump(exclude={"as_of"}),
+        "billing_cost_column": ingest_settings.billing_cost_column,
+    }
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def ensure_build_tables(conn) -> None:
+    conn.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.recompute_windows (
+            run_id VARCHAR NOT NULL,
+            decided_at TIMESTAMP NOT NULL,
+            as_of TIMESTAMP NOT NULL,
+            full_rebuild BOOLEAN NOT NULL,
+            full_rebuild_reason VARCHAR,
+            recompute_from DATE,
+            run_first_day DATE,
+            open_window_day DATE,
+            first_changed_input_day DATE,
+            first_closing_window_day DATE,
+            first_newly_known_event_day DATE,
+            model_fingerprint VARCHAR NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.builds (
+            run_id VARCHAR NOT NULL,
+            published_at TIMESTAMP NOT NULL,
+            as_of TIMESTAMP NOT NULL,
+            recompute_from DATE,
+            changes_through TIMESTAMP NOT NULL,
+            model_fingerprint VARCHAR NOT NULL,
+            published_database VARCHAR NOT NULL
+        )
+        """
+    )
+
+
+@dataclass(frozen=True)
+class RecomputeWindow:
+    run_id: str
+    decided_at: datetime
+    as_of: datetime
+    full_rebuild: bool
+    recompute_from: date  # BEGINNING for a full rebuild
+    model_fingerprint: str
+    row: dict
+
+    @property
+    def as_of_text(self) -> str:
+        return self.as_of.isoformat(timespec="seconds")
+
+
+def _fetch_dict(conn, sql: str, parameters: dict) -> dict | None:
+    cursor = conn.execute(sql, parameters)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def _window_from_row(row: dict) -> RecomputeWindow:
+    return RecomputeWindow(
+        run_id=row["run_id"],
+        decided_at=row["decided_at"],
+        as_of=row["as_of"],
+        full_rebuild=row["full_rebuild"],
+        recompute_from=row["recompute_from"] or BEGINNING,
+        model_fingerprint=row["model_fingerprint"],
+        row=row,
+    )
+
+
+def recompute_window(
+    conn,
+    run_id: str,
+    tags: dict[str, str],
+    metric_settings: MetricSettings,
+    ingest_settings: IngestSettings,
+) -> RecomputeWindow:
+    """This run's recompute window: decided once, by the first model of the run that asks."""
+    ensure_build_tables(conn)
+    decided = _fetch_dict(
+        conn, "SELECT * FROM audit.recompute_windows WHERE run_id = $run_id", {"run_id": run_id}
+    )
+    if decided is not None:
+        return _window_from_row(decided)
+
+    previous = _fetch_dict(
+        conn,
+        "SELECT as_of, changes_through, model_fingerprint FROM audit.builds "
+        "ORDER BY published_at DESC LIMIT 1",
+        {},
+    )
+    days = run_days(tags)
+    decided_at = now_utc()
+    run_end = days.end if days else decided_at
+    if metric_settings.as_of:
+        as_of = datetime.fromisoformat(metric_settings.as_of)
+        if as_of.tzinfo is not None:
+            as_of = as_of.astimezone(UTC)
+        as_of = as_of.replace(tzinfo=None)
+    else:
+        as_of = max(run_end, previous["as_of"]) if previous else run_end
+    fingerprint = model_fingerprint(metric_settings, ingest_settings)
+    missing = [m for m in MODELS if not table_exists(conn, *m.split("/"))]
+    if previous is None:
+        reason = "no published build yet"
+    elif previous["model_fingerprint"] != fingerprint:
+        reason = "model SQL or metric settings changed since the last published build"
+    elif missing:
+        reason = "missing model tables: " + ", ".join(missing)
+    else:
+        reason = None
+
+    row = {
+        "run_id": run_id,
+        "decided_at": decided_at,
+        "as_of": as_of,
+        "full_rebuild": reason is not None,
+        "full_rebuild_reason": reason,
+        "recompute_from": None,
+        "run_first_day": days.first_day if days else None,
+        "open_window_day": None,
+        "first_changed_input_day": None,
+        "first_closing_window_day": None,
+        "first_newly_known_event_day": None,
+        "model_fingerprint": fingerprint,
+    }
+    if reason is None:
+        sql = read_sql("core/recompute_window.sql")
+        decision = _fetch_dict(
+            conn,
+            sql,
+            parameters_used(
+                sql,
+                {
+                    "as_of": as_of,
+                    "previous_as_of": previous["as_of"],
+                    "changes_since": previous["changes_through"],
+                    "run_first_day": days.first_day if days else as_of.date(),
+                    "survival_window_days": metric_settings.survival_window_days,
+                },
+            ),
+        )
+        row.update({k: v for k, v in decision.items() if k in row and k != "as_of"})
+    columns = ", ".join(row)
+    conn.execute(
+        f"INSERT INTO audit.recompute_windows ({columns}) "
+        f"VALUES ({', '.join('$' + k for k in row)})",
+        row,
+    )
+    return _window_from_row(row)
+
+
+@asset(
+    key=core_key("recompute_window"),
+    description=sql_header("core/recompute_window.sql"),
+    group_name="core",
+    deps=[staging_key(name) for name in SOURCES],
+    kinds={"duckdb"},
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+)
+def recompute_window_asset(
+    context: AssetExecutionContext,
+    warehouse: Warehouse,
+    metric_settings: MetricSettings,
+    ingest_settings: IngestSettings,
+) -> MaterializeResult:
+    with warehouse.get_connection() as conn:
+        window = recompute_window(
+            conn, context.run.run_id, context.run.tags, metric_settings, ingest_settings
+        )
+    context.log.info(
+        f"as_of {window.as_of_text}; recomputing "
+        + (
+            "everything: " + window.row["full_rebuild_reason"]
+            if window.full_rebuild
+            else f"from {window.recompute_from}"
+        )
+    )
+    return MaterializeResult(
+        metadata={
+            key: MetadataValue.text("" if value is None else str(value))
+            for key, value in window.row.items()
+            if key != "run_id"
+        }
+    )
+
+
+def replace_rows(
+    conn,
+    model: str,
+    sql: str,
+    parameters: dict,
+    day_column: str | None,
+    window: RecomputeWindow,
+) -> tuple[int, int]:
+    """Replace a model's rows from the window's first day (all rows on a full rebuild, or for a
+    table without a day) in one transaction; returns (rows written, rows in the table)."""
+    schema, name = model.split("/")
+    table = f"{schema}.{name}"
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    whole = day_column is None or window.full_rebuild or not table_exists(conn, schema, name)
     conn.execute("BEGIN TRANSACTION")
     try:
-        conn.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS {sql}", parameters)
-        if views_sql:
-            conn.execute(views_sql)
-        rows = conn.execute(f"SELECT COUNT(*) FROM {schema}.{name}").fetchone()[0]
+        if whole:
+            conn.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", parameters)
+            written = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        else:
+            conn.execute(
+                f"DELETE FROM {table} WHERE {day_column} >= $recompute_from",
+                {"recompute_from": window.recompute_from},
+            )
+            written = conn.execute(f"INSERT INTO {table} {sql}", parameters).fetchone()[0]
+        total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return rows
+    return written, total
 
 
 def build_sql_asset(
-    name: str,
-    deps: list[AssetKey],
-    summary_by: str,
-    layer: str = "core",
-    views: str | None = None,
+    name: str, deps: list[AssetKey], summary_by: str, layer: str = "core"
 ) -> AssetsDefinition:
-    """An asset for sql/<layer>/<name>.sql; `summary_by` is the column its metadata counts by;
-    `views` names a SQL file of views over the table, rebuilt with it."""
-    model = f"{layer}/{name}.sql"
+    """An asset for sql/<layer>/<name>.sql; `summary_by` is the column its metadata counts by."""
+    model = f"{layer}/{name}"
+    day_column = MODELS[model]
 
     @asset(
         key=AssetKey([layer, name]),
-        description=sql_header(model),
+        description=sql_header(f"{model}.sql"),
         group_name=layer,
-        deps=deps,
+        deps=[*deps, core_key("recompute_window")],
         kinds={"duckdb"},
+        partitions_def=daily_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
     )
     def _model(
         context: AssetExecutionContext,
@@ -67,24 +321,29 @@ def build_sql_asset(
         metric_settings: MetricSettings,
         ingest_settings: IngestSettings,
     ) -> MaterializeResult:
-        sql = read_sql(model)
-        run_time = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-        candidates = {
-            **metric_settings.sql_parameters(run_time),
-            "billing_cost_column": ingest_settings.billing_cost_column,
-        }
-        parameters = parameters_used(sql, candidates)
+        sql = read_sql(f"{model}.sql")
         with warehouse.get_connection() as conn:
-            rows = replace_table(
-                conn, layer, name, sql, parameters, read_sql(views) if views else None
+            window = recompute_window(
+                conn, context.run.run_id, context.run.tags, metric_settings, ingest_settings
             )
+            candidates = {
+                **metric_settings.sql_parameters(window.as_of_text),
+                "billing_cost_column": ingest_settings.billing_cost_column,
+                "recompute_from": window.recompute_from,
+            }
+            parameters = parameters_used(sql, candidates)
+            written, total = replace_rows(conn, model, sql, parameters, day_column, window)
             summary = conn.execute(
                 f"SELECT {summary_by}, COUNT(*) FROM {layer}.{name} GROUP BY 1 ORDER BY 1"
             ).fetchall()
         return MaterializeResult(
             metadata={
-                "rows": rows,
-                **{key: str(value) for key, value in parameters.items()},
+                "rows": total,
+                "rows_recomputed": written,
+                "recomputed_from": "everything"
+                if window.full_rebuild or day_column is None
+                else str(window.recompute_from),
+                **{key: str(value) for key, value in parameters.items() if key != "recompute_from"},
                 f"rows_by_{summary_by}": MetadataValue.md(
                     "\n".join(f"- {value}: {count}" for value, count in summary) or "none"
                 ),
@@ -95,6 +354,7 @@ def build_sql_asset(
 
 
 core_assets = [
+    recompute_window_asset,
     build_sql_asset(
         "action_outcomes",
         deps=[staging_key("agent_actions"), staging_key("action_events")],

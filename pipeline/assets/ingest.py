@@ -1,7 +1,10 @@
 """Ingest layer: one asset per raw source, loading its files into a staging table.
 
 Each asset reads every new or changed file in ``<data_dir>/<source>/`` and replaces what that
-file loaded before, in one transaction (see pipeline/ingest.py). Its description is the leading
+file loaded before, in one transaction (see pipeline/ingest.py). Event sources are partitioned by
+day: a run for a day (or a range) reads the files dated on or before its last day, including late
+or restated files for earlier days, and the undated ones. Reference sources (prices, rates) are
+not partitioned: every run reads their new or changed files. Its description is the leading
 comment of the staging model ``sql/staging/<source>.sql``: what one row is and where it comes from.
 """
 
@@ -10,12 +13,14 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     AssetSpec,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
 
 from pipeline.ingest import load_source, sql_header
+from pipeline.partitions import daily_partitions, run_days
 from pipeline.resources import IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
 
@@ -42,12 +47,21 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         group_name="staging",
         deps=[AssetKey(["raw", source.name])],
         kinds={"duckdb"},
+        partitions_def=daily_partitions if source.daily else None,
+        backfill_policy=BackfillPolicy.single_run(),
     )
     def _ingest(
         context: AssetExecutionContext, warehouse: Warehouse, ingest_settings: IngestSettings
     ) -> MaterializeResult:
+        days = run_days(context.run.tags) if source.daily else None
         with warehouse.get_connection() as conn:
-            report = load_source(conn, source, ingest_settings, load_id=context.run.run_id)
+            report = load_source(
+                conn,
+                source,
+                ingest_settings,
+                load_id=context.run.run_id,
+                last_day=days.last_day if days else None,
+            )
         for line in report.sample_quarantine:
             context.log.warning(f"quarantined: {ingest_settings.data_dir}/{line}")
         if report.rows_quarantined > len(report.sample_quarantine):
@@ -58,6 +72,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             )
         metadata = {
             "files_seen": report.files_seen,
+            "files_not_yet_due": report.files_not_yet_due,
             "files_loaded": MetadataValue.md(
                 "\n".join(f"- `{f}`" for f in report.files_loaded) or "none: no new or changed file"
             ),

@@ -3,9 +3,14 @@
 - ``serving`` (asset ``serving/views``): the views in schema ``serving`` built by the files of
   ``sql/serving/``, with a comment on every view (its file's leading comment) and on every column
   (``sql/serving/columns.csv``);
-- ``serving/parquet_export``: every serving view as Parquet, hive-partitioned by month, published
-  atomically by switching a ``current`` link to a fully written folder;
-- ``serving/showback_report``: a self-contained HTML page for the latest month.
+- ``serving/published``: the published database, a separate DuckDB file holding every serving view
+  as a table, built beside the old one and swapped in with one rename once every blocking check
+  has passed, so readers never see a half-built state and a reader holding it open never blocks
+  a run;
+- ``serving/parquet_export``: every published table as Parquet, hive-partitioned by month,
+  published atomically by switching a ``current`` link to a fully written folder;
+- ``serving/showback_report``: a self-contained HTML page for the latest month, from the published
+  database.
 """
 
 import csv
@@ -15,9 +20,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipeline.assets.core import ensure_build_tables, now_utc
 from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
 from pipeline.resources import ServingSettings, Warehouse
 
@@ -38,6 +52,22 @@ def serving_views(conn) -> list[str]:
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving' ORDER BY 1"
         ).fetchall()
     ]
+
+
+def published_tables(conn) -> list[str]:
+    """The serving tables of a published database (its `publication` row aside)."""
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'serving' "
+            "AND table_name <> 'publication' ORDER BY 1"
+        ).fetchall()
+    ]
+
+
+def read_published(serving_settings: ServingSettings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published database, as any reader would open it."""
+    return duckdb.connect(serving_settings.published_database, read_only=True)
 
 
 def partition_date(conn, view: str) -> str:
@@ -64,6 +94,7 @@ def _sql_string(text: str) -> str:
     "read (showback by fleet / team / agent / task type / task, daily and monthly; unallocated "
     "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation).",
     group_name="serving",
+    backfill_policy=BackfillPolicy.single_run(),
     deps=[
         AssetKey(["marts", "showback"]),
         AssetKey(["marts", "failure_impact_by_segment"]),
@@ -118,18 +149,135 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
     )
 
 
+PUBLICATION = """
+    SELECT
+        CAST($run_id AS VARCHAR) AS run_id,
+        CAST($published_at AS TIMESTAMP) AS published_at,
+        CAST($as_of AS TIMESTAMP) AS as_of,
+        CAST($recompute_from AS DATE) AS recomputed_from,
+        CAST($full_rebuild AS BOOLEAN) AS full_rebuild
+"""
+
+
+@asset(
+    key=AssetKey(["serving", "published"]),
+    description="The published database (ServingSettings.published_database): every serving "
+    "view as a table with its comments, and one row in serving.publication saying when it was "
+    "published and as of when outcomes were judged. Built into a new file beside the old one "
+    "and renamed over it only after the run's blocking checks passed: a failed or killed run "
+    "leaves the last good file in place, and a reader holding the old file open keeps reading "
+    "it until it reconnects. Records the build in audit.builds, which closes the changes it "
+    "consumed.",
+    group_name="serving",
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey(["serving", "views"])],
+    kinds={"duckdb"},
+)
+def published_database(
+    context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
+) -> MaterializeResult:
+    target = Path(serving_settings.published_database)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
+    building.unlink(missing_ok=True)
+    published_at = now_utc()
+    rows = {}
+    with warehouse.get_connection() as conn:
+        ensure_build_tables(conn)
+        cursor = conn.execute(
+            "SELECT * FROM audit.recompute_windows WHERE run_id = $run_id",
+            {"run_id": context.run.run_id},
+        )
+        found = cursor.fetchone()
+        names = [d[0] for d in cursor.description]
+        window = dict(zip(names, found, strict=True)) if found else None
+        conn.execute(f"ATTACH {_sql_string(str(building))} AS publish_target")
+        try:
+            conn.execute("CREATE SCHEMA publish_target.serving")
+            for view in serving_views(conn):
+                name = quote_ident(view)
+                conn.execute(
+                    f"CREATE TABLE publish_target.serving.{name} AS SELECT * FROM serving.{name}"
+                )
+                rows[view] = conn.execute(
+                    f"SELECT COUNT(*) FROM publish_target.serving.{name}"
+                ).fetchone()[0]
+                comment = conn.execute(
+                    "SELECT comment FROM duckdb_views() "
+                    "WHERE schema_name = 'serving' AND view_name = $view",
+                    {"view": view},
+                ).fetchone()[0]
+                if comment:
+                    conn.execute(
+                        f"COMMENT ON TABLE publish_target.serving.{name} IS {_sql_string(comment)}"
+                    )
+                for column, text in conn.execute(
+                    "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
+                    "current_database() AND schema_name = 'serving' AND table_name = $view "
+                    "AND comment IS NOT NULL",
+                    {"view": view},
+                ).fetchall():
+                    conn.execute(
+                        f"COMMENT ON COLUMN publish_target.serving.{name}.{quote_ident(column)} "
+                        f"IS {_sql_string(text)}"
+                    )
+            conn.execute(
+                "CREATE TABLE publish_target.serving.publication AS " + PUBLICATION,
+                {
+                    "run_id": context.run.run_id,
+                    "published_at": published_at,
+                    "as_of": window["as_of"] if window else None,
+                    "recompute_from": window["recompute_from"] if window else None,
+                    "full_rebuild": window["full_rebuild"] if window else None,
+                },
+            )
+            conn.execute(
+                "COMMENT ON TABLE publish_target.serving.publication IS "
+                "'One row: the run that published this database, when, and the time outcomes "
+                "were judged at (as_of).'"
+            )
+        finally:
+            conn.execute("DETACH publish_target")
+        # One rename: readers opening the path see the old file or the new one, never a mix.
+        os.replace(building, target)
+        if window:
+            conn.execute(
+                "INSERT INTO audit.builds VALUES ($run_id, $published_at, $as_of, "
+                "$recompute_from, $changes_through, $fingerprint, $database)",
+                {
+                    "run_id": context.run.run_id,
+                    "published_at": published_at,
+                    "as_of": window["as_of"],
+                    "recompute_from": window["recompute_from"],
+                    "changes_through": window["decided_at"],
+                    "fingerprint": window["model_fingerprint"],
+                    "database": str(target.resolve()),
+                },
+            )
+    return MaterializeResult(
+        metadata={
+            "published_database": str(target.resolve()),
+            "as_of": str(window["as_of"]) if window else "not recomputed in this run",
+            "size_bytes": target.stat().st_size,
+            "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
+        }
+    )
+
+
 @asset(
     key=AssetKey(["serving", "parquet_export"]),
-    description="One Parquet dataset per serving view under <export_dir>/current/<view>/, "
+    description="One Parquet dataset per published serving table under "
+    "<export_dir>/current/<view>/, "
     "hive-partitioned by month (period_month=YYYY-MM). Each run writes a new folder and then "
     "switches the `current` link to it in one rename, so readers see the old or the new export, "
     "never a half-written one.",
     group_name="serving",
-    deps=[AssetKey(["serving", "views"])],
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey(["serving", "published"])],
     kinds={"parquet"},
 )
 def parquet_export(
-    context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
+    context: AssetExecutionContext, serving_settings: ServingSettings
 ) -> MaterializeResult:
     root = Path(serving_settings.export_dir)
     runs = root / "runs"
@@ -137,8 +285,8 @@ def parquet_export(
     target = runs / f"{stamp}-{context.run.run_id[:8]}"
     target.mkdir(parents=True)
     rows = {}
-    with warehouse.get_connection() as conn:
-        for view in serving_views(conn):
+    with read_published(serving_settings) as conn:
+        for view in published_tables(conn):
             date_column = quote_ident(partition_date(conn, view))
             conn.execute(
                 f"COPY (SELECT *, strftime({date_column}, '%Y-%m') AS period_month "
@@ -254,23 +402,24 @@ def _report_content(conn, month) -> dict:
     "task types, failure impact observed vs estimated, coverage and unallocated spend, with "
     "provisional windows marked. Every number is read from the serving views.",
     group_name="serving",
-    deps=[AssetKey(["serving", "views"])],
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey(["serving", "published"])],
     kinds={"html"},
 )
 def showback_report(
-    context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
+    context: AssetExecutionContext, serving_settings: ServingSettings
 ) -> MaterializeResult:
     environment = Environment(
         loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
         autoescape=select_autoescape(["html"]),
     )
-    with warehouse.get_connection() as conn:
+    with read_published(serving_settings) as conn:
         month = conn.execute("SELECT MAX(month) FROM serving.showback_fleet_monthly").fetchone()[0]
         page = _report_content(conn, month) if month is not None else {"headline": None}
     html = environment.get_template("showback_report.html").render(
         month=month.strftime("%B %Y") if month else "no data yet",
         built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        database=Path(warehouse.database).name,
+        database=Path(serving_settings.published_database).name,
         money=_money,
         percent=_percent,
         number=_number,
@@ -292,4 +441,4 @@ def showback_report(
     )
 
 
-serving_assets = [serving_views_asset, parquet_export, showback_report]
+serving_assets = [serving_views_asset, published_database, parquet_export, showback_report]

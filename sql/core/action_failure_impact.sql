@@ -6,6 +6,8 @@
 -- agent, then the task type, then the fleet (consequence_level says which). failure_impact_usd
 -- is the observed figure once the action's window has matured, else the estimate where there is
 -- one (impact_basis: observed, estimated, or observed_so_far when no estimate exists).
+-- Only actions attempted on or after $recompute_from are written (the run's recompute window);
+-- the averages still read every matured failure of the look-back.
 WITH failed AS (
     SELECT
         a.*,
@@ -108,3 +110,4 @@ SELECT
 FROM failed AS f
 LEFT JOIN observed AS o ON o.action_id = f.action_id
 LEFT JOIN estimated AS e ON e.action_id = f.action_id
+WHERE f.attempted_date >= $recompute_from

@@ -5,10 +5,19 @@
 -- boundary inclusive), accepted_confirmed (accepted, window elapsed), accepted_provisional
 -- (accepted, window still open) or pending (no outcome yet). Approval and a correct escalation
 -- count as acceptance. accepted_units weighs an accepted action by its risk grade.
-WITH events AS (
+-- Only actions attempted on or after $recompute_from are judged (the run's recompute window).
+WITH recomputed_actions AS (
+    SELECT *
+    FROM staging.agent_actions
+    WHERE attempted_at >= CAST($recompute_from AS TIMESTAMP)
+        AND attempted_at <= CAST($as_of AS TIMESTAMP)
+),
+
+events AS (
     SELECT action_id, event_type, escalation_kind, occurred_at
     FROM staging.action_events
     WHERE occurred_at <= CAST($as_of AS TIMESTAMP)
+        AND action_id IN (SELECT action_id FROM recomputed_actions)
 ),
 
 acceptance AS (
@@ -73,12 +82,11 @@ classified AS (
             ELSE f.failure_reason
         END AS failure_reason,
         COALESCE(re.failed_at, f.failed_at) AS failed_at
-    FROM staging.agent_actions AS act
+    FROM recomputed_actions AS act
     LEFT JOIN acceptance AS a ON a.action_id = act.action_id
     LEFT JOIN correct_escalation AS ce ON ce.action_id = act.action_id
     LEFT JOIN run_errors AS re ON re.action_id = act.action_id
     LEFT JOIN failures AS f ON f.action_id = act.action_id AND f.failure_rank = 1
-    WHERE act.attempted_at <= CAST($as_of AS TIMESTAMP)
 )
 
 SELECT

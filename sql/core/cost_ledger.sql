@@ -11,6 +11,8 @@
 -- tokens or actions). What has no owner stays in cost_line's 'unallocated' rows with a reason.
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
 -- the first part, so the parts of a record always sum back to it.
+-- Only parts dated on or after $recompute_from are booked (the run's recompute window); a billing
+-- line is still split over all its days so that its parts keep their exact shares.
 WITH actions AS (
     SELECT * FROM core.action_outcomes
 ),
@@ -53,6 +55,7 @@ billing_days AS (
             b.charge_period_end - INTERVAL 1 MICROSECOND,
             INTERVAL 1 DAY
         ) AS d (day)
+    WHERE b.charge_period_end > CAST($recompute_from AS TIMESTAMP)
 ),
 
 billing_day_parts AS (
@@ -162,6 +165,7 @@ records AS (
         team_id,
         input_tokens + output_tokens AS tokens
     FROM core.llm_request_costs
+    WHERE requested_date >= $recompute_from
     UNION ALL
     SELECT
         'tool_calls',
@@ -178,8 +182,10 @@ records AS (
         team_id,
         0
     FROM staging.tool_calls
+    WHERE called_at >= CAST($recompute_from AS TIMESTAMP)
     UNION ALL
     SELECT * FROM billing_split
+    WHERE cost_date >= $recompute_from
     UNION ALL
     SELECT
         'time_entries',
@@ -196,6 +202,7 @@ records AS (
         team_id,
         0
     FROM core.labour_costs
+    WHERE work_date >= $recompute_from
     UNION ALL
     SELECT
         'consequence_records',
@@ -212,6 +219,7 @@ records AS (
         team_id,
         0
     FROM staging.consequence_records
+    WHERE occurred_at >= CAST($recompute_from AS TIMESTAMP)
 ),
 
 resolved AS (

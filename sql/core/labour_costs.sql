@@ -4,7 +4,12 @@
 -- approval, monitoring, ...), remediation (rollback, redo, cleanup, incident response, ...) or
 -- other (labour outside the agent cost lines); an entry with no rate in force has cost_status
 -- 'unknown' and labour_cost_usd NULL, never 0. Rates themselves are not carried further.
-WITH rates AS (
+-- Only entries worked on or after $recompute_from are costed (the run's recompute window).
+WITH entries AS (
+    SELECT * FROM staging.time_entries WHERE work_date >= $recompute_from
+),
+
+rates AS (
     SELECT
         role,
         person_id,
@@ -24,7 +29,7 @@ matched AS (
             PARTITION BY e.entry_id
             ORDER BY CASE WHEN r.person_id IS NOT NULL THEN 0 ELSE 1 END
         ) AS preference
-    FROM staging.time_entries AS e
+    FROM entries AS e
     INNER JOIN rates AS r
         ON (r.person_id = e.person_id OR (r.person_id IS NULL AND r.role = e.role))
         AND r.effective_from <= e.work_date
@@ -52,5 +57,5 @@ SELECT
     e.task_id,
     e.agent_id,
     e.team_id
-FROM staging.time_entries AS e
+FROM entries AS e
 LEFT JOIN matched AS m ON m.entry_id = e.entry_id AND m.preference = 1

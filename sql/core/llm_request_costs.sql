@@ -5,7 +5,13 @@
 -- price), cache writes (at the cache-write price, else input), visible output (output - reasoning)
 -- and reasoning (at the reasoning price, else output). A request with no reported cost whose
 -- model has no input or output price in force has cost_status 'unknown' and cost_usd NULL, never 0.
-WITH prices AS (
+-- Only requests made on or after $recompute_from are priced (the run's recompute window).
+WITH requests AS (
+    SELECT * FROM staging.llm_requests
+    WHERE requested_at >= CAST($recompute_from AS TIMESTAMP)
+),
+
+prices AS (
     SELECT
         model,
         provider,
@@ -27,7 +33,7 @@ matched AS (
             PARTITION BY r.request_id, p.token_kind
             ORDER BY CASE WHEN p.provider = r.provider THEN 0 ELSE 1 END, p.effective_from DESC
         ) AS preference
-    FROM staging.llm_requests AS r
+    FROM requests AS r
     INNER JOIN prices AS p
         ON p.model = r.model
         AND (r.provider IS NULL OR p.provider IS NULL OR p.provider = r.provider)
@@ -69,7 +75,7 @@ computed AS (
                     AS DECIMAL(38, 12)
                 )
         END AS computed_cost_usd
-    FROM staging.llm_requests AS r
+    FROM requests AS r
     LEFT JOIN request_prices AS p ON p.request_id = r.request_id
 )
 

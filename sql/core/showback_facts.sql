@@ -4,6 +4,7 @@
 -- observed or estimated). Every row carries its UTC day and month and its owner (team, agent,
 -- task type, risk grade, task); owners not known are 'unallocated'. Measures not relevant to a
 -- row are 0, so sums over any grouping are the showback figures.
+-- Only facts dated on or after $recompute_from are written (the run's recompute window).
 WITH ledger AS (
     SELECT
         l.cost_date AS day,
@@ -26,9 +27,12 @@ WITH ledger AS (
         CASE WHEN l.source = 'time_entries' AND l.cost_line <> 'unallocated' THEN 1 ELSE 0 END
             AS labour_parts_mapped
     FROM core.cost_ledger AS l
-    LEFT JOIN core.llm_request_costs AS r
+    LEFT JOIN (
+        SELECT * FROM core.llm_request_costs WHERE requested_date >= $recompute_from
+    ) AS r
         ON l.source = 'llm_requests' AND r.request_id = l.record_id
-    WHERE NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
+    WHERE l.cost_date >= $recompute_from
+        AND NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
 ),
 
 impact AS (
@@ -45,6 +49,7 @@ impact AS (
         failure_impact_usd AS amount_usd,
         impact_basis
     FROM core.action_failure_impact
+    WHERE attempted_date >= $recompute_from
 ),
 
 actions AS (
@@ -61,6 +66,7 @@ actions AS (
         is_correct_escalation,
         accepted_units
     FROM core.action_outcomes
+    WHERE attempted_date >= $recompute_from
 ),
 
 facts AS (

@@ -7,6 +7,7 @@
 -- failure_impact_usd is what the showback books, and impact_basis says from what: observed
 -- (every failure's window matured), estimated (none matured), observed_so_far (none matured
 -- and no average to estimate from) or mixed.
+-- Only months starting on or after $recompute_from (a month's first day) are written.
 WITH attempts AS (
     SELECT
         CAST(date_trunc('month', attempted_date) AS DATE) AS month,
@@ -16,6 +17,7 @@ WITH attempts AS (
         COUNT(*) AS attempted_actions,
         SUM(CASE WHEN outcome IN ('failed', 'failed_run') THEN 1 ELSE 0 END) AS failed_actions
     FROM core.action_outcomes
+    WHERE attempted_date >= $recompute_from
     GROUP BY 1, 2, 3, 4
 ),
 
@@ -33,6 +35,7 @@ impacts AS (
         SUM(CASE WHEN window_matured THEN 1 ELSE 0 END) AS matured_failures,
         COUNT(*) AS failures
     FROM core.action_failure_impact
+    WHERE attempted_date >= $recompute_from
     GROUP BY 1, 2, 3, 4
 )
 

@@ -6,6 +6,7 @@
 -- units). A ratio over zero accepted units is NULL and headline_status says why; a row with an
 -- open survival window, a pending action or an estimated failure impact is provisional
 -- (window_complete false). Shares are each line over the total (0 when the total is 0).
+-- Only periods starting on or after $recompute_from (a month's first day) are written.
 WITH grouped AS (
     SELECT
         CASE WHEN GROUPING(day) = 0 THEN 'day' ELSE 'month' END AS period,
@@ -74,6 +75,7 @@ WITH grouped AS (
         SUM(labour_parts_mapped) AS labour_entries_mapped,
         COUNT(DISTINCT session_id) AS sessions
     FROM core.showback_facts
+    WHERE day >= $recompute_from
     GROUP BY GROUPING SETS (
         (day), (day, team_id), (day, agent_id), (day, task_type),
         (day, task_id, team_id, agent_id, task_type),

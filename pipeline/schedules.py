@@ -1,0 +1,48 @@
+"""The daily schedule: each morning, build yesterday.
+
+At the configured local time it requests one run of the pipeline job for the last complete UTC
+day before that moment (the partitions are UTC days whatever the schedule's timezone). That run
+also picks up late and restated files for earlier days and recomputes every day that can have
+changed (see pipeline/assets/core.py), so a missed morning is caught up by the next one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, schedule
+from pydantic import BaseModel, Field
+
+
+class ScheduleSettings(BaseModel):
+    """When the daily run starts. Defaults: 06:00 UTC."""
+
+    hour_of_day: int = Field(default=6, ge=0, le=23, description="Hour the run starts.")
+    minute_of_hour: int = Field(default=0, ge=0, le=59, description="Minute the run starts.")
+    timezone: str = Field(
+        default="UTC",
+        description="IANA timezone the start time is read in (for example Europe/Berlin).",
+    )
+
+
+def yesterday_partition(scheduled_for) -> str:
+    """The last UTC day completed before the scheduled moment."""
+    return (scheduled_for.astimezone(UTC).date() - timedelta(days=1)).isoformat()
+
+
+def build_daily_schedule(job, settings: ScheduleSettings) -> ScheduleDefinition:
+    """The daily schedule of `job` (a partitioned job of the daily partitions)."""
+
+    @schedule(
+        name="daily_showback",
+        job=job,
+        cron_schedule=f"{settings.minute_of_hour} {settings.hour_of_day} * * *",
+        execution_timezone=settings.timezone,
+        description=f"Every day at {settings.hour_of_day:02d}:{settings.minute_of_hour:02d} "
+        f"({settings.timezone}): build the last complete UTC day and publish.",
+    )
+    def _daily(context: ScheduleEvaluationContext) -> RunRequest:
+        day = yesterday_partition(context.scheduled_execution_time)
+        return RunRequest(run_key=day, partition_key=day)
+
+    return _daily

@@ -1,0 +1,61 @@
+-- One row per run: the first day core and marts recompute, and each reason that can move it.
+-- Source: audit.changes (rows added or removed since the last published build, dated by the
+-- earliest day they, or the action they name, belong to), core.action_outcomes (accepted actions
+-- whose survival window closes by $as_of) and staging.action_events (events between the last
+-- build's as_of and this one's, which change outcomes not known before).
+-- The run recomputes every day from the first of the month holding the earliest of: the run's
+-- own first day, the day $survival_window_days + 1 days before the earlier as_of (open windows,
+-- whose outcomes and estimated failure impact can still move), and the three days above. Days
+-- before it cannot have changed; month rows and month-wide spreads need whole months.
+WITH bounds AS (
+    SELECT
+        CAST($as_of AS TIMESTAMP) AS as_of,
+        LEAST(CAST($as_of AS TIMESTAMP), COALESCE(CAST($previous_as_of AS TIMESTAMP),
+            CAST($as_of AS TIMESTAMP))) AS earlier_as_of,
+        GREATEST(CAST($as_of AS TIMESTAMP), COALESCE(CAST($previous_as_of AS TIMESTAMP),
+            CAST($as_of AS TIMESTAMP))) AS later_as_of
+),
+
+changed_inputs AS (
+    SELECT MIN(first_changed_day) AS first_day
+    FROM audit.changes
+    WHERE loaded_at > COALESCE(CAST($changes_since AS TIMESTAMP), TIMESTAMP '0001-01-01 00:00:00')
+),
+
+closing_windows AS (
+    SELECT MIN(o.attempted_date) AS first_day
+    FROM core.action_outcomes AS o
+    CROSS JOIN bounds AS b
+    WHERE o.outcome = 'accepted_provisional' AND o.window_ends_at <= b.later_as_of
+),
+
+newly_known_events AS (
+    SELECT MIN(CAST(a.attempted_at AS DATE)) AS first_day
+    FROM staging.action_events AS e
+    INNER JOIN staging.agent_actions AS a ON a.action_id = e.action_id
+    CROSS JOIN bounds AS b
+    WHERE e.occurred_at > b.earlier_as_of AND e.occurred_at <= b.later_as_of
+),
+
+candidates AS (
+    SELECT
+        b.as_of,
+        CAST($run_first_day AS DATE) AS run_first_day,
+        CAST(b.earlier_as_of - ($survival_window_days + 1) * INTERVAL 1 DAY AS DATE)
+            AS open_window_day,
+        c.first_day AS first_changed_input_day,
+        w.first_day AS first_closing_window_day,
+        n.first_day AS first_newly_known_event_day
+    FROM bounds AS b
+    CROSS JOIN changed_inputs AS c
+    CROSS JOIN closing_windows AS w
+    CROSS JOIN newly_known_events AS n
+)
+
+SELECT
+    *,
+    CAST(date_trunc('month', LEAST(
+        run_first_day, open_window_day, first_changed_input_day, first_closing_window_day,
+        first_newly_known_event_day
+    )) AS DATE) AS recompute_from
+FROM candidates
