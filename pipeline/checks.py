@@ -198,7 +198,8 @@ def build_quarantine_check(source: Source) -> AssetChecksDefinition:
 
 
 def _daily_volume(conn, source: Source, days: RunDays, baseline_days: int) -> list[tuple]:
-    """(day, rows delivered, baseline median) for each day of the run."""
+    """(day, rows dated on it, a file dated on it loaded, baseline median) for each day of the
+    run."""
     conn.execute(
         f"CREATE OR REPLACE TEMP VIEW _daily_rows AS "
         f"SELECT {quote_ident(source.day_column)} AS day_at FROM staging.{source.name}"
@@ -206,7 +207,12 @@ def _daily_volume(conn, source: Source, days: RunDays, baseline_days: int) -> li
     sql = read_sql("checks/daily_volume.sql")
     return conn.execute(
         sql,
-        {"first_day": days.first_day, "last_day": days.last_day, "baseline_days": baseline_days},
+        {
+            "source": source.name,
+            "first_day": days.first_day,
+            "last_day": days.last_day,
+            "baseline_days": baseline_days,
+        },
     ).fetchall()
 
 
@@ -219,8 +225,13 @@ def build_freshness_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
         name="delivered_every_day",
-        description=f"Warns when a day of the run has no {source.name} rows dated on it (by "
-        f"{source.day_column}): the source has not delivered for that day.",
+        description="Warns when the source has not delivered for a day of the run: "
+        + (
+            f"no file dated that day was loaded and no row is dated on it (by {source.day_column})."
+            if source.rows_expected_daily
+            else "no file dated that day was loaded (days without incidents or refunds are "
+            "normal, so rows are not expected every day)."
+        ),
     )
     def _check(
         context: AssetCheckExecutionContext,
@@ -238,7 +249,20 @@ def build_freshness_check(source: Source) -> AssetChecksDefinition:
                 f"SELECT CAST(MAX({quote_ident(source.day_column)}) AS DATE) "
                 f"FROM staging.{source.name}"
             ).fetchone()[0]
-        missing = [day for day, rows, _ in daily if rows == 0]
+            dated_files = conn.execute(
+                "SELECT COUNT(delivery_day) FROM audit.load_ledger WHERE source = $source",
+                {"source": source.name},
+            ).fetchone()[0]
+        if not source.rows_expected_daily and not dated_files:
+            return AssetCheckResult(
+                passed=True,
+                metadata={"note": "no file of this source carries a delivery date in its path"},
+            )
+        missing = [
+            day
+            for day, rows, file_delivered, _ in daily
+            if not file_delivered and not (source.rows_expected_daily and rows > 0)
+        ]
         return AssetCheckResult(
             passed=not missing,
             severity=AssetCheckSeverity.WARN,
@@ -275,7 +299,7 @@ def build_volume_check(source: Source) -> AssetChecksDefinition:
         low, high = ingest_settings.volume_low_ratio, ingest_settings.volume_high_ratio
         flagged = [
             (day, rows, median)
-            for day, rows, median in daily
+            for day, rows, _, median in daily
             if median and not low * median <= rows <= high * median
         ]
         return AssetCheckResult(
@@ -283,7 +307,7 @@ def build_volume_check(source: Source) -> AssetChecksDefinition:
             severity=AssetCheckSeverity.WARN,
             metadata={
                 "days_checked": len(daily),
-                "days_with_baseline": sum(1 for _, _, m in daily if m),
+                "days_with_baseline": sum(1 for *_, median in daily if median),
                 "allowed_ratio": f"{low} to {high} x the baseline median",
                 "days_flagged": MetadataValue.md(
                     "\n".join(
@@ -293,7 +317,7 @@ def build_volume_check(source: Source) -> AssetChecksDefinition:
                     or "none"
                 ),
                 "rows_by_day": MetadataValue.md(
-                    "\n".join(f"- {day}: {rows}" for day, rows, _ in daily[-31:]) or "none"
+                    "\n".join(f"- {day}: {rows}" for day, rows, *_ in daily[-31:]) or "none"
                 ),
             },
         )

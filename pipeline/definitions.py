@@ -18,7 +18,6 @@ from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
 from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks
-from pipeline.partitions import daily_partitions
 from pipeline.resources import IngestSettings, MetricSettings, ServingSettings, Warehouse
 from pipeline.schedules import ScheduleSettings, build_daily_schedule
 
@@ -26,7 +25,6 @@ from pipeline.schedules import ScheduleSettings, build_daily_schedule
 agent_finops_job = define_asset_job(
     name="agent_finops_job",
     selection=AssetSelection.all() - AssetSelection.groups("sources"),
-    partitions_def=daily_partitions,
     description="Ingest every source for a day (or a range of days, as one run), recompute "
     "what can have changed, check the contracts and publish.",
 )

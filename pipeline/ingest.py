@@ -184,10 +184,13 @@ def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
             amount_read DECIMAL(38, 12),
             amount_staged DECIMAL(38, 12),
             amount_quarantined DECIMAL(38, 12),
-            amount_duplicate DECIMAL(38, 12)
+            amount_duplicate DECIMAL(38, 12),
+            delivery_day DATE
         )
         """
     )
+    # Warehouses created before delivery days were recorded gain the column (NULL: undated).
+    conn.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS delivery_day DATE")
     conn.execute(
         """
         CREATE TABLE IF NOT EXISTS audit.changes (
@@ -585,7 +588,8 @@ def load_source(
     _create_landing_table(conn, source)
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_sha256 VARCHAR, "
-        "file_bytes BIGINT, file_format VARCHAR, adapter VARCHAR, rejected_lines BIGINT)"
+        "file_bytes BIGINT, file_format VARCHAR, adapter VARCHAR, rejected_lines BIGINT, "
+        "delivery_day DATE)"
     )
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _rejected_lines (source_file VARCHAR, source_line BIGINT, "
@@ -598,7 +602,7 @@ def load_source(
     for f in todo:
         rejected = _land_file(conn, source, f, settings)
         conn.execute(
-            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
                 f.relpath,
                 f.sha256,
@@ -606,6 +610,7 @@ def load_source(
                 f.file_format,
                 f.adapter.name if f.adapter else None,
                 rejected,
+                f.day,
             ],
         )
     staging_exists = table_exists(conn, "staging", source.name)
@@ -685,7 +690,8 @@ def load_source(
                    $amount_column,
                    c.amount_read, k.amount_staged,
                    COALESCE(c.amount_rejected, 0) + COALESCE(k.amount_conflict, 0),
-                   COALESCE(k.amount_duplicate, 0)
+                   COALESCE(k.amount_duplicate, 0),
+                   f.delivery_day
             FROM _files AS f
             LEFT JOIN (
                 SELECT source_file, COUNT(*) AS rows_read,

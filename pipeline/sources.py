@@ -56,6 +56,9 @@ class Source:
     day_column: str | None = None
     # event sources arrive daily and are partitioned by day; reference data is not
     daily: bool = True
+    # a day with no rows is news (requests, actions) or normal (incidents and refunds, which
+    # only deliver a file, possibly empty, each day)
+    rows_expected_daily: bool = True
     # rows name an action whose outcome they change (events) or whose impact they are
     # (consequences): a change also dates from that action's day
     refers_to_actions: bool = False
@@ -242,6 +245,7 @@ SOURCES: dict[str, Source] = {
         Source(
             name="consequence_records",
             day_column="occurred_at",
+            rows_expected_daily=False,
             refers_to_actions=True,
             key="record_id",
             description=(

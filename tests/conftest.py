@@ -14,12 +14,24 @@ from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets
 from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks
+from pipeline.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from pipeline.resources import IngestSettings, MetricSettings, ServingSettings, Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
 OUTSIDE_DATA = SHARED / "outside-data"
 DATA_SAMPLES = PROJECT_ROOT / "data_samples"
+
+# The day most tests build: after every date their files carry, so every file is due and, with
+# no as_of set, outcomes are judged at the start of 2026-11-23.
+DEFAULT_DAY = "2026-11-22"
+
+
+def day_tags(days: str | tuple[str, str]) -> dict[str, str]:
+    """Run tags targeting one day ('2026-10-01') or a range of days as one run."""
+    if isinstance(days, str):
+        return {PARTITION_TAG: days}
+    return {RANGE_START_TAG: days[0], RANGE_END_TAG: days[1]}
 
 
 @pytest.fixture
@@ -38,24 +50,39 @@ def db_path(tmp_path: Path) -> Path:
 def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
     """Materialize every ingest asset with its checks; settings override IngestSettings fields."""
 
-    def run(**settings) -> dg.ExecuteInProcessResult:
+    def run(days: str | tuple[str, str] = DEFAULT_DAY, **settings) -> dg.ExecuteInProcessResult:
         return dg.materialize(
             [*ingest_assets, *ingest_checks],
             resources={
                 "warehouse": Warehouse(database=str(db_path)),
                 "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
             },
+            tags=day_tags(days),
             raise_on_error=False,
         )
 
     return run
 
 
+def serving_settings(db_path: Path) -> ServingSettings:
+    """Serving outputs beside the warehouse file under tmp_path."""
+    return ServingSettings(
+        published_database=str(db_path.parent / "published.duckdb"),
+        export_dir=str(db_path.parent / "exports"),
+        report_path=str(db_path.parent / "showback_report.html"),
+    )
+
+
 def materialize_everything(
-    data_dir: Path, db_path: Path, metric: dict | None = None, **settings
+    data_dir: Path,
+    db_path: Path,
+    metric: dict | None = None,
+    days: str | tuple[str, str] = DEFAULT_DAY,
+    **settings,
 ) -> dg.ExecuteInProcessResult:
-    """Every asset and check of the pipeline, in process; `metric` overrides MetricSettings
-    fields and keyword arguments override IngestSettings fields."""
+    """Every asset and check of the pipeline, in process, for one day or a range of days;
+    `metric` overrides MetricSettings fields and keyword arguments override IngestSettings
+    fields."""
     return dg.materialize(
         [
             *ingest_assets,
@@ -69,19 +96,19 @@ def materialize_everything(
             "warehouse": Warehouse(database=str(db_path)),
             "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
             "metric_settings": MetricSettings(**(metric or {})),
-            "serving_settings": ServingSettings(
-                export_dir=str(db_path.parent / "exports"),
-                report_path=str(db_path.parent / "showback_report.html"),
-            ),
+            "serving_settings": serving_settings(db_path),
         },
+        tags=day_tags(days),
         raise_on_error=False,
     )
 
 
 @pytest.fixture
 def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
-    def run(metric: dict | None = None, **settings) -> dg.ExecuteInProcessResult:
-        return materialize_everything(data_dir, db_path, metric, **settings)
+    def run(
+        metric: dict | None = None, days: str | tuple[str, str] = DEFAULT_DAY, **settings
+    ) -> dg.ExecuteInProcessResult:
+        return materialize_everything(data_dir, db_path, metric, days, **settings)
 
     return run
 

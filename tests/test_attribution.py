@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_results
+from tests.conftest import DEFAULT_DAY, check_results, day_tags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attribution"
 AS_OF = {"as_of": "2026-12-01T00:00:00"}
@@ -160,6 +160,7 @@ def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet, query, db_pat
             "warehouse": Warehouse(database=str(db_path)),
             "ingest_settings": IngestSettings(),
         },
+        tags=day_tags(DEFAULT_DAY),
         raise_on_error=False,
     )
     assert check_results(result)[("cost_ledger", "money_conserved")] is False

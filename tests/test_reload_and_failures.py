@@ -8,7 +8,7 @@ import dagster as dg
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
 from pipeline.resources import IngestSettings, Warehouse
-from tests.conftest import check_results, write
+from tests.conftest import DEFAULT_DAY, check_results, day_tags, write
 
 HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"
 
@@ -96,6 +96,7 @@ def _run_checks_only(data_dir, db_path):
             "warehouse": Warehouse(database=str(db_path)),
             "ingest_settings": IngestSettings(data_dir=str(data_dir)),
         },
+        tags=day_tags(DEFAULT_DAY),
         raise_on_error=False,
     )
 

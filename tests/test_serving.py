@@ -10,7 +10,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from tests.conftest import DATA_SAMPLES, PROJECT_ROOT, materialize_everything
+from tests.conftest import DATA_SAMPLES, PROJECT_ROOT, materialize_everything, serving_settings
 from tests.test_samples import readme_examples
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -140,7 +140,7 @@ def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(serv
     import dagster as dg
 
     from pipeline.assets.serving import serving_assets
-    from pipeline.resources import ServingSettings, Warehouse
+    from pipeline.resources import Warehouse
 
     root, db_path, _ = served
     before = (root / "exports" / "current").resolve()
@@ -149,7 +149,7 @@ def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(serv
         selection=dg.AssetSelection.assets(dg.AssetKey(["serving", "parquet_export"])),
         resources={
             "warehouse": Warehouse(database=str(db_path)),
-            "serving_settings": ServingSettings(export_dir=str(root / "exports")),
+            "serving_settings": serving_settings(db_path),
         },
     )
     assert result.success

@@ -109,7 +109,9 @@ def worked_example(tmp_path_factory):
     data_dir.mkdir()
     write_worked_example(data_dir)
     db_path = root / "agent_finops.duckdb"
-    result = materialize_everything(data_dir, db_path, {"as_of": AS_OF})
+    result = materialize_everything(
+        data_dir, db_path, {"as_of": AS_OF}, days=("2026-10-05", "2026-10-11")
+    )
     with duckdb.connect(str(db_path), read_only=True) as conn:
         cursor = conn.execute(
             "SELECT * FROM marts.showback WHERE grain = 'fleet' AND period = 'month'"
