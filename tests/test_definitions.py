@@ -1,8 +1,14 @@
 """The code location loads, and every model says what one row is."""
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from pipeline.definitions import defs
+import dagster as dg
+
+from pipeline.definitions import agent_finops_job, defs
+from pipeline.partitions import daily_partitions
+from pipeline.schedules import ScheduleSettings, build_daily_schedule
 from pipeline.sources import SOURCES
 
 SQL = Path(__file__).resolve().parent.parent / "sql"
@@ -35,3 +41,52 @@ def test_asset_descriptions_repeat_the_model_header():
 def test_the_job_runs_in_one_process():
     job = defs.resolve_job_def("agent_finops_job")
     assert job.executor_def.name == "in_process"
+
+
+def test_event_sources_and_models_are_daily_partitions_and_reference_data_is_not():
+    graph = defs.resolve_asset_graph()
+    partitioned = {
+        "/".join(key.path)
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).partitions_def == daily_partitions
+    }
+    assert {f"staging/{s.name}" for s in SOURCES.values() if s.daily} <= partitioned
+    assert "staging/model_prices" not in partitioned
+    assert "staging/loaded_rates" not in partitioned
+    assert {"core/recompute_window", "core/cost_ledger", "marts/showback"} <= partitioned
+    assert "serving/published" not in partitioned
+
+
+def test_the_schedule_asks_each_morning_for_yesterday():
+    schedule = defs.resolve_schedule_def("daily_showback")
+    assert schedule.cron_schedule == "0 6 * * *"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 10, 5, 6, 0, tzinfo=UTC),
+        repository_def=defs.get_repository_def(),
+    )
+    [request] = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == "2026-10-04"
+
+
+def test_a_schedule_in_another_timezone_still_builds_the_last_complete_utc_day():
+    schedule = build_daily_schedule(
+        agent_finops_job,
+        ScheduleSettings(hour_of_day=23, minute_of_hour=30, timezone="America/Los_Angeles"),
+    )
+    assert schedule.execution_timezone == "America/Los_Angeles"
+    # 23:30 in Los Angeles on 4 October is 06:30 UTC on 5 October: 4 October is complete.
+    moment = datetime(2026, 10, 4, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    [request] = schedule.evaluate_tick(
+        dg.build_schedule_context(
+            scheduled_execution_time=moment, repository_def=defs.get_repository_def()
+        )
+    ).run_requests
+    assert request.partition_key == "2026-10-04"
+    # 16:30 in Los Angeles on 4 October is 23:30 UTC the same day: 3 October is the last.
+    moment = datetime(2026, 10, 4, 16, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    [request] = schedule.evaluate_tick(
+        dg.build_schedule_context(
+            scheduled_execution_time=moment, repository_def=defs.get_repository_def()
+        )
+    ).run_requests
+    assert request.partition_key == "2026-10-03"
