@@ -135,3 +135,51 @@ def test_a_reader_holding_the_published_file_open_neither_blocks_nor_breaks(publ
     # the open connection kept reading the file it opened; a new one reads the new file
     assert [tuple(v) for v in report["seen"]] == [old]
     assert read_in_another_process(target)[0] != old[0]
+
+
+def test_a_killed_run_leaves_the_published_tables_readable_and_the_next_run_recovers(
+    published, tmp_path
+):
+    data_dir, db_path, target = published
+    before, digest = read_in_another_process(target), sha256(target)
+    config = tmp_path / "run_config.yaml"
+    config.write_text(
+        json.dumps(
+            {
+                "resources": {
+                    "warehouse": {"config": {"database": str(db_path)}},
+                    "ingest_settings": {"config": {"data_dir": str(data_dir)}},
+                    "serving_settings": {
+                        "config": {
+                            "published_database": str(target),
+                            "export_dir": str(tmp_path / "exports"),
+                            "report_path": str(tmp_path / "report.html"),
+                        }
+                    },
+                }
+            }
+        )
+    )
+    run = subprocess.Popen(
+        [
+            sys.executable, "-m", "dagster", "job", "execute",
+            "-m", "pipeline.definitions", "-j", "agent_finops_job",
+            "-c", str(config), "--tags", json.dumps({"dagster/partition": "2026-10-04"}),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    killed_at = None
+    for line in run.stdout:
+        if "STEP_START" in line and "core__cost_ledger" in line:
+            run.kill()  # SIGKILL, midway through the core layer
+            killed_at = line
+            break
+    run.wait(timeout=120)
+    assert killed_at is not None and run.returncode == -9
+    assert sha256(target) == digest
+    assert read_in_another_process(target) == before
+    # The next run opens the warehouse the killed run left, and publishes.
+    assert materialize_everything(data_dir, db_path, days="2026-10-04").success
+    assert read_in_another_process(target)[0] != before[0]
