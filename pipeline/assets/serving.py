@@ -178,8 +178,10 @@ def published_database(
 ) -> MaterializeResult:
     target = Path(serving_settings.published_database)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Files left by runs killed before their rename; only one run writes at a time.
+    for stale in target.parent.glob(f".{target.name}.*.building"):
+        stale.unlink()
     building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
-    building.unlink(missing_ok=True)
     published_at = now_utc()
     rows = {}
     with warehouse.get_connection() as conn:
