@@ -1,0 +1,288 @@
+"""Benchmark: one large-fleet day through the pipeline, beside the cost of reading it once.
+
+    python -m bench.daily_run --requests 10000000 --history-days 60
+
+Writes one generated day (``--requests`` LLM requests, a tenth as many actions with their events,
+three tool calls per action, billing, time entries and incidents) as Parquet and as JSONL/CSV,
+then measures, each in a fresh process so that peak memory is the run's own:
+
+- the scan floor: DuckDB reading that day's files once and grouping them by task;
+- the daily run (every asset of the job, ingest through the published database) for that day,
+  on an empty warehouse, from Parquet and from JSONL/CSV;
+- the same daily run on a warehouse already holding ``--history-days`` earlier days (generated at
+  ``--history-scale`` of the day's size and built by one backfill run beforehand);
+- rows per second per source (rows read / the ingest step's wall time).
+
+It prints a table and writes the figures as JSON (``--out``, default
+``bench/results/<timestamp>.json``). Timings are wall-clock on this machine; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+# The column each source's rows are grouped by in the scan floor (the task, where rows name one).
+SCAN_FLOOR_KEYS = {
+    "llm_requests": "task_id",
+    "tool_calls": "task_id",
+    "agent_actions": "task_id",
+    "action_events": "action_id",
+    "time_entries": "task_id",
+    "consequence_records": "task_id",
+    "billing_lines": "Tags",
+}
+
+# Appended to every child: its own peak resident set, in the JSON line it prints last.
+PEAK = """
+import resource as _resource
+_report["peak_rss_gib"] = round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024**2, 3)
+print(json.dumps(_report))
+"""
+
+
+def _child(code: str, *args: str) -> dict:
+    """Run `code` in a fresh Python process; return its report with wall time and peak RSS."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code + PEAK, *args], capture_output=True, text=True, cwd=PROJECT
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"child failed ({out.returncode}):\n{out.stderr[-4000:]}")
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report["process_wall_s"] = round(time.perf_counter() - started, 2)
+    return report
+
+
+SCAN_FLOOR = """
+import json, sys, time
+from pathlib import Path
+import duckdb
+data_dir, keys = Path(sys.argv[1]), json.loads(sys.argv[2])
+conn = duckdb.connect()
+conn.execute("SET memory_limit = '6GB'")
+rows, started = {}, time.perf_counter()
+for source, key in keys.items():
+    files = [str(p) for p in sorted((data_dir / source).glob("*.parquet"))]
+    if files:
+        # every column is read (MAX of each), as a pipeline must read every column it keeps
+        rows[source] = conn.execute(
+            f"SELECT SUM(n) FROM (SELECT {key}, COUNT(*) AS n, MAX(COLUMNS(*)) "
+            "FROM read_parquet($files) GROUP BY 1) AS t",
+            {"files": files},
+        ).fetchone()[0]
+_report = {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
+"""
+
+DAILY_RUN = """
+import json, sys, time
+import dagster as dg
+from pipeline.definitions import defs
+from pipeline.resources import IngestSettings, ServingSettings, Warehouse
+data_dir, warehouse_dir, first, last = sys.argv[1:5]
+job = defs.resolve_job_def("agent_finops_job")
+tags = ({"dagster/partition": first} if first == last else
+        {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
+instance = dg.DagsterInstance.ephemeral()
+started = time.perf_counter()
+result = job.execute_in_process(
+    tags=tags,
+    instance=instance,
+    resources={
+        "warehouse": Warehouse(database=f"{warehouse_dir}/agent_finops.duckdb"),
+        "ingest_settings": IngestSettings(data_dir=data_dir),
+        "serving_settings": ServingSettings(
+            published_database=f"{warehouse_dir}/published.duckdb",
+            export_dir=f"{warehouse_dir}/exports",
+            report_path=f"{warehouse_dir}/report.html",
+        ),
+    },
+    raise_on_error=False,
+)
+seconds = time.perf_counter() - started
+steps = {
+    s.step_key: round(s.end_time - s.start_time, 2)
+    for s in instance.get_run_step_stats(result.run_id)
+    if s.start_time and s.end_time
+}
+rows = {}
+for m in result.get_asset_materialization_events():
+    meta = m.materialization.metadata
+    if m.asset_key.path[0] == "staging" and "rows_read" in meta:
+        rows[m.asset_key.path[1]] = meta["rows_read"].value
+_report = {"success": result.success, "seconds": round(seconds, 2), "steps": steps,
+           "rows_read": rows}
+"""
+
+
+def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) -> dict:
+    from pipeline.generator import generate
+
+    actions = max(1, requests // 10)
+    return generate(
+        out,
+        seed=11,
+        start_date=day,
+        days=1,
+        actions_per_day=actions,
+        requests_per_action=10.0,
+        tool_calls_per_action=3.0,
+        formats=formats,
+        defects=False,
+    )
+
+
+def daily_run(data_dir: Path, warehouse: Path, first: date, last: date) -> dict:
+    return _child(DAILY_RUN, str(data_dir), str(warehouse), first.isoformat(), last.isoformat())
+
+
+def rows_per_second(run: dict) -> dict:
+    return {
+        source: round(rows / run["steps"][f"staging__{source}"])
+        for source, rows in run["rows_read"].items()
+        if run["steps"].get(f"staging__{source}")
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=10_000_000)
+    parser.add_argument("--history-days", type=int, default=60)
+    parser.add_argument(
+        "--history-scale",
+        type=float,
+        default=1.0,
+        help="Size of each history day as a share of the benchmark day.",
+    )
+    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/agent_finops_bench"))
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    day = date(2026, 10, 1) + timedelta(days=args.history_days)
+    work = args.work_dir
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    figures: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "requests": args.requests,
+        "day": day.isoformat(),
+    }
+
+    inputs = {}
+    for name, formats in (("parquet", ("parquet",)), ("text", ("jsonl", "csv"))):
+        started = time.perf_counter()
+        inputs[name] = work / f"input_{name}"
+        written = generate_day(inputs[name], day, args.requests, formats)
+        figures[f"generated_{name}"] = {
+            "records": written,
+            "seconds": round(time.perf_counter() - started, 1),
+            "bytes": sum(p.stat().st_size for p in inputs[name].rglob("*") if p.is_file()),
+        }
+
+    figures["scan_floor_parquet"] = _child(
+        SCAN_FLOOR, str(inputs["parquet"]), json.dumps(SCAN_FLOOR_KEYS)
+    )
+    for name in ("parquet", "text"):
+        run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
+        run["rows_per_second"] = rows_per_second(run)
+        figures[f"daily_run_{name}"] = run
+
+    if args.history_days:
+        history = work / "input_history"
+        started = time.perf_counter()
+        from pipeline.generator import generate
+
+        generate(
+            history,
+            seed=13,
+            start_date=day - timedelta(days=args.history_days),
+            days=args.history_days,
+            actions_per_day=max(1, int(args.requests * args.history_scale) // 10),
+            requests_per_action=10.0,
+            tool_calls_per_action=3.0,
+            formats=("parquet",),
+            defects=False,
+        )
+        for path in inputs["parquet"].rglob("*"):
+            if path.is_file():
+                target = history / path.relative_to(inputs["parquet"])
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.exists():
+                    shutil.copyfile(path, target)
+        warehouse = work / "warehouse_history"
+        backfill = daily_run(
+            history, warehouse, day - timedelta(days=args.history_days), day - timedelta(days=1)
+        )
+        figures["history_backfill"] = {
+            "days": args.history_days,
+            "scale": args.history_scale,
+            "seconds": backfill["seconds"],
+            "generate_and_backfill_s": round(time.perf_counter() - started, 1),
+        }
+        run = daily_run(history, warehouse, day, day)
+        run["rows_per_second"] = rows_per_second(run)
+        figures["daily_run_with_history"] = run
+
+    floor = figures["scan_floor_parquet"]["seconds"]
+    parquet = figures["daily_run_parquet"]
+    figures["ratios"] = {
+        "daily_run_parquet_over_scan_floor": round(parquet["seconds"] / floor, 2),
+        **(
+            {
+                "with_history_over_without": round(
+                    figures["daily_run_with_history"]["seconds"] / parquet["seconds"], 2
+                )
+            }
+            if args.history_days
+            else {}
+        ),
+    }
+    out = args.out or PROJECT / "bench" / "results" / (
+        datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + ".json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, default=str))
+    print_table(figures)
+    print(f"figures: {out}")
+    return figures
+
+
+def print_table(figures: dict) -> None:
+    rows = [("scan floor (Parquet, DuckDB read + group by task)", figures["scan_floor_parquet"])]
+    rows += [
+        (f"daily run ({label})", figures[key])
+        for key, label in (
+            ("daily_run_parquet", "Parquet"),
+            ("daily_run_text", "JSONL/CSV"),
+            ("daily_run_with_history", "Parquet, with history"),
+        )
+        if key in figures
+    ]
+    print(f"{'measure':<52} {'seconds':>9} {'peak RSS GiB':>13}")
+    for label, run in rows:
+        peak = run.get("peak_rss_gib")
+        print(f"{label:<52} {run['seconds']:>9} {peak if peak is not None else '-':>13}")
+    for key, value in figures["ratios"].items():
+        print(f"{key:<52} {value:>9}")
+    print("rows per second (ingest, Parquet):")
+    for source, rate in sorted(figures["daily_run_parquet"]["rows_per_second"].items()):
+        print(f"  {source:<50} {rate:>9}")
+
+
+if __name__ == "__main__":
+    main()
