@@ -349,10 +349,13 @@ LEDGER_SOURCE_TOTALS = """
         UNION ALL
         SELECT 'consequence_records', CAST(occurred_at AS DATE), SUM(amount_usd)
         FROM staging.consequence_records GROUP BY 2
+        UNION ALL
+        SELECT 'billing_lines', cost_date, SUM(amount_usd)
+        FROM core.billing_line_days GROUP BY 2
     ),
     booked AS (
         SELECT source, cost_date AS day, SUM(amount_usd) AS amount_usd
-        FROM core.cost_ledger WHERE source <> 'billing_lines' GROUP BY 1, 2
+        FROM core.cost_ledger GROUP BY 1, 2
     ),
     billing_lines AS (
         SELECT dedup_key, CAST(
@@ -360,20 +363,22 @@ LEDGER_SOURCE_TOTALS = """
             * fx_rate_to_usd AS DECIMAL(38, 12)) AS amount_usd
         FROM staging.billing_lines
     ),
-    billing_booked AS (
-        SELECT split_part(record_id, '@', 1) AS dedup_key, SUM(amount_usd) AS amount_usd
-        FROM core.cost_ledger WHERE source = 'billing_lines' GROUP BY 1
+    billing_days AS (
+        SELECT dedup_key, SUM(amount_usd) AS amount_usd
+        FROM core.billing_line_days GROUP BY 1
     )
-    SELECT s.source, CAST(s.day AS VARCHAR), COALESCE(s.amount_usd, 0),
+    SELECT COALESCE(s.source, b.source), CAST(COALESCE(s.day, b.day) AS VARCHAR),
+           COALESCE(s.amount_usd, 0),
            COALESCE(b.amount_usd, 0)
     FROM source_totals AS s
     FULL OUTER JOIN booked AS b ON b.source = s.source AND b.day = s.day
     WHERE COALESCE(s.amount_usd, 0) <> COALESCE(b.amount_usd, 0)
     UNION ALL
-    SELECT 'billing_lines', l.dedup_key, COALESCE(l.amount_usd, 0), COALESCE(b.amount_usd, 0)
+    SELECT 'billing_lines (line split into days)', COALESCE(l.dedup_key, d.dedup_key),
+           COALESCE(l.amount_usd, 0), COALESCE(d.amount_usd, 0)
     FROM billing_lines AS l
-    FULL OUTER JOIN billing_booked AS b ON b.dedup_key = l.dedup_key
-    WHERE COALESCE(l.amount_usd, 0) <> COALESCE(b.amount_usd, 0)
+    FULL OUTER JOIN billing_days AS d ON d.dedup_key = l.dedup_key
+    WHERE COALESCE(l.amount_usd, 0) <> COALESCE(d.amount_usd, 0)
 """
 
 
@@ -381,8 +386,9 @@ LEDGER_SOURCE_TOTALS = """
     asset=AssetKey(["core", "cost_ledger"]),
     name="money_conserved",
     blocking=True,
-    description="For every source and day (billing: every line), attributed + allocated + "
-    "unallocated in the ledger = the source total, to the last decimal.",
+    description="For every source and day, attributed + allocated + unallocated in the ledger "
+    "= the source total, and every billing line = the sum of its day parts "
+    "(core.billing_line_days), to the last decimal.",
 )
 def ledger_money_conserved(
     warehouse: Warehouse, ingest_settings: IngestSettings

@@ -107,7 +107,7 @@ def test_driver_allocation_follows_tokens(fleet, query):
 
 def test_agent_only_labour_is_spread_over_its_actions_that_day(fleet, query):
     fleet()
-    assert ledger(query, "record_id LIKE 'h3>%'") == [
+    assert ledger(query, "source = 'time_entries' AND attribution = 'spread_agent'") == [
         ("oversight", Decimal("30"), "a2", "t2", "agent-b", "team-y", "spread_agent"),
         ("oversight", Decimal("30"), "a3", "t3", "agent-b", "team-y", "spread_agent"),
     ]
@@ -115,7 +115,8 @@ def test_agent_only_labour_is_spread_over_its_actions_that_day(fleet, query):
 
 def test_team_only_consequence_is_spread_over_its_failed_actions(fleet, query):
     fleet()
-    assert [r[1:3] for r in ledger(query, "record_id LIKE 'k2>%'")] == [
+    spread = ledger(query, "source = 'consequence_records' AND attribution = 'spread_team'")
+    assert [r[1:3] for r in spread] == [
         (Decimal("4.995"), "a2"),
         (Decimal("4.995"), "a3"),
     ]

@@ -43,6 +43,7 @@ MODELS: dict[str, str | None] = {
     "core/llm_request_costs": "requested_date",
     "core/session_roots": None,
     "core/labour_costs": "work_date",
+    "core/billing_line_days": "cost_date",
     "core/cost_ledger": "cost_date",
     "core/action_failure_impact": "attempted_date",
     "core/showback_facts": "day",
@@ -376,14 +377,19 @@ core_assets = [
         summary_by="cost_line",
     ),
     build_sql_asset(
+        "billing_line_days",
+        deps=[staging_key("billing_lines")],
+        summary_by="cost_date",
+    ),
+    build_sql_asset(
         "cost_ledger",
         deps=[
             core_key("action_outcomes"),
             core_key("llm_request_costs"),
             core_key("session_roots"),
             core_key("labour_costs"),
+            core_key("billing_line_days"),
             staging_key("tool_calls"),
-            staging_key("billing_lines"),
             staging_key("consequence_records"),
         ],
         summary_by="cost_line",

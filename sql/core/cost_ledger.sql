@@ -1,7 +1,7 @@
 -- One row per part of a cost record booked to one cost line, day and owner: every dollar of every
 -- LLM request, tool call, billing line, time entry and consequence record, booked once (SPEC 2, 4).
--- Source: core.llm_request_costs, staging.tool_calls, staging.billing_lines (split by overlap
--- into UTC days of its [start, end) charge period), core.labour_costs,
+-- Source: core.llm_request_costs, staging.tool_calls, core.billing_line_days (billing lines
+-- split by overlap into UTC days of their [start, end) charge period), core.labour_costs,
 -- staging.consequence_records, core.action_outcomes, core.session_roots.
 -- Owners are resolved action -> task (sub-agent sessions roll up to their root task) -> agent ->
 -- team. A billing tag value listing several ids ('t1,t2') is split evenly. Labour naming only an
@@ -9,10 +9,12 @@
 -- or team over its failed actions of that month. Untagged billing is allocated per day by
 -- $allocation_rule (proportional to the day's machine cost, even, or by $allocation_driver:
 -- tokens or actions). What has no owner stays in cost_line's 'unallocated' rows with a reason.
+-- Spread and allocated parts come from pools (the day's untagged billing; a day's labour or
+-- consequences of one agent or team), so their number grows with owners, not with records x
+-- owners; record_id names the pool ('shared@<day>/...', '<source>:<level>:<id>@<day>/...').
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
--- the first part, so the parts of a record always sum back to it.
--- Only parts dated on or after $recompute_from are booked (the run's recompute window); a billing
--- line is still split over all its days so that its parts keep their exact shares.
+-- the first part, so the parts of a record (or pool) always sum back to it.
+-- Only parts dated on or after $recompute_from are booked (the run's recompute window).
 WITH actions AS (
     SELECT * FROM core.action_outcomes
 ),
@@ -28,54 +30,7 @@ tasks AS (
     GROUP BY task_id
 ),
 
--- Billing lines split into UTC days by the seconds of their charge period in each day.
-billing_days AS (
-    SELECT
-        b.source_file,
-        b.source_line,
-        b.dedup_key,
-        CAST(d.day AS DATE) AS cost_date,
-        date_diff(
-            'second',
-            GREATEST(b.charge_period_start, CAST(d.day AS TIMESTAMP)),
-            LEAST(b.charge_period_end, CAST(d.day AS TIMESTAMP) + INTERVAL 1 DAY)
-        ) AS seconds_in_day,
-        CAST(
-            CASE WHEN $billing_cost_column = 'BilledCost' THEN b.billed_cost ELSE b.effective_cost END
-            * b.fx_rate_to_usd AS DECIMAL(38, 12)
-        ) AS amount_usd,
-        b.action_id,
-        b.task_id,
-        b.session_id,
-        b.agent_id,
-        b.team_id
-    FROM staging.billing_lines AS b,
-        generate_series(
-            CAST(CAST(b.charge_period_start AS DATE) AS TIMESTAMP),
-            b.charge_period_end - INTERVAL 1 MICROSECOND,
-            INTERVAL 1 DAY
-        ) AS d (day)
-    WHERE b.charge_period_end > CAST($recompute_from AS TIMESTAMP)
-),
-
-billing_day_parts AS (
-    SELECT
-        *,
-        ROW_NUMBER() OVER (
-            PARTITION BY dedup_key ORDER BY seconds_in_day DESC, cost_date
-        ) AS part_rank,
-        SUM(seconds_in_day) OVER (PARTITION BY dedup_key) AS total_seconds,
-        CAST(amount_usd * 1000000000000 AS HUGEINT) AS amount_units
-    FROM billing_days
-),
-
-billing_by_day AS (
-    SELECT
-        *,
-        amount_units * seconds_in_day // total_seconds AS floor_units
-    FROM billing_day_parts
-),
-
+-- Billing lines by UTC day, already split exactly by core.billing_line_days.
 billing_records AS (
     SELECT
         'billing_lines' AS source,
@@ -83,14 +38,7 @@ billing_records AS (
         cost_date,
         'infrastructure' AS base_line,
         'reported' AS cost_status,
-        CAST(
-            floor_units
-            + CASE
-                WHEN part_rank = 1
-                    THEN amount_units - SUM(floor_units) OVER (PARTITION BY dedup_key)
-                ELSE 0
-            END AS DECIMAL(38, 0)
-        ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        amount_usd,
         action_id,
         task_id,
         session_id,
@@ -98,7 +46,8 @@ billing_records AS (
         agent_id,
         team_id,
         0 AS tokens
-    FROM billing_by_day
+    FROM core.billing_line_days
+    WHERE cost_date >= $recompute_from
 ),
 
 -- Tag values listing several ids are split evenly between them.
@@ -185,7 +134,6 @@ records AS (
     WHERE called_at >= CAST($recompute_from AS TIMESTAMP)
     UNION ALL
     SELECT * FROM billing_split
-    WHERE cost_date >= $recompute_from
     UNION ALL
     SELECT
         'time_entries',
@@ -256,98 +204,136 @@ resolved AS (
 ),
 
 -- Labour naming only an agent or team: spread over that agent's / team's actions that day.
--- Consequences naming only an agent or team: over its failed actions that month.
+-- Consequences naming only an agent or team: over its failed actions that month. Such records
+-- are pooled first (per source, day, line, status and agent or team), and each pool is split
+-- once, however many records it holds.
 spread_candidates AS (
-    SELECT * FROM resolved
+    SELECT
+        *,
+        source || ':' || attribution || ':'
+            || CASE WHEN attribution = 'agent' THEN agent_id ELSE team_id END
+            || '@' || CAST(cost_date AS VARCHAR) || '/' || base_line || '/' || cost_status
+            AS pool_id
+    FROM resolved
     WHERE source IN ('time_entries', 'consequence_records') AND attribution IN ('agent', 'team')
+),
+
+spread_pools AS (
+    SELECT
+        pool_id,
+        MIN(source) AS source,
+        MIN(cost_date) AS cost_date,
+        MIN(base_line) AS base_line,
+        MIN(cost_status) AS cost_status,
+        MIN(attribution) AS attribution,
+        MIN(CASE WHEN attribution = 'agent' THEN agent_id END) AS agent_id,
+        MIN(CASE WHEN attribution = 'team' THEN team_id END) AS team_id,
+        SUM(amount_usd) AS amount_usd
+    FROM spread_candidates
+    GROUP BY pool_id
 ),
 
 -- four equi-joins rather than one join on OR, which would compare every pair
 spread_matches AS (
-    SELECT r.source, r.record_id, a.action_id
-    FROM spread_candidates AS r
-    INNER JOIN actions AS a ON a.agent_id = r.agent_id AND a.attempted_date = r.cost_date
-    WHERE r.source = 'time_entries' AND r.attribution = 'agent'
+    SELECT p.pool_id, a.action_id
+    FROM spread_pools AS p
+    INNER JOIN actions AS a ON a.agent_id = p.agent_id AND a.attempted_date = p.cost_date
+    WHERE p.source = 'time_entries' AND p.attribution = 'agent'
     UNION ALL
-    SELECT r.source, r.record_id, a.action_id
-    FROM spread_candidates AS r
-    INNER JOIN actions AS a ON a.team_id = r.team_id AND a.attempted_date = r.cost_date
-    WHERE r.source = 'time_entries' AND r.attribution = 'team'
+    SELECT p.pool_id, a.action_id
+    FROM spread_pools AS p
+    INNER JOIN actions AS a ON a.team_id = p.team_id AND a.attempted_date = p.cost_date
+    WHERE p.source = 'time_entries' AND p.attribution = 'team'
     UNION ALL
-    SELECT r.source, r.record_id, a.action_id
-    FROM spread_candidates AS r
+    SELECT p.pool_id, a.action_id
+    FROM spread_pools AS p
     INNER JOIN actions AS a
-        ON a.agent_id = r.agent_id
-        AND date_trunc('month', a.attempted_date) = date_trunc('month', r.cost_date)
-    WHERE r.source = 'consequence_records' AND r.attribution = 'agent'
+        ON a.agent_id = p.agent_id
+        AND date_trunc('month', a.attempted_date) = date_trunc('month', p.cost_date)
+    WHERE p.source = 'consequence_records' AND p.attribution = 'agent'
         AND a.outcome IN ('failed', 'failed_run')
     UNION ALL
-    SELECT r.source, r.record_id, a.action_id
-    FROM spread_candidates AS r
+    SELECT p.pool_id, a.action_id
+    FROM spread_pools AS p
     INNER JOIN actions AS a
-        ON a.team_id = r.team_id
-        AND date_trunc('month', a.attempted_date) = date_trunc('month', r.cost_date)
-    WHERE r.source = 'consequence_records' AND r.attribution = 'team'
+        ON a.team_id = p.team_id
+        AND date_trunc('month', a.attempted_date) = date_trunc('month', p.cost_date)
+    WHERE p.source = 'consequence_records' AND p.attribution = 'team'
         AND a.outcome IN ('failed', 'failed_run')
 ),
 
 spread_targets AS (
     SELECT
-        source,
-        record_id,
+        pool_id,
         action_id,
-        ROW_NUMBER() OVER (PARTITION BY source, record_id ORDER BY action_id) AS part_rank,
-        COUNT(*) OVER (PARTITION BY source, record_id) AS n_parts
+        ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY action_id) AS part_rank,
+        COUNT(*) OVER (PARTITION BY pool_id) AS n_parts
     FROM spread_matches
 ),
 
 spread AS (
     SELECT
-        r.source,
-        r.record_id || '>' || t.action_id AS record_id,
-        r.cost_date,
-        r.base_line,
-        r.cost_status,
+        p.source,
+        p.pool_id || '>' || t.action_id AS record_id,
+        p.cost_date,
+        p.base_line,
+        p.cost_status,
         CAST(
-            CAST(r.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts
+            CAST(p.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts
             + CASE
                 WHEN t.part_rank = 1
-                    THEN CAST(r.amount_usd * 1000000000000 AS HUGEINT)
-                    - (CAST(r.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts) * t.n_parts
+                    THEN CAST(p.amount_usd * 1000000000000 AS HUGEINT)
+                    - (CAST(p.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts) * t.n_parts
                 ELSE 0
             END AS DECIMAL(38, 0)
         ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
-        r.tokens,
+        0 AS tokens,
         a.action_id,
         a.outcome,
         a.task_id,
         a.agent_id,
         a.team_id,
-        'spread_' || r.attribution AS attribution
-    FROM resolved AS r
-    INNER JOIN spread_targets AS t ON t.source = r.source AND t.record_id = r.record_id
+        'spread_' || p.attribution AS attribution
+    FROM spread_pools AS p
+    INNER JOIN spread_targets AS t ON t.pool_id = p.pool_id
     INNER JOIN actions AS a ON a.action_id = t.action_id
+),
+
+-- records whose pool found actions to spread over; the others stay as they are
+spread_records AS (
+    SELECT source, record_id
+    FROM spread_candidates
+    WHERE pool_id IN (SELECT pool_id FROM spread_targets)
 ),
 
 direct AS (
     SELECT r.*
     FROM resolved AS r
-    WHERE NOT (
-        r.source IN ('time_entries', 'consequence_records')
-        AND r.attribution IN ('agent', 'team')
-        AND EXISTS (
-            SELECT 1 FROM spread_targets AS t
-            WHERE t.source = r.source AND t.record_id = r.record_id
-        )
+    WHERE NOT EXISTS (
+        SELECT 1 FROM spread_records AS x
+        WHERE x.source = r.source AND x.record_id = r.record_id
     )
     AND NOT (r.source = 'billing_lines' AND r.attribution IS NULL)
     UNION ALL
     SELECT * FROM spread
 ),
 
--- Untagged billing: allocated per day over the owners with machine cost (or actions) that day.
+-- Untagged billing: the day's pool of it is allocated over the owners with machine cost (or
+-- actions, or tokens) that day.
 shared AS (
     SELECT * FROM resolved WHERE source = 'billing_lines' AND attribution IS NULL
+),
+
+shared_pools AS (
+    SELECT
+        'billing_lines' AS source,
+        'shared@' || CAST(cost_date AS VARCHAR) || '/' || cost_status AS record_id,
+        cost_date,
+        cost_status,
+        SUM(amount_usd) AS amount_usd,
+        SUM(tokens) AS tokens
+    FROM shared
+    GROUP BY cost_date, cost_status
 ),
 
 targets AS (
@@ -400,7 +386,7 @@ allocation_parts AS (
         ROW_NUMBER() OVER (
             PARTITION BY s.record_id ORDER BY w.weight DESC, w.team_id, w.agent_id, w.task_id
         ) AS part_rank
-    FROM shared AS s
+    FROM shared_pools AS s
     INNER JOIN weighted_targets AS w ON w.cost_date = s.cost_date AND w.weight > 0
 ),
 

@@ -1,0 +1,78 @@
+-- One row per billing line and UTC day its half-open charge period [start, end) overlaps, with
+-- that day's exact share of the line's cost (SPEC 8). Source: staging.billing_lines; the cost is
+-- $billing_cost_column (EffectiveCost or BilledCost) in USD at the declared rate. The share is by
+-- seconds in the day, computed in 10^-12 dollar units; the rounding remainder goes to the day
+-- with the most seconds, so a line's parts always sum back to it. Only days on or after
+-- $recompute_from are written (the run's recompute window); a line is still split over all its
+-- days so that every part keeps its exact share.
+WITH billing_days AS (
+    SELECT
+        b.source_file,
+        b.source_line,
+        b.dedup_key,
+        CAST(d.day AS DATE) AS cost_date,
+        date_diff(
+            'second',
+            GREATEST(b.charge_period_start, CAST(d.day AS TIMESTAMP)),
+            LEAST(b.charge_period_end, CAST(d.day AS TIMESTAMP) + INTERVAL 1 DAY)
+        ) AS seconds_in_day,
+        CAST(
+            CASE WHEN $billing_cost_column = 'BilledCost' THEN b.billed_cost ELSE b.effective_cost END
+            * b.fx_rate_to_usd AS DECIMAL(38, 12)
+        ) AS amount_usd,
+        b.action_id,
+        b.task_id,
+        b.session_id,
+        b.agent_id,
+        b.team_id
+    FROM staging.billing_lines AS b,
+        generate_series(
+            CAST(CAST(b.charge_period_start AS DATE) AS TIMESTAMP),
+            b.charge_period_end - INTERVAL 1 MICROSECOND,
+            INTERVAL 1 DAY
+        ) AS d (day)
+    WHERE b.charge_period_end > CAST($recompute_from AS TIMESTAMP)
+),
+
+billing_day_parts AS (
+    SELECT
+        *,
+        ROW_NUMBER() OVER (
+            PARTITION BY dedup_key ORDER BY seconds_in_day DESC, cost_date
+        ) AS part_rank,
+        SUM(seconds_in_day) OVER (PARTITION BY dedup_key) AS total_seconds,
+        CAST(amount_usd * 1000000000000 AS HUGEINT) AS amount_units
+    FROM billing_days
+),
+
+billing_by_day AS (
+    SELECT
+        *,
+        amount_units * seconds_in_day // total_seconds AS floor_units
+    FROM billing_day_parts
+),
+
+parts AS (
+    SELECT
+        source_file,
+        source_line,
+        dedup_key,
+        cost_date,
+        seconds_in_day,
+        CAST(
+            floor_units
+            + CASE
+                WHEN part_rank = 1
+                    THEN amount_units - SUM(floor_units) OVER (PARTITION BY dedup_key)
+                ELSE 0
+            END AS DECIMAL(38, 0)
+        ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        action_id,
+        task_id,
+        session_id,
+        agent_id,
+        team_id
+    FROM billing_by_day
+)
+
+SELECT * FROM parts WHERE cost_date >= $recompute_from
