@@ -250,14 +250,25 @@ def window_of_last_run(db_path: Path) -> dict:
         return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
 
 
-@pytest.fixture
-def two_months(data_dir, db_path):
+@pytest.fixture(scope="module")
+def two_months_built(tmp_path_factory):
     """A September and an October day, built day by day with a one-day survival window."""
+    root = tmp_path_factory.mktemp("two_months")
+    data_dir, db_path = root / "data", root / "warehouse" / "agent_finops.duckdb"
     metric = {"survival_window_days": 1}
     write_day(data_dir, "2026-09-30", "a1", "1.00")
     assert materialize_everything(data_dir, db_path, metric, days="2026-09-30").success
     write_day(data_dir, "2026-10-02", "a2", "2.00")
     assert materialize_everything(data_dir, db_path, metric, days="2026-10-02").success
+    return root
+
+
+@pytest.fixture
+def two_months(two_months_built, data_dir, db_path):
+    """A copy of the two built days for one test, and a runner for later days."""
+    metric = {"survival_window_days": 1}
+    shutil.copytree(two_months_built / "data", data_dir, dirs_exist_ok=True)
+    shutil.copytree(two_months_built / "warehouse", db_path.parent, symlinks=True)
 
     def run(day: str):
         result = materialize_everything(data_dir, db_path, metric, days=day)

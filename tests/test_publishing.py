@@ -61,14 +61,23 @@ def sha256(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The samples built for their three days and published, once for the module."""
+    root = tmp_path_factory.mktemp("published")
+    shutil.copytree(DATA_SAMPLES, root / "data")
+    db_path = root / "warehouse" / "agent_finops.duckdb"
+    assert materialize_everything(root / "data", db_path, days=("2026-10-01", "2026-10-03")).success
+    return root
+
+
 @pytest.fixture
-def published(tmp_path):
-    """The samples built for their three days and published."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_SAMPLES, data_dir)
+def published(built_once, tmp_path):
+    """A copy of the built samples (data, warehouse, published file) for one test to change."""
+    shutil.copytree(built_once / "data", tmp_path / "data")
+    shutil.copytree(built_once / "warehouse", tmp_path / "warehouse", symlinks=True)
     db_path = tmp_path / "warehouse" / "agent_finops.duckdb"
-    assert materialize_everything(data_dir, db_path, days=("2026-10-01", "2026-10-03")).success
-    return data_dir, db_path, db_path.parent / "published.duckdb"
+    return tmp_path / "data", db_path, db_path.parent / "published.duckdb"
 
 
 def test_a_failed_run_leaves_the_published_tables_unchanged_and_readable(published):
