@@ -14,7 +14,9 @@ For every daily (event) source, over the days of the run:
   median of the days before it.
 
 And the metric contracts: ``money_conserved`` on ``core/cost_ledger`` and
-``headline_is_well_formed`` on ``marts/showback`` (both blocking: nothing is published past them).
+``headline_is_well_formed`` on ``marts/showback`` (both blocking: nothing is published past them),
+over the days the run recomputed (earlier rows were checked by the run that wrote them), or over
+everything when the run rebuilt everything or is a check run on its own.
 """
 
 from decimal import Decimal
@@ -29,6 +31,7 @@ from dagster import (
     asset_check,
 )
 
+from pipeline.assets.core import BEGINNING, ensure_build_tables
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import (
     amount_column,
@@ -337,35 +340,52 @@ ingest_checks = [
 ]
 
 
+def recomputed_from(conn, run_id: str):
+    """The first day this run recomputed (rows before it were checked when they were built);
+    the beginning of time when the run rebuilt everything or recomputed nothing."""
+    ensure_build_tables(conn)
+    found = conn.execute(
+        "SELECT recompute_from FROM audit.recompute_windows WHERE run_id = $run_id",
+        {"run_id": run_id},
+    ).fetchone()
+    return found[0] if found and found[0] is not None else BEGINNING
+
+
 LEDGER_SOURCE_TOTALS = """
     WITH source_totals AS (
         SELECT 'llm_requests' AS source, requested_date AS day, SUM(cost_usd) AS amount_usd
-        FROM core.llm_request_costs GROUP BY 2
+        FROM core.llm_request_costs WHERE requested_date >= $checked_from GROUP BY 2
         UNION ALL
         SELECT 'tool_calls', CAST(called_at AS DATE), SUM(cost_usd)
-        FROM staging.tool_calls GROUP BY 2
+        FROM staging.tool_calls WHERE called_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2
         UNION ALL
-        SELECT 'time_entries', work_date, SUM(labour_cost_usd) FROM core.labour_costs GROUP BY 2
+        SELECT 'time_entries', work_date, SUM(labour_cost_usd) FROM core.labour_costs
+        WHERE work_date >= $checked_from GROUP BY 2
         UNION ALL
         SELECT 'consequence_records', CAST(occurred_at AS DATE), SUM(amount_usd)
-        FROM staging.consequence_records GROUP BY 2
+        FROM staging.consequence_records WHERE occurred_at >= CAST($checked_from AS TIMESTAMP)
+        GROUP BY 2
         UNION ALL
         SELECT 'billing_lines', cost_date, SUM(amount_usd)
-        FROM core.billing_line_days GROUP BY 2
+        FROM core.billing_line_days WHERE cost_date >= $checked_from GROUP BY 2
     ),
     booked AS (
         SELECT source, cost_date AS day, SUM(amount_usd) AS amount_usd
-        FROM core.cost_ledger GROUP BY 1, 2
+        FROM core.cost_ledger WHERE cost_date >= $checked_from GROUP BY 1, 2
     ),
     billing_lines AS (
         SELECT dedup_key, CAST(
             CASE WHEN $billing_cost_column = 'BilledCost' THEN billed_cost ELSE effective_cost END
             * fx_rate_to_usd AS DECIMAL(38, 12)) AS amount_usd
         FROM staging.billing_lines
+        WHERE charge_period_end > CAST($checked_from AS TIMESTAMP)
     ),
     billing_days AS (
         SELECT dedup_key, SUM(amount_usd) AS amount_usd
-        FROM core.billing_line_days GROUP BY 1
+        FROM core.billing_line_days
+        WHERE dedup_key IN (SELECT dedup_key FROM billing_lines)
+            OR cost_date >= $checked_from
+        GROUP BY 1
     )
     SELECT COALESCE(s.source, b.source), CAST(COALESCE(s.day, b.day) AS VARCHAR),
            COALESCE(s.amount_usd, 0),
@@ -391,11 +411,16 @@ LEDGER_SOURCE_TOTALS = """
     "(core.billing_line_days), to the last decimal.",
 )
 def ledger_money_conserved(
-    warehouse: Warehouse, ingest_settings: IngestSettings
+    context: AssetCheckExecutionContext, warehouse: Warehouse, ingest_settings: IngestSettings
 ) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
+        checked_from = recomputed_from(conn, context.run.run_id)
         broken = conn.execute(
-            LEDGER_SOURCE_TOTALS, {"billing_cost_column": ingest_settings.billing_cost_column}
+            LEDGER_SOURCE_TOTALS,
+            {
+                "billing_cost_column": ingest_settings.billing_cost_column,
+                "checked_from": checked_from,
+            },
         ).fetchall()
         by_source = conn.execute(
             "SELECT source, COALESCE(SUM(amount_usd), 0), "
@@ -405,6 +430,7 @@ def ledger_money_conserved(
     return AssetCheckResult(
         passed=not broken,
         metadata={
+            "checked_from": "everything" if checked_from == BEGINNING else str(checked_from),
             "booked_by_source": MetadataValue.md(
                 "| source | booked USD | of which unallocated |\n|---|---|---|\n"
                 + "\n".join(f"| {s} | {a} | {u} |" for s, a, u in by_source)
@@ -439,6 +465,7 @@ SHOWBACK_PROBLEMS = """
                     failure_impact_cost_usd) < 0 THEN 'a cost line is negative'
             END AS problem
         FROM marts.showback
+        WHERE period_start >= $checked_from
     ) AS s
     WHERE problem IS NOT NULL
     ORDER BY ALL
@@ -453,13 +480,20 @@ SHOWBACK_PROBLEMS = """
     "zero accepted units, a ratio wherever there are accepted units, observed + estimated "
     "failure impact = the line, no negative cost line.",
 )
-def showback_well_formed(warehouse: Warehouse) -> AssetCheckResult:
+def showback_well_formed(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
-        problems = conn.execute(SHOWBACK_PROBLEMS).fetchall()
-        rows = conn.execute("SELECT COUNT(*) FROM marts.showback").fetchone()[0]
+        checked_from = recomputed_from(conn, context.run.run_id)
+        problems = conn.execute(SHOWBACK_PROBLEMS, {"checked_from": checked_from}).fetchall()
+        rows = conn.execute(
+            "SELECT COUNT(*) FROM marts.showback WHERE period_start >= $checked_from",
+            {"checked_from": checked_from},
+        ).fetchone()[0]
     return AssetCheckResult(
         passed=not problems,
         metadata={
+            "checked_from": "everything" if checked_from == BEGINNING else str(checked_from),
             "rows_checked": rows,
             "problems": len(problems),
             "first_problems": MetadataValue.md(

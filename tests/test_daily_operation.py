@@ -300,6 +300,19 @@ def test_a_run_recomputes_from_the_month_of_the_earliest_day_that_can_change(two
     assert showback["rows"].value == october + september
 
 
+def test_the_metric_checks_cover_the_days_the_run_recomputed(two_months):
+    result = two_months("2026-10-03")
+    checked = {
+        e.check_name: (e.passed, e.metadata["checked_from"].value)
+        for e in result.get_asset_check_evaluations()
+        if e.check_name in ("money_conserved", "headline_is_well_formed")
+    }
+    assert checked == {
+        "money_conserved": (True, "2026-10-01"),
+        "headline_is_well_formed": (True, "2026-10-01"),
+    }
+
+
 def test_a_late_refund_reopens_the_month_of_the_action_it_names(two_months, data_dir, db_path):
     write(
         data_dir,
