@@ -31,7 +31,7 @@ from dagster import (
     asset_check,
 )
 
-from pipeline.assets.core import BEGINNING, ensure_build_tables
+from pipeline.assets.core import BEGINNING, decided_window
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import (
     amount_column,
@@ -219,6 +219,13 @@ def _daily_volume(conn, source: Source, days: RunDays, baseline_days: int) -> li
     ).fetchall()
 
 
+NO_RUN_DAYS = "the run targets no day; nothing to check"
+
+
+def _nothing_to_check(note: str) -> AssetCheckResult:
+    return AssetCheckResult(passed=True, metadata={"note": note})
+
+
 def _day_list(days: list, limit: int = 31) -> str:
     shown = ", ".join(str(d) for d in days[:limit])
     return shown + (f" and {len(days) - limit} more" if len(days) > limit else "") or "none"
@@ -243,9 +250,7 @@ def build_freshness_check(source: Source) -> AssetChecksDefinition:
     ) -> AssetCheckResult:
         days = run_days(context.run.tags)
         if days is None:
-            return AssetCheckResult(
-                passed=True, metadata={"note": "the run targets no day; nothing to check"}
-            )
+            return _nothing_to_check(NO_RUN_DAYS)
         with warehouse.get_connection() as conn:
             daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
             latest = conn.execute(
@@ -257,10 +262,7 @@ def build_freshness_check(source: Source) -> AssetChecksDefinition:
                 {"source": source.name},
             ).fetchone()[0]
         if not source.rows_expected_daily and not dated_files:
-            return AssetCheckResult(
-                passed=True,
-                metadata={"note": "no file of this source carries a delivery date in its path"},
-            )
+            return _nothing_to_check("no file of this source carries a delivery date in its path")
         missing = [
             day
             for day, rows, file_delivered, _ in daily
@@ -294,9 +296,7 @@ def build_volume_check(source: Source) -> AssetChecksDefinition:
     ) -> AssetCheckResult:
         days = run_days(context.run.tags)
         if days is None:
-            return AssetCheckResult(
-                passed=True, metadata={"note": "the run targets no day; nothing to check"}
-            )
+            return _nothing_to_check(NO_RUN_DAYS)
         with warehouse.get_connection() as conn:
             daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
         low, high = ingest_settings.volume_low_ratio, ingest_settings.volume_high_ratio
@@ -343,12 +343,8 @@ ingest_checks = [
 def recomputed_from(conn, run_id: str):
     """The first day this run recomputed (rows before it were checked when they were built);
     the beginning of time when the run rebuilt everything or recomputed nothing."""
-    ensure_build_tables(conn)
-    found = conn.execute(
-        "SELECT recompute_from FROM audit.recompute_windows WHERE run_id = $run_id",
-        {"run_id": run_id},
-    ).fetchone()
-    return found[0] if found and found[0] is not None else BEGINNING
+    window = decided_window(conn, run_id)
+    return window["recompute_from"] if window and window["recompute_from"] else BEGINNING
 
 
 LEDGER_SOURCE_TOTALS = """

@@ -137,6 +137,15 @@ def _fetch_dict(conn, sql: str, parameters: dict) -> dict | None:
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
+def decided_window(conn, run_id: str) -> dict | None:
+    """The audit.recompute_windows row of a run (recompute_from NULL on a full rebuild), or
+    None when the run has not decided one."""
+    ensure_build_tables(conn)
+    return _fetch_dict(
+        conn, "SELECT * FROM audit.recompute_windows WHERE run_id = $run_id", {"run_id": run_id}
+    )
+
+
 def _window_from_row(row: dict) -> RecomputeWindow:
     return RecomputeWindow(
         run_id=row["run_id"],
@@ -157,10 +166,7 @@ def recompute_window(
     ingest_settings: IngestSettings,
 ) -> RecomputeWindow:
     """This run's recompute window: decided once, by the first model of the run that asks."""
-    ensure_build_tables(conn)
-    decided = _fetch_dict(
-        conn, "SELECT * FROM audit.recompute_windows WHERE run_id = $run_id", {"run_id": run_id}
-    )
+    decided = decided_window(conn, run_id)
     if decided is not None:
         return _window_from_row(decided)
 

@@ -31,7 +31,7 @@ from dagster import (
 )
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipeline.assets.core import ensure_build_tables, now_utc
+from pipeline.assets.core import decided_window, now_utc
 from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
 from pipeline.resources import ServingSettings, Warehouse
 
@@ -185,14 +185,7 @@ def published_database(
     published_at = now_utc()
     rows = {}
     with warehouse.get_connection() as conn:
-        ensure_build_tables(conn)
-        cursor = conn.execute(
-            "SELECT * FROM audit.recompute_windows WHERE run_id = $run_id",
-            {"run_id": context.run.run_id},
-        )
-        found = cursor.fetchone()
-        names = [d[0] for d in cursor.description]
-        window = dict(zip(names, found, strict=True)) if found else None
+        window = decided_window(conn, context.run.run_id)
         conn.execute(f"ATTACH {_sql_string(str(building))} AS publish_target")
         try:
             conn.execute("CREATE SCHEMA publish_target.serving")
