@@ -528,8 +528,10 @@ def _record_changed_rows(
 ) -> None:
     """Add the day (and named action) of rows about to be removed or just staged to _changed."""
     action = "action_id" if source.refers_to_actions else "CAST(NULL AS VARCHAR)"
+    # a source without a day (repository -> team) moves only models rebuilt whole
+    day = quote_ident(source.day_column) if source.day_column else "NULL"
     conn.execute(
-        f"INSERT INTO _changed SELECT CAST({quote_ident(source.day_column)} AS DATE), {action}, "
+        f"INSERT INTO _changed SELECT CAST({day} AS DATE), {action}, "
         f"{1 if added else 0}, {0 if added else 1} FROM {relation}"
     )
 
@@ -642,7 +644,9 @@ def load_source(
                 {**settings.tag_keys(), "billing_cost_column": settings.billing_cost_column},
             ),
         )
-        if not staging_exists:
+        if staging_exists:
+            _add_new_columns(conn, source, staging_table)
+        else:
             conn.execute(
                 f"CREATE TABLE {staging_table} AS "
                 f"SELECT * EXCLUDE ({', '.join(MODEL_ONLY_COLUMNS)}), "
@@ -762,6 +766,25 @@ def load_source(
         amount_staged=totals[5],
         sample_quarantine=sample,
     )
+
+
+def _add_new_columns(conn: duckdb.DuckDBPyConnection, source: Source, staging_table: str) -> None:
+    """Give a staging table created by an earlier release the columns its model now writes
+    (NULL in rows loaded before; a changed file reloads its rows with them)."""
+    schema, name = staging_table.split(".")
+    existing = {
+        row[0]
+        for row in conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = $schema AND table_name = $name",
+            {"schema": schema, "name": name},
+        ).fetchall()
+    }
+    for column, column_type, *_ in conn.execute("DESCRIBE _checked").fetchall():
+        if column not in existing and column not in MODEL_ONLY_COLUMNS:
+            conn.execute(
+                f"ALTER TABLE {staging_table} ADD COLUMN {quote_ident(column)} {column_type}"
+            )
 
 
 def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str) -> None:

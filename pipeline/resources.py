@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,10 +11,41 @@ from typing import Literal
 import duckdb
 from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field
 
 # Engine-specific helpers the models call (sql/macros/), created on every connection.
 MACROS_DIR = Path(__file__).resolve().parent.parent / "sql" / "macros"
+
+
+# Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).
+DEFAULT_EXCLUDED_PATH_PATTERNS = (
+    "*.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "go.sum",
+    "vendor/",
+    "third_party/",
+    "node_modules/",
+    "*.min.js",
+    "*.min.css",
+    "*_pb2.py",
+    "*_pb2.pyi",
+    "*.pb.go",
+    "*.generated.*",
+    "__generated__/",
+    "*.snap",
+)
+
+
+def path_pattern_regex(pattern: str) -> str:
+    """A .gitignore-syntax path pattern as an anchored regular expression over '/'-separated
+    repository paths, in the syntax both DuckDB (RE2) and Spark (Java) read: no named groups."""
+    regex, include = GitIgnoreSpecPattern.pattern_to_regex(pattern)
+    if regex is None or not include:
+        raise ValueError(f"excluded path pattern {pattern!r} matches nothing (or negates)")
+    return re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(", regex)
 
 
 class Warehouse(DuckDBResource):
@@ -60,6 +92,12 @@ class IngestSettings(ConfigurableResource):
     action_tag_key: str = Field(default="action", description="Tag key naming the action.")
     parent_session_tag_key: str = Field(
         default="parent_session", description="Tag key naming the parent (spawning) session."
+    )
+    work_type_tag_key: str = Field(
+        default="work_type",
+        description="Tag key naming the kind of work a cost served (billing Tags, LiteLLM "
+        "request_tags); values listed in MetricSettings.development_work_types are development "
+        "work, costed by cost per accepted change instead of cost per accepted action.",
     )
     billing_cost_column: Literal["EffectiveCost", "BilledCost"] = Field(
         default="EffectiveCost",
@@ -109,6 +147,7 @@ class IngestSettings(ConfigurableResource):
             "session_tag_key": self.session_tag_key,
             "action_tag_key": self.action_tag_key,
             "parent_session_tag_key": self.parent_session_tag_key,
+            "work_type_tag_key": self.work_type_tag_key,
         }
 
 
@@ -160,6 +199,33 @@ class MetricSettings(ConfigurableResource):
         "average is used.",
     )
 
+    development_work_types: list[str] = Field(
+        default=["development", "ci"],
+        description="work_type values (lower case) that mark a request, billing line or time "
+        "entry as software development work: booked to the lines of cost per accepted change "
+        "(change_model, change_infrastructure, change_engineering, change_review, "
+        "change_rework) and never to an agent cost line.",
+    )
+    change_survival_window_days: int = Field(
+        default=30,
+        description="Days after a pull request is merged during which a revert invalidates it "
+        "(boundary inclusive); changes younger than this are provisional.",
+    )
+    change_unit_lines: int = Field(
+        default=500,
+        description="Lines changed per change unit: a change counts max(1, ceil(lines / this)) "
+        "units; a change with no counted lines counts none.",
+    )
+    excluded_path_patterns: list[str] = Field(
+        default=list(DEFAULT_EXCLUDED_PATH_PATTERNS),
+        description="Files whose lines do not count as lines changed (lock files, vendored and "
+        "generated code), in .gitignore syntax.",
+    )
+
+    def excluded_path_regexes(self) -> list[str]:
+        """excluded_path_patterns as regular expressions (RE2 and Java syntax), in order."""
+        return [path_pattern_regex(pattern) for pattern in self.excluded_path_patterns]
+
     def sql_parameters(self, as_of: str) -> dict[str, object]:
         """Every parameter a core model may name, given the run's as_of; each model is passed
         the ones it uses."""
@@ -175,6 +241,11 @@ class MetricSettings(ConfigurableResource):
             "weight_g1": self.weight_g1,
             "weight_g2": self.weight_g2,
             "weight_g3": self.weight_g3,
+            "development_work_types": [t.lower() for t in self.development_work_types],
+            "change_survival_window_days": self.change_survival_window_days,
+            "change_unit_lines": self.change_unit_lines,
+            "excluded_path_patterns": list(self.excluded_path_patterns),
+            "excluded_path_regexes": self.excluded_path_regexes(),
         }
 
 

@@ -130,7 +130,25 @@ LITELLM_SPEND_LOGS = Adapter(
         "parent_session_id": FieldRef("request_tags", tag_list=True),
         "agent_id": FieldRef("agent_id"),
         "team_id": FieldRef("team_id"),
+        "work_type": FieldRef("request_tags", tag_list=True),
     },
+)
+
+# The GitHub CLI's field names (camelCase) are kept at this edge, as FOCUS keeps PascalCase;
+# `repository` ('owner/name') may be given where `url` is absent.
+PULL_REQUEST_COLUMNS = (
+    "repository",
+    "url",
+    "number",
+    "title",
+    "body",
+    "mergedAt",
+    "additions",
+    "deletions",
+    "files",
+    "author",
+    "labels",
+    "mergeCommit",
 )
 
 ID_COLUMNS = ("action_id", "task_id", "session_id", "parent_session_id", "agent_id", "team_id")
@@ -174,6 +192,7 @@ SOURCES: dict[str, Source] = {
                 "reported_cost_usd",
                 "status",
                 *ID_COLUMNS,
+                "work_type",
             ),
             required=("request_id", "requested_at", "model", "input_tokens", "output_tokens"),
             formats=("csv", "parquet", "jsonl", "json"),
@@ -228,6 +247,7 @@ SOURCES: dict[str, Source] = {
                 "task_id",
                 "agent_id",
                 "team_id",
+                "work_type",
             ),
             required=("entry_id", "person_id", "role", "work_date", "hours", "activity"),
             amount_column="hours",
@@ -294,6 +314,30 @@ SOURCES: dict[str, Source] = {
             description="Outcome events of agent actions (accepted, reverted, escalated, ...).",
             columns=("event_id", "action_id", "event_type", "escalation_kind", "occurred_at"),
             required=("event_id", "action_id", "event_type", "occurred_at"),
+        ),
+        Source(
+            name="pull_requests",
+            day_column="merged_at",
+            rows_expected_daily=False,
+            key="change_id",
+            description=(
+                "Merged pull requests, as the GitHub CLI prints them (`gh pr list --state merged "
+                "--json number,title,body,mergedAt,additions,deletions,files,author,labels,"
+                "mergeCommit,url`): a JSON array, or one object per line."
+            ),
+            columns=PULL_REQUEST_COLUMNS,
+            required=("number", "title", "mergedAt", "additions", "deletions"),
+            formats=("json", "jsonl"),
+        ),
+        Source(
+            name="repository_teams",
+            daily=False,
+            key="repository",
+            description="Which team owns each repository ('owner/name'), for cost per accepted "
+            "change.",
+            columns=("repository", "team_id"),
+            required=("repository", "team_id"),
+            formats=("csv", "parquet"),
         ),
     )
 }

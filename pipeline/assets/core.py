@@ -49,6 +49,12 @@ MODELS: dict[str, str | None] = {
     "core/showback_facts": "day",
     "marts/showback": "period_start",
     "marts/failure_impact_by_segment": "month",
+    # cost per accepted change: pull requests are few, so their models are rebuilt whole
+    "core/change_files": None,
+    "core/change_outcomes": None,
+    "core/change_repair_candidates": None,
+    "core/change_costs": "cost_date",
+    "marts/change_showback": None,
 }
 
 # The day a full rebuild recomputes from: before any data.
@@ -415,6 +421,30 @@ core_assets = [
         ],
         summary_by="line",
     ),
+    build_sql_asset(
+        "change_files",
+        deps=[staging_key("pull_requests")],
+        summary_by="is_excluded",
+    ),
+    build_sql_asset(
+        "change_outcomes",
+        deps=[
+            staging_key("pull_requests"),
+            staging_key("repository_teams"),
+            core_key("change_files"),
+        ],
+        summary_by="outcome",
+    ),
+    build_sql_asset(
+        "change_repair_candidates",
+        deps=[core_key("change_outcomes"), core_key("change_files")],
+        summary_by="repository",
+    ),
+    build_sql_asset(
+        "change_costs",
+        deps=[core_key("cost_ledger")],
+        summary_by="cost_line",
+    ),
 ]
 
 mart_assets = [
@@ -428,6 +458,16 @@ mart_assets = [
         "failure_impact_by_segment",
         deps=[core_key("action_outcomes"), core_key("action_failure_impact")],
         summary_by="impact_basis",
+        layer="marts",
+    ),
+    build_sql_asset(
+        "change_showback",
+        deps=[
+            core_key("change_costs"),
+            core_key("change_outcomes"),
+            core_key("change_repair_candidates"),
+        ],
+        summary_by="grain",
         layer="marts",
     ),
 ]

@@ -24,7 +24,8 @@ WITH billing_days AS (
         b.task_id,
         b.session_id,
         b.agent_id,
-        b.team_id
+        b.team_id,
+        b.work_type
     FROM staging.billing_lines AS b,
         generate_series(
             CAST(CAST(b.charge_period_start AS DATE) AS TIMESTAMP),
@@ -71,7 +72,8 @@ parts AS (
         task_id,
         session_id,
         agent_id,
-        team_id
+        team_id,
+        work_type
     FROM billing_by_day
 )
 

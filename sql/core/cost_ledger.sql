@@ -14,6 +14,10 @@
 -- owners; record_id names the pool ('shared@<day>/...', '<source>:<level>:<id>@<day>/...').
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
 -- the first part, so the parts of a record (or pool) always sum back to it.
+-- Development work (a request, billing line or time entry whose work_type is in
+-- $development_work_types) is booked to the lines of cost per accepted change instead of an
+-- agent line: change_model, change_infrastructure, change_engineering, change_review,
+-- change_rework. It is never spread over actions or allocated, and never takes shared billing.
 -- Only parts dated on or after $recompute_from are booked (the run's recompute window).
 WITH actions AS (
     SELECT * FROM core.action_outcomes
@@ -36,7 +40,10 @@ billing_records AS (
         'billing_lines' AS source,
         dedup_key || '@' || CAST(cost_date AS VARCHAR) AS record_id,
         cost_date,
-        'infrastructure' AS base_line,
+        CASE
+            WHEN list_contains($development_work_types, work_type) THEN 'change_infrastructure'
+            ELSE 'infrastructure'
+        END AS base_line,
         'reported' AS cost_status,
         amount_usd,
         action_id,
@@ -103,7 +110,10 @@ records AS (
         'llm_requests' AS source,
         request_id AS record_id,
         requested_date AS cost_date,
-        'inference' AS base_line,
+        CASE
+            WHEN list_contains($development_work_types, work_type) THEN 'change_model'
+            ELSE 'inference'
+        END AS base_line,
         cost_status,
         cost_usd AS amount_usd,
         action_id,
@@ -216,6 +226,7 @@ spread_candidates AS (
             AS pool_id
     FROM resolved
     WHERE source IN ('time_entries', 'consequence_records') AND attribution IN ('agent', 'team')
+        AND base_line NOT LIKE 'change%'
 ),
 
 spread_pools AS (
@@ -313,7 +324,9 @@ direct AS (
         SELECT 1 FROM spread_records AS x
         WHERE x.source = r.source AND x.record_id = r.record_id
     )
-    AND NOT (r.source = 'billing_lines' AND r.attribution IS NULL)
+    AND NOT (
+        r.source = 'billing_lines' AND r.attribution IS NULL AND r.base_line = 'infrastructure'
+    )
     UNION ALL
     SELECT * FROM spread
 ),
@@ -321,7 +334,8 @@ direct AS (
 -- Untagged billing: the day's pool of it is allocated over the owners with machine cost (or
 -- actions, or tokens) that day.
 shared AS (
-    SELECT * FROM resolved WHERE source = 'billing_lines' AND attribution IS NULL
+    SELECT * FROM resolved
+    WHERE source = 'billing_lines' AND attribution IS NULL AND base_line = 'infrastructure'
 ),
 
 shared_pools AS (
@@ -445,6 +459,7 @@ SELECT
     b.record_id,
     b.cost_date,
     CASE
+        WHEN b.base_line LIKE 'change%' THEN b.base_line
         WHEN b.attribution IS NULL THEN 'unallocated'
         WHEN b.base_line = 'other' THEN 'unallocated'
         WHEN b.base_line IN ('inference', 'tool') AND b.outcome = 'failed_run' THEN 'failed_run'
@@ -456,6 +471,7 @@ SELECT
         WHEN b.attribution IS NOT NULL AND b.base_line = 'other'
             THEN 'labour activity outside the agent cost lines'
         WHEN b.attribution IS NOT NULL THEN NULL
+        WHEN b.base_line LIKE 'change%' THEN 'development cost naming no team'
         WHEN b.source = 'billing_lines' THEN 'shared cost with no attributed cost that day'
         ELSE 'names no action, task, session, agent or team'
     END AS unallocated_reason,

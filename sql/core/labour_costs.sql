@@ -2,8 +2,12 @@
 -- work date (a person's own rate before their role's), and the cost line its activity feeds.
 -- Source: staging.time_entries and staging.loaded_rates. cost_line is oversight (review,
 -- approval, monitoring, ...), remediation (rollback, redo, cleanup, incident response, ...) or
--- other (labour outside the agent cost lines); an entry with no rate in force has cost_status
--- 'unknown' and labour_cost_usd NULL, never 0. Rates themselves are not carried further.
+-- other (labour outside the agent cost lines). Development work (work_type in
+-- $development_work_types) feeds cost per accepted change instead: change_review (review,
+-- code_review, approval, ...), change_rework (rework, fix, revert, ...) or change_engineering
+-- (specifying, prompting, integrating, any other activity). An entry with no rate in force has
+-- cost_status 'unknown' and labour_cost_usd NULL, never 0. Rates themselves are not carried
+-- further.
 -- Only entries worked on or after $recompute_from are costed (the run's recompute window).
 WITH entries AS (
     SELECT * FROM staging.time_entries WHERE work_date >= $recompute_from
@@ -42,6 +46,16 @@ SELECT
     e.role,
     e.activity,
     CASE
+        WHEN list_contains($development_work_types, e.work_type) THEN
+            CASE
+                WHEN e.activity IN ('review', 'code_review', 'pr_review', 'approval', 'approve',
+                    'qa', 'testing', 'validation')
+                    THEN 'change_review'
+                WHEN e.activity IN ('rework', 'fix', 'bugfix', 'hotfix', 'revert', 'rollback',
+                    'redo', 'cleanup', 'incident_response', 'remediation', 'repair')
+                    THEN 'change_rework'
+                ELSE 'change_engineering'
+            END
         WHEN e.activity IN ('review', 'approval', 'approve', 'monitoring', 'oversight', 'qa',
             'audit', 'spot_check')
             THEN 'oversight'
@@ -56,6 +70,7 @@ SELECT
     e.action_id,
     e.task_id,
     e.agent_id,
-    e.team_id
+    e.team_id,
+    e.work_type
 FROM entries AS e
 LEFT JOIN matched AS m ON m.entry_id = e.entry_id AND m.preference = 1

@@ -108,5 +108,6 @@ SELECT
     c.session_id,
     c.parent_session_id,
     c.agent_id,
-    c.team_id
+    c.team_id,
+    c.work_type
 FROM computed AS c

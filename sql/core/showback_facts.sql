@@ -1,5 +1,5 @@
 -- One row per fact the showback adds up: a cost part of core.cost_ledger (failure impact of
--- actions excluded), an action of core.action_outcomes (its counts and accepted units), or the
+-- actions and development work excluded), an action of core.action_outcomes (its counts and accepted units), or the
 -- failure impact of a failed action from core.action_failure_impact (dated by the action's day,
 -- observed or estimated). Every row carries its UTC day and month and its owner (team, agent,
 -- task type, risk grade, task); owners not known are 'unallocated'. Measures not relevant to a
@@ -33,6 +33,8 @@ WITH ledger AS (
         ON l.source = 'llm_requests' AND r.request_id = l.record_id
     WHERE l.cost_date >= $recompute_from
         AND NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
+        -- development work is cost per accepted change's (marts.change_showback)
+        AND l.cost_line NOT LIKE 'change%'
 ),
 
 impact AS (

@@ -2,7 +2,8 @@
 -- checked. Source: landing_billing_lines (every FOCUS column as text, with source_file,
 -- source_line and raw_row). Rows with a reject_reason go to quarantine; the rest to
 -- staging.billing_lines. Costs stay in the billing currency as exported (FOCUS edge), exact to 12
--- decimal places; fx_rate_to_usd is the declared rate. Tags are case- and whitespace-sensitive.
+-- decimal places; fx_rate_to_usd is the declared rate. Tags are case- and whitespace-sensitive;
+-- the work_type tag's value is kept in lower case (development work is decided in core).
 WITH typed AS (
     SELECT
         l.*,
@@ -146,5 +147,6 @@ SELECT
     json_extract_string(c.tags_json, '$."' || $agent_tag_key || '"') AS agent_id,
     json_extract_string(c.tags_json, '$."' || $task_tag_key || '"') AS task_id,
     json_extract_string(c.tags_json, '$."' || $session_tag_key || '"') AS session_id,
-    json_extract_string(c.tags_json, '$."' || $action_tag_key || '"') AS action_id
+    json_extract_string(c.tags_json, '$."' || $action_tag_key || '"') AS action_id,
+    LOWER(TRIM(json_extract_string(c.tags_json, '$."' || $work_type_tag_key || '"'))) AS work_type
 FROM checked AS c

@@ -2,7 +2,8 @@
 -- Source: landing_llm_requests (canonical columns as text; LiteLLM spend logs arrive here through
 -- the declared adapter mapping). Token convention: input_tokens INCLUDES cached_input_tokens
 -- (cache reads) and cache_write_input_tokens; output_tokens INCLUDES reasoning_tokens, so no token
--- is priced twice. reported_cost_usd is kept as reported (exact decimal, 12 places).
+-- is priced twice. reported_cost_usd is kept as reported (exact decimal, 12 places). work_type
+-- (lower case) says what kind of work the request served; development work is decided in core.
 WITH typed AS (
     SELECT
         l.*,
@@ -93,7 +94,8 @@ SELECT
         CAST(c.input_tokens_n AS VARCHAR), CAST(c.cached_input_tokens_n AS VARCHAR),
         CAST(c.cache_write_input_tokens_n AS VARCHAR), CAST(c.output_tokens_n AS VARCHAR),
         CAST(c.reasoning_tokens_n AS VARCHAR), CAST(c.reported_cost_usd_n AS VARCHAR), c.status_n,
-        c.action_id, c.task_id, c.session_id, c.parent_session_id, c.agent_id, c.team_id))
+        c.action_id, c.task_id, c.session_id, c.parent_session_id, c.agent_id, c.team_id,
+        LOWER(c.work_type)))
         AS row_hash,
     c.reported_cost_usd_n AS conserved_amount,
     c.request_id,
@@ -112,5 +114,6 @@ SELECT
     c.session_id,
     c.parent_session_id,
     c.agent_id,
-    c.team_id
+    c.team_id,
+    LOWER(c.work_type) AS work_type
 FROM checked AS c

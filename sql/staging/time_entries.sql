@@ -1,7 +1,8 @@
 -- One row per HR time entry: a person's hours on one date for one activity, and the action / task /
 -- agent / team it concerns. Source: landing_time_entries. hours is exact (DECIMAL 6 places);
 -- activity is lower-case; which cost line an activity feeds (oversight, remediation, other) is
--- decided in the core layer. Pay rates are joined later, never exposed here.
+-- decided in the core layer, as is whether work_type marks software development work. Pay rates
+-- are joined later, never exposed here.
 WITH typed AS (
     SELECT
         l.*,
@@ -42,7 +43,8 @@ SELECT
     c.reject_reason,
     c.entry_id AS dedup_key,
     md5(CONCAT_WS('|', c.entry_id, c.person_id, c.role, CAST(c.work_date_n AS VARCHAR),
-        CAST(c.hours_n AS VARCHAR), c.activity_n, c.action_id, c.task_id, c.agent_id, c.team_id))
+        CAST(c.hours_n AS VARCHAR), c.activity_n, c.action_id, c.task_id, c.agent_id, c.team_id,
+        LOWER(c.work_type)))
         AS row_hash,
     CAST(c.hours_n AS DECIMAL(38, 12)) AS conserved_amount,
     c.entry_id,
@@ -54,5 +56,6 @@ SELECT
     c.action_id,
     c.task_id,
     c.agent_id,
-    c.team_id
+    c.team_id,
+    LOWER(c.work_type) AS work_type
 FROM checked AS c

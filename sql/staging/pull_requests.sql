@@ -1,0 +1,99 @@
+-- One row per merged pull request, typed and checked. Source: landing_pull_requests (the GitHub
+-- CLI's JSON fields as text: files, author, labels and mergeCommit hold JSON documents). The
+-- repository ('owner/name', lower case) is the `repository` field, else read from the pull
+-- request's url; change_id is '<repository>#<number>'. files keeps the per-file JSON array
+-- ({path, additions, deletions}) for the core layer, which decides which lines count.
+WITH typed AS (
+    SELECT
+        l.*,
+        LOWER(COALESCE(
+            l.repository,
+            NULLIF(regexp_extract(l.url, '^https?://[^/]+/([^/]+/[^/]+)/pull/[0-9]+', 1), '')
+        )) AS repository_n,
+        TRY_CAST(l.number AS INTEGER) AS number_n,
+        CAST(TRY_CAST(l.mergedAt AS TIMESTAMPTZ) AS TIMESTAMP) AS merged_at_utc,
+        TRY_CAST(l.additions AS BIGINT) AS additions_n,
+        TRY_CAST(l.deletions AS BIGINT) AS deletions_n,
+        CASE
+            WHEN json_valid(l.author) AND json_type(l.author) = 'OBJECT'
+                THEN json_extract_string(l.author, '$.login')
+            ELSE l.author
+        END AS author_login,
+        CASE
+            WHEN json_valid(l.mergeCommit) AND json_type(l.mergeCommit) = 'OBJECT'
+                THEN LOWER(json_extract_string(l.mergeCommit, '$.oid'))
+            ELSE LOWER(l.mergeCommit)
+        END AS merge_commit_sha,
+        CASE
+            WHEN json_valid(l.labels) AND json_type(l.labels) = 'ARRAY'
+                THEN array_to_string(json_extract_string(l.labels, '$[*].name'), ',')
+        END AS labels_n
+    FROM landing_pull_requests AS l
+),
+
+checked AS (
+    SELECT
+        t.*,
+        COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
+            CASE
+                WHEN t.repository_n IS NULL AND t.url IS NOT NULL
+                    THEN 'url: not a pull request URL (''' || LEFT(t.url, 80) || ''')'
+                WHEN t.repository_n IS NULL THEN 'repository: missing (no repository or url)'
+            END,
+            CASE
+                WHEN t.number IS NULL THEN 'number: missing'
+                WHEN t.number_n IS NULL OR t.number_n <= 0
+                    THEN 'number: not a positive whole number (''' || LEFT(t.number, 40) || ''')'
+            END,
+            CASE WHEN t.title IS NULL THEN 'title: missing' END,
+            CASE
+                WHEN t.mergedAt IS NULL THEN 'mergedAt: missing (not merged)'
+                WHEN t.merged_at_utc IS NULL
+                    THEN 'mergedAt: not a timestamp (''' || LEFT(t.mergedAt, 40) || ''')'
+            END,
+            CASE
+                WHEN t.additions IS NULL THEN 'additions: missing'
+                WHEN t.additions_n IS NULL OR t.additions_n < 0
+                    THEN 'additions: not a non-negative whole number ('''
+                        || LEFT(t.additions, 40) || ''')'
+            END,
+            CASE
+                WHEN t.deletions IS NULL THEN 'deletions: missing'
+                WHEN t.deletions_n IS NULL OR t.deletions_n < 0
+                    THEN 'deletions: not a non-negative whole number ('''
+                        || LEFT(t.deletions, 40) || ''')'
+            END,
+            CASE
+                WHEN t.files IS NOT NULL
+                    AND NOT (json_valid(t.files) AND json_type(t.files) = 'ARRAY')
+                    THEN 'files: not a JSON array of {path, additions, deletions}'
+            END
+        ), '')) AS reject_reason
+    FROM typed AS t
+)
+
+SELECT
+    c.source_file,
+    c.source_line,
+    c.raw_row,
+    c.reject_reason,
+    c.repository_n || '#' || CAST(c.number_n AS VARCHAR) AS dedup_key,
+    md5(CONCAT_WS('|', c.repository_n, CAST(c.number_n AS VARCHAR), c.title, c.body,
+        CAST(c.merged_at_utc AS VARCHAR), CAST(c.additions_n AS VARCHAR),
+        CAST(c.deletions_n AS VARCHAR), c.files, c.author_login, c.labels_n, c.merge_commit_sha))
+        AS row_hash,
+    CAST(NULL AS DECIMAL(38, 12)) AS conserved_amount,
+    c.repository_n || '#' || CAST(c.number_n AS VARCHAR) AS change_id,
+    c.repository_n AS repository,
+    c.number_n AS pull_number,
+    c.title,
+    c.body,
+    c.merged_at_utc AS merged_at,
+    c.additions_n AS additions,
+    c.deletions_n AS deletions,
+    c.files AS files_json,
+    c.author_login,
+    c.labels_n AS labels,
+    c.merge_commit_sha,
+    c.url
+FROM checked AS c
