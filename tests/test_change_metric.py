@@ -63,7 +63,7 @@ def write_development_costs(data_dir) -> None:
     billing = "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,"
     billing += "ChargeCategory,ServiceName,ResourceId,Tags\n"
     billing += "".join(
-        f'100.00,100.00,USD,2026-10-0{i + 1} 00:00:00,2026-10-0{i + 2} 00:00:00,Usage,CI,'
+        f"100.00,100.00,USD,2026-10-0{i + 1} 00:00:00,2026-10-0{i + 2} 00:00:00,Usage,CI,"
         f'runner-{i},"{{""team"": ""{TEAM}"", ""work_type"": ""ci""}}"\n'
         for i in range(4)
     )
