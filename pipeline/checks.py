@@ -499,4 +499,76 @@ def showback_well_formed(
     )
 
 
-metric_checks = [ledger_money_conserved, showback_well_formed]
+CHANGE_SHOWBACK_PROBLEMS = """
+    WITH booked AS (
+        SELECT CAST(date_trunc('month', cost_date) AS DATE) AS month,
+               SUM(COALESCE(amount_usd, 0)) AS cost_usd
+        FROM core.cost_ledger WHERE cost_line LIKE 'change%' GROUP BY 1
+    ),
+    units AS (
+        SELECT CAST(date_trunc('month', merged_date) AS DATE) AS month,
+               SUM(change_units) AS change_units, COUNT(*) AS changes
+        FROM core.change_outcomes WHERE change_kind = 'change' GROUP BY 1
+    ),
+    fleet AS (SELECT * FROM marts.change_showback WHERE grain = 'fleet'),
+    compared AS (
+        SELECT
+            CAST(COALESCE(f.month, b.month, u.month) AS VARCHAR) AS month,
+            CASE
+                WHEN COALESCE(f.total_cost_usd, 0) <> COALESCE(b.cost_usd, 0)
+                    THEN 'the five lines (' || CAST(COALESCE(f.total_cost_usd, 0) AS VARCHAR)
+                        || ') differ from the ledger''s change lines ('
+                        || CAST(COALESCE(b.cost_usd, 0) AS VARCHAR) || ')'
+                WHEN COALESCE(f.accepted_change_units + f.provisional_change_units
+                    + f.reverted_change_units, 0) <> COALESCE(u.change_units, 0)
+                    THEN 'change units by outcome do not add up to the merged changes'' units'
+                WHEN COALESCE(f.changes_merged, 0) <> COALESCE(u.changes, 0)
+                    THEN 'merged changes differ from core.change_outcomes'
+            END AS problem
+        FROM fleet AS f
+        FULL OUTER JOIN booked AS b ON b.month = f.month
+        FULL OUTER JOIN units AS u ON u.month = COALESCE(f.month, b.month)
+    )
+    SELECT month, problem FROM compared
+    WHERE problem IS NOT NULL
+    UNION ALL
+    SELECT CAST(month AS VARCHAR) || ' ' || COALESCE(team_id, 'fleet'),
+           'cost per accepted change ' || CASE WHEN accepted_change_units = 0
+               THEN 'computed over zero accepted units' ELSE 'missing' END
+    FROM marts.change_showback
+    WHERE (accepted_change_units = 0) <> (cost_per_accepted_change IS NULL)
+    ORDER BY ALL
+"""
+
+
+@asset_check(
+    asset=AssetKey(["marts", "change_showback"]),
+    name="change_cost_and_units_conserved",
+    blocking=True,
+    description="Each month, the five lines of cost per accepted change (all teams) = the "
+    "ledger's change lines to the last decimal, accepted + provisional + reverted units = the "
+    "merged changes' units, and a ratio exactly where there are accepted units.",
+)
+def change_showback_conserved(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        problems = conn.execute(CHANGE_SHOWBACK_PROBLEMS).fetchall()
+        totals = conn.execute(
+            "SELECT COALESCE(SUM(total_cost_usd), 0), COALESCE(SUM(accepted_change_units), 0), "
+            "COUNT(*) FROM marts.change_showback WHERE grain = 'fleet'"
+        ).fetchone()
+    return AssetCheckResult(
+        passed=not problems,
+        metadata={
+            "change_cost_usd": str(totals[0]),
+            "accepted_change_units": int(totals[1]),
+            "months": totals[2],
+            "problems": MetadataValue.md(
+                "\n".join(f"- {where}: {problem}" for where, problem in problems[:50]) or "none"
+            ),
+        },
+    )
+
+
+metric_checks = [ledger_money_conserved, showback_well_formed, change_showback_conserved]

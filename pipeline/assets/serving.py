@@ -92,13 +92,17 @@ def _sql_string(text: str) -> str:
     key=AssetKey(["serving", "views"]),
     description="One row per view of schema `serving`: the stable, documented tables BI tools "
     "read (showback by fleet / team / agent / task type / task, daily and monthly; unallocated "
-    "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation).",
+    "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation; cost per "
+    "accepted change by month and team, with the changes and repair candidates behind it).",
     group_name="serving",
     backfill_policy=BackfillPolicy.single_run(),
     deps=[
         AssetKey(["marts", "showback"]),
         AssetKey(["marts", "failure_impact_by_segment"]),
         AssetKey(["core", "cost_ledger"]),
+        AssetKey(["marts", "change_showback"]),
+        AssetKey(["core", "change_outcomes"]),
+        AssetKey(["core", "change_repair_candidates"]),
     ],
     kinds={"duckdb"},
 )
@@ -126,7 +130,11 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
                 "SELECT table_name, column_name FROM duckdb_columns() "
                 "WHERE schema_name = 'serving' ORDER BY 1, 2"
             ).fetchall()
-            undocumented = sorted({c for _, c in columns if c not in descriptions})
+            # a '<view>.<column>' row describes that view's column; a bare name every other
+            described = {
+                (v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns
+            }
+            undocumented = sorted({c for (v, c), text in described.items() if text is None})
             if undocumented:
                 raise ValueError(
                     "serving columns without a description in sql/serving/columns.csv: "
@@ -135,7 +143,7 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
             for view, column in columns:
                 conn.execute(
                     f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
-                    + _sql_string(descriptions[column])
+                    + _sql_string(described[(view, column)])
                 )
             conn.execute("COMMIT")
         except BaseException:
