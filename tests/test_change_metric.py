@@ -452,3 +452,58 @@ def test_a_pull_request_with_a_bad_field_is_quarantined_with_file_line_and_field
         },
     ]
     assert list(outcomes(db_path)) == [1]
+
+
+def test_a_revert_delivered_by_a_later_daily_run_invalidates_the_earlier_change(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    write_team_map(data_dir)
+    write_prs(
+        data_dir,
+        "pull_requests/2026-10-01.json",
+        [pull_request(1, "Add a", "2026-10-01T10:00:00Z")],
+    )
+    write_prs(
+        data_dir,
+        "pull_requests/2026-10-20.json",
+        [pull_request(2, 'Revert "Add a"', "2026-10-20T10:00:00Z")],
+    )
+    db_path = tmp_path / "warehouse" / "agent_finops.duckdb"
+    assert materialize_everything(data_dir, db_path, days="2026-10-01").success
+    assert outcomes(db_path)[1]["outcome"] == "accepted_provisional"
+    assert materialize_everything(data_dir, db_path, days="2026-10-20").success
+    assert revert_of(outcomes(db_path), 1) == ("reverted", "acme/shop#2", "title")
+    (published,) = rows(
+        db_path.parent / "published.duckdb",
+        "SELECT changes_reverted, reverts_merged FROM serving.cost_per_accepted_change_monthly",
+    )
+    assert published == {"changes_reverted": 1, "reverts_merged": 1}
+
+
+def test_a_litellm_request_tagged_work_type_development_is_model_cost_of_changes(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    spend = {
+        "request_id": "chatcmpl-dev-1",
+        "startTime": "2026-10-05T10:00:00Z",
+        "model": "gpt-4o",
+        "prompt_tokens": 1200,
+        "completion_tokens": 300,
+        "spend": 0.0125,
+        "team_id": TEAM,
+        "request_tags": json.dumps(["work_type:development", "task:t-1"]),
+    }
+    write(data_dir, "llm_requests/litellm/2026-10-05.jsonl", json.dumps(spend) + "\n")
+    db_path = tmp_path / "warehouse" / "agent_finops.duckdb"
+    assert materialize_everything(data_dir, db_path, days="2026-10-05").success
+    assert rows(
+        db_path,
+        "SELECT record_id, cost_line, team_id, amount_usd FROM core.cost_ledger",
+    ) == [
+        {
+            "record_id": "chatcmpl-dev-1",
+            "cost_line": "change_model",
+            "team_id": TEAM,
+            "amount_usd": Decimal("0.0125"),
+        }
+    ]

@@ -73,6 +73,8 @@ def read_records(path: Path) -> tuple[list[dict], dict[str, int]]:
             else:
                 records.append(dict(zip(header, row, strict=True)))
         return records, bad
+    if path.suffix == ".json":  # a JSON array of records (pull requests as gh prints them)
+        return json.loads(text), bad
     records = []
     for line in text.split("\n")[:-1]:
         if not line.strip():
@@ -110,7 +112,16 @@ def test_another_seed_gives_other_data(tmp_path):
     a, b = files(tmp_path / "a"), files(tmp_path / "b")
     assert a.keys() == b.keys()
     same = [name for name in a if a[name] == b[name]]
-    assert same == ["loaded_rates/rates.csv", "model_prices/prices.csv"]  # no randomness in them
+    # no randomness in the reference files and the fixed development records
+    assert same == [
+        "billing_lines/2026-10-01.development.csv",
+        "llm_requests/2026-10-01.development.jsonl",
+        "loaded_rates/rates.csv",
+        "model_prices/prices.csv",
+        "pull_requests/2026-10-01.json",
+        "repository_teams/repositories.csv",
+        "time_entries/2026-10-01.development.csv",
+    ]
 
 
 def test_committed_samples_equal_a_fresh_generation_by_the_documented_cli(tmp_path, monkeypatch):
@@ -143,7 +154,12 @@ def test_counts_without_defects_match_polars_reads(tmp_path):
     for source, expected in counts.items():
         rows = 0
         for path in (tmp_path / source).rglob("*.*"):
-            read = {".csv": pl.read_csv, ".jsonl": pl.read_ndjson, ".parquet": pl.read_parquet}
+            read = {
+                ".csv": pl.read_csv,
+                ".jsonl": pl.read_ndjson,
+                ".parquet": pl.read_parquet,
+                ".json": pl.read_json,
+            }
             rows += read[path.suffix](path).height if path.stat().st_size else 0
         assert rows == expected, source
 
@@ -269,7 +285,11 @@ def test_every_planted_line_and_record_defect_is_present(sample):
         ("tool_calls", "called_at", 2),
         ("billing_lines", "ChargePeriodStart", 1),
     ):
-        day3 = next(rows for name, rows in source_records(root, source).items() if "10-03" in name)
+        day3 = next(
+            rows
+            for name, rows in source_records(root, source).items()
+            if "10-03" in name and "development" not in name
+        )
         assert sum(r[column].startswith("2026-10-01") for r in day3) == expected, source
 
     requests = [r for rows in source_records(root, "llm_requests").values() for r in rows]

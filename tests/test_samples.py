@@ -2,6 +2,7 @@
 defect is quarantined with its reason, every row and dollar is accounted for."""
 
 import shutil
+from decimal import Decimal
 
 import dagster as dg
 import pytest
@@ -37,7 +38,6 @@ def test_the_whole_job_succeeds_with_every_blocking_check_passing(samples):
         ("consequence_records", "quarantine_share"),
         ("loaded_rates", "quarantine_share"),
         ("model_prices", "quarantine_share"),
-        ("time_entries", "quarantine_share"),
         *(
             (source, "delivered_every_day")
             for source in (
@@ -46,6 +46,7 @@ def test_the_whole_job_succeeds_with_every_blocking_check_passing(samples):
                 "billing_lines",
                 "consequence_records",
                 "llm_requests",
+                "pull_requests",
                 "time_entries",
                 "tool_calls",
             )
@@ -66,12 +67,14 @@ def test_every_source_is_accounted_for_row_by_row(samples):
     ) == [
         ("action_events", 127, 118, 5, 4),
         ("agent_actions", 125, 120, 5, 0),
-        ("billing_lines", 828, 824, 4, 0),
+        ("billing_lines", 834, 830, 4, 0),
         ("consequence_records", 17, 11, 6, 0),
-        ("llm_requests", 543, 532, 5, 6),
+        ("llm_requests", 549, 538, 5, 6),
         ("loaded_rates", 11, 7, 4, 0),
         ("model_prices", 21, 17, 4, 0),
-        ("time_entries", 99, 94, 5, 0),
+        ("pull_requests", 9, 9, 0, 0),
+        ("repository_teams", 2, 2, 0, 0),
+        ("time_entries", 114, 109, 5, 0),
         ("tool_calls", 177, 168, 5, 4),
     ]
 
@@ -140,7 +143,48 @@ def readme_examples():
 def test_readme_examples_return_the_output_shown(samples):
     _, query = samples
     examples = readme_examples()
-    assert len(examples) == 3
+    assert len(examples) == 4
     for sql, first_row in examples:
         values = [str(v) for v in query(sql)[0]]
         assert [v for v in values if v not in first_row] == [], sql
+
+
+def test_sample_cost_per_accepted_change_by_team(samples):
+    _, query = samples
+    assert query(
+        "SELECT team_id, cost_per_accepted_change, total_cost_usd, accepted_change_units, "
+        "changes_reverted, repair_candidates FROM serving.cost_per_accepted_change_by_team_monthly "
+        "ORDER BY team_id"
+    ) == [
+        ("team-payments", Decimal("745.350000000000"), Decimal("3726.75"), 5, 1, 0),
+        ("team-support", Decimal("696.900000000000"), Decimal("2090.70"), 3, 1, 1),
+        ("unallocated", Decimal("36.000000000000"), Decimal("36.00"), 1, 0, 0),
+    ]
+
+
+def test_sample_reverts_are_found_by_reference_and_by_commit(samples):
+    _, query = samples
+    assert query(
+        "SELECT change_id, reverted_by, revert_form FROM serving.change_outcomes "
+        "WHERE outcome = 'reverted' ORDER BY 1"
+    ) == [
+        ("northwind/payments-api#101", "northwind/payments-api#106", "pull_request_reference"),
+        ("northwind/support-bot#104", "northwind/support-bot#109", "commit"),
+    ]
+
+
+def test_development_ci_billing_with_no_team_is_not_allocated_to_agents(samples):
+    _, query = samples
+    assert query(
+        "SELECT cost_line, attribution, unallocated_reason, COUNT(*), SUM(amount_usd) "
+        "FROM core.cost_ledger WHERE source = 'billing_lines' AND cost_line LIKE 'change%' "
+        "AND team_id IS NULL GROUP BY ALL"
+    ) == [
+        (
+            "change_infrastructure",
+            "unallocated",
+            "development cost naming no team",
+            3,
+            Decimal("36.000000000000"),
+        )
+    ]

@@ -389,12 +389,22 @@ def _report_content(conn, month) -> dict:
         }
         for key, label in LINES
     ]
+    changes = _rows(
+        conn,
+        "SELECT 'all teams' AS owner, * FROM serving.cost_per_accepted_change_monthly "
+        "WHERE month = $month UNION ALL "
+        "SELECT team_id, * EXCLUDE (team_id) "
+        "FROM serving.cost_per_accepted_change_by_team_monthly WHERE month = $month "
+        "ORDER BY owner = 'all teams' DESC, owner",
+        period,
+    )
     return {
         "headline": headline,
         "lines": lines,
         "days": days,
         "tops": tops,
         "unallocated": unallocated,
+        "changes": changes,
     }
 
 
@@ -402,8 +412,9 @@ def _report_content(conn, month) -> dict:
     key=AssetKey(["serving", "showback_report"]),
     description="One self-contained HTML page (no network needed) for the latest month: the "
     "three headline figures, the seven lines as a chart, the trend by day, top teams / agents / "
-    "task types, failure impact observed vs estimated, coverage and unallocated spend, with "
-    "provisional windows marked. Every number is read from the serving views.",
+    "task types, failure impact observed vs estimated, coverage and unallocated spend, cost per "
+    "accepted change by team, with provisional windows marked. Every number is read from the "
+    "serving views.",
     group_name="serving",
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "published"])],
