@@ -112,10 +112,11 @@ classified AS (
         c.*,
         c.reverted_title <> '' OR len(c.reverted_refs) > 0 OR len(c.reverted_commits) > 0
             AS is_revert,
-        c.additions + c.deletions - COALESCE(f.lines_excluded, 0) AS lines_counted,
-        COALESCE(f.lines_excluded, 0) AS lines_excluded,
+        CAST(c.additions + c.deletions - COALESCE(f.lines_excluded, 0) AS BIGINT)
+            AS lines_counted,
+        CAST(COALESCE(f.lines_excluded, 0) AS BIGINT) AS lines_excluded,
         f.files_changed,
-        COALESCE(f.files_excluded, 0) AS files_excluded,
+        CAST(COALESCE(f.files_excluded, 0) AS BIGINT) AS files_excluded,
         w.reverted_by,
         w.reverted_at,
         w.revert_form
@@ -150,6 +151,8 @@ SELECT
     c.lines_counted,
     c.files_changed,
     c.files_excluded,
-    CASE WHEN c.is_revert THEN 0 ELSE change_units(c.lines_counted, $change_unit_lines) END
-        AS change_units
+    CAST(
+        CASE WHEN c.is_revert THEN 0 ELSE change_units(c.lines_counted, $change_unit_lines) END
+        AS BIGINT
+    ) AS change_units
 FROM classified AS c
