@@ -16,9 +16,17 @@ For every daily (event) source, over the days of the run:
 And the metric contracts: ``money_conserved`` on ``core/cost_ledger`` and
 ``headline_is_well_formed`` on ``marts/showback`` (both blocking: nothing is published past them),
 over the days the run recomputed (earlier rows were checked by the run that wrote them), or over
-everything when the run rebuilt everything or is a check run on its own.
+everything when the run rebuilt everything or is a check run on its own. ``change_cost_and_units_
+conserved`` on ``marts/change_showback`` (blocking) does the same for cost per accepted change.
+
+The operate alerts (warnings, so a breach never stops the showback being published), over the
+days of the run (budgets: the months those days fall in): ``within_budget`` on
+``marts/budget_status``, ``no_unit_cost_anomalies`` on ``marts/cost_anomalies`` and
+``no_runaway_chains`` on ``marts/runaway_chains``. A failing one says what it found in one
+readable message and, when ``AlertSettings.webhook_url`` is set, POSTs it there as JSON.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from dagster import (
@@ -41,7 +49,7 @@ from pipeline.ingest import (
     table_exists,
 )
 from pipeline.partitions import RunDays, run_days
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import AlertSettings, IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
 
 
@@ -572,3 +580,135 @@ def change_showback_conserved(
 
 
 metric_checks = [ledger_money_conserved, showback_well_formed, change_showback_conserved]
+
+
+# --- operate alerts --------------------------------------------------------------------------
+
+BUDGET_FINDINGS = """
+    SELECT scope || ' ' || scope_id || ' ' || strftime(month, '%Y-%m') || ': ' || status || ' ('
+        || CASE
+            WHEN status = 'cost per accepted action above its limit'
+                THEN CAST(ROUND(cost_per_accepted_action, 2) AS VARCHAR) || ' per accepted action, '
+                    || 'limit ' || CAST(ROUND(max_cost_per_accepted_action_usd, 2) AS VARCHAR)
+            ELSE 'spent ' || CAST(ROUND(spent_to_date_usd, 2) AS VARCHAR) || ', projected '
+                || COALESCE(CAST(ROUND(projected_month_end_usd, 2) AS VARCHAR), 'n/a')
+                || ' of ' || CAST(ROUND(budget_usd, 2) AS VARCHAR)
+        END || ')'
+    FROM marts.budget_status
+    WHERE status <> 'within budget' AND month BETWEEN $first_month AND $last_day
+    ORDER BY month, scope, scope_id
+"""
+
+ANOMALY_FINDINGS = """
+    SELECT grain || ' ' || owner_id || ' ' || CAST(day AS VARCHAR) || ': '
+        || REPLACE(metric, '_', ' ') || ' ' || CAST(ROUND(value, 2) AS VARCHAR)
+        || ' vs ' || CAST(ROUND(baseline_median, 2) AS VARCHAR)
+        || CASE WHEN grain = 'task' THEN ' for a ' || task_type || ' task' ELSE ' usual' END
+        || ' (' || CAST(ROUND(ratio_to_baseline, 1) AS VARCHAR) || 'x); driver: ' || driver_line
+        || COALESCE(' +' || CAST(ROUND(driver_increase_usd, 2) AS VARCHAR), '')
+    FROM marts.cost_anomalies
+    WHERE day BETWEEN $first_day AND $last_day
+    ORDER BY day, grain, owner_id, metric
+"""
+
+CHAIN_FINDINGS = """
+    SELECT 'chain ' || chain_id || ' ' || CAST(day AS VARCHAR) || ': ' || reasons || '; burned '
+        || CAST(ROUND(cost_burned_usd, 2) AS VARCHAR) || ' USD over ' || CAST(sessions AS VARCHAR)
+        || ' sessions, ' || CAST(max_depth AS VARCHAR) || ' levels deep'
+    FROM marts.runaway_chains
+    WHERE day BETWEEN $first_day AND $last_day
+    ORDER BY day, chain_id
+"""
+
+
+def build_operate_check(
+    asset_name: str, name: str, findings_sql: str, what: str, description: str
+) -> AssetChecksDefinition:
+    """A warning check that fails with one readable message when `findings_sql` finds anything
+    in the run's days, and sends that message to the webhook when one is set."""
+
+    @asset_check(
+        asset=AssetKey(["marts", asset_name]),
+        name=name,
+        blocking=False,
+        description=description,
+    )
+    def _check(
+        context: AssetCheckExecutionContext, warehouse: Warehouse, alert_settings: AlertSettings
+    ) -> AssetCheckResult:
+        days = run_days(context.run.tags)
+        # a check run on its own (no days) looks at everything
+        first_day = days.first_day if days else BEGINNING
+        last_day = days.last_day if days else date(9999, 12, 31)
+        with warehouse.get_connection() as conn:
+            parameters = {
+                "first_day": first_day,
+                "first_month": first_day.replace(day=1),
+                "last_day": last_day,
+            }
+            found = [
+                row[0]
+                for row in conn.execute(
+                    findings_sql,
+                    {k: v for k, v in parameters.items() if f"${k}" in findings_sql},
+                ).fetchall()
+            ]
+        if not found:
+            return AssetCheckResult(
+                passed=True,
+                severity=AssetCheckSeverity.WARN,
+                metadata={"findings": 0, "days": f"{first_day} to {last_day}"},
+            )
+        message = f"{len(found)} {what}: " + "; ".join(found[:10])
+        if len(found) > 10:
+            message += f"; and {len(found) - 10} more"
+        sent = alert_settings.notify(
+            {
+                "check": name,
+                "asset": f"marts/{asset_name}",
+                "message": message,
+                "findings": found,
+                "days": [str(first_day), str(last_day)],
+            }
+        )
+        context.log.warning(message)
+        return AssetCheckResult(
+            passed=False,
+            severity=AssetCheckSeverity.WARN,
+            description=message,
+            metadata={
+                "findings": len(found),
+                "days": f"{first_day} to {last_day}",
+                "message": MetadataValue.md("\n".join(f"- {f}" for f in found[:50])),
+                "webhook": sent,
+            },
+        )
+
+    return _check
+
+
+operate_checks = [
+    build_operate_check(
+        "budget_status",
+        "within_budget",
+        BUDGET_FINDINGS,
+        "budget(s) breached or projected to breach",
+        "Every budget of the run's months is within its limit on spend (to date and projected "
+        "to month end) and on cost per accepted action.",
+    ),
+    build_operate_check(
+        "cost_anomalies",
+        "no_unit_cost_anomalies",
+        ANOMALY_FINDINGS,
+        "cost anomaly(ies)",
+        "No agent or team has a day of anomalous cost per accepted action or cost per task, and "
+        "no task costs far above its task type's norm, in the run's days.",
+    ),
+    build_operate_check(
+        "runaway_chains",
+        "no_runaway_chains",
+        CHAIN_FINDINGS,
+        "runaway sub-agent chain(s)",
+        "No sub-agent chain ran deeper or costlier than its limits, or looped, in the run's days.",
+    ),
+]

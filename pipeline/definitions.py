@@ -3,8 +3,9 @@
 Layers (asset groups): sources (raw files delivered by other systems) -> staging (typed,
 validated, de-duplicated tables with quarantine and a load ledger; event sources partitioned by
 day) -> core (the metric contract applied: outcomes, costs, the cost ledger, failure impact;
-recomputed from the first day that can have changed) -> marts (showback) -> serving (documented
-views, the published database swapped in atomically, Parquet export, report).
+recomputed from the first day that can have changed) -> marts (showback, cost per accepted
+change, budgets, anomalies, runaway chains, forecast; operate alerts as warning checks) ->
+serving (documented views, the published database swapped in atomically, Parquet export, report).
 
 One job builds it all for a day or a range of days; a schedule runs it each morning for the day
 before.
@@ -17,8 +18,14 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
 from pipeline.assets.serving import serving_assets
-from pipeline.checks import ingest_checks, metric_checks
-from pipeline.resources import IngestSettings, MetricSettings, ServingSettings, Warehouse
+from pipeline.checks import ingest_checks, metric_checks, operate_checks
+from pipeline.resources import (
+    AlertSettings,
+    IngestSettings,
+    MetricSettings,
+    ServingSettings,
+    Warehouse,
+)
 from pipeline.schedules import ScheduleSettings, build_daily_schedule
 
 # Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
@@ -31,7 +38,7 @@ agent_finops_job = define_asset_job(
 
 defs = Definitions(
     assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets, *serving_assets],
-    asset_checks=[*ingest_checks, *metric_checks],
+    asset_checks=[*ingest_checks, *metric_checks, *operate_checks],
     jobs=[agent_finops_job],
     schedules=[build_daily_schedule(agent_finops_job, ScheduleSettings())],
     resources={
@@ -39,6 +46,7 @@ defs = Definitions(
         "ingest_settings": IngestSettings(),
         "metric_settings": MetricSettings(),
         "serving_settings": ServingSettings(),
+        "alert_settings": AlertSettings(),
     },
     executor=in_process_executor,
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,6 +225,53 @@ class MetricSettings(ConfigurableResource):
         "generated code), in .gitignore syntax.",
     )
 
+    # Operate (seed 003): anomalies, task outliers, runaway chains, forecast
+    anomaly_baseline_days: int = Field(
+        default=14,
+        description="Days before each day whose values form an agent's or team's baseline.",
+    )
+    anomaly_min_baseline_days: int = Field(
+        default=7, description="Fewest judged baseline days before a day can be anomalous."
+    )
+    anomaly_min_daily_count: int = Field(
+        default=5,
+        description="A day is judged (and enters a baseline) only with at least this many "
+        "accepted units (cost per accepted action) or tasks (cost per task).",
+    )
+    anomaly_min_ratio: str = Field(
+        default="5",
+        description="An anomaly is at least this multiple of the baseline median (daily unit "
+        "costs of one agent are noisy: a few high-risk actions move the denominator a lot).",
+    )
+    anomaly_robust_z: str = Field(
+        default="3.5",
+        description="... and at least this many robust deviations (1.4826 x MAD) above it.",
+    )
+    task_outlier_ratio: str = Field(
+        default="10",
+        description="A task-day costing this multiple of its task type's median is flagged.",
+    )
+    task_outlier_lookback_days: int = Field(
+        default=30, description="Days before a task-day whose task-days give the median."
+    )
+    task_outlier_min_tasks: int = Field(
+        default=20, description="Fewest task-days of the type for a median to be trusted."
+    )
+    max_chain_depth: int = Field(
+        default=5, description="A sub-agent chain deeper than this many levels runs away."
+    )
+    max_chain_cost_usd: str = Field(
+        default="100", description="A chain costing more than this in one day runs away."
+    )
+    loop_repeat_limit: int = Field(
+        default=5,
+        description="A session repeating one step (same request shape, or same tool call) this "
+        "many times in a day is looping.",
+    )
+    forecast_basis_days: int = Field(
+        default=28, description="Days of history the next month's forecast is fitted to."
+    )
+
     def excluded_path_regexes(self) -> list[str]:
         """excluded_path_patterns as regular expressions (RE2 and Java syntax), in order."""
         return [path_pattern_regex(pattern) for pattern in self.excluded_path_patterns]
@@ -246,6 +296,18 @@ class MetricSettings(ConfigurableResource):
             "change_unit_lines": self.change_unit_lines,
             "excluded_path_patterns": list(self.excluded_path_patterns),
             "excluded_path_regexes": self.excluded_path_regexes(),
+            "anomaly_baseline_days": self.anomaly_baseline_days,
+            "anomaly_min_baseline_days": self.anomaly_min_baseline_days,
+            "anomaly_min_daily_count": self.anomaly_min_daily_count,
+            "anomaly_min_ratio": self.anomaly_min_ratio,
+            "anomaly_robust_z": self.anomaly_robust_z,
+            "task_outlier_ratio": self.task_outlier_ratio,
+            "task_outlier_lookback_days": self.task_outlier_lookback_days,
+            "task_outlier_min_tasks": self.task_outlier_min_tasks,
+            "max_chain_depth": self.max_chain_depth,
+            "max_chain_cost_usd": self.max_chain_cost_usd,
+            "loop_repeat_limit": self.loop_repeat_limit,
+            "forecast_basis_days": self.forecast_basis_days,
         }
 
 
@@ -268,3 +330,33 @@ class ServingSettings(ConfigurableResource):
         default="warehouse/showback_report.html",
         description="The self-contained HTML showback report.",
     )
+
+
+class AlertSettings(ConfigurableResource):
+    """Where the operate checks (budgets, anomalies, runaway chains) also send what they find."""
+
+    webhook_url: str | None = Field(
+        default=None,
+        description="POST a JSON message here when an operate check fails (off when unset). "
+        "The body is {check, asset, message, findings}; a Slack-compatible 'text' is included.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=5.0, description="How long one webhook call may take."
+    )
+
+    def notify(self, payload: dict) -> str:
+        """Send one alert; returns what happened (never raises: an alert must not fail a run)."""
+        if not self.webhook_url:
+            return "webhook off"
+        body = json.dumps({**payload, "text": payload.get("message", "")}, default=str).encode()
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=body,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.webhook_timeout_seconds) as reply:
+                return f"sent: HTTP {reply.status}"
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            return f"not sent: {error}"

@@ -330,6 +330,23 @@ SOURCES: dict[str, Source] = {
             formats=("json", "jsonl"),
         ),
         Source(
+            name="budgets",
+            day_column="month",
+            daily=False,
+            key="budget_id",
+            description="Declared budgets: per fleet, team, agent or task type, per month (or "
+            "every month), on total spend and / or on cost per accepted action.",
+            columns=(
+                "scope",
+                "scope_id",
+                "month",
+                "budget_usd",
+                "max_cost_per_accepted_action_usd",
+            ),
+            required=("scope",),
+            formats=("csv", "parquet"),
+        ),
+        Source(
             name="repository_teams",
             daily=False,
             key="repository",

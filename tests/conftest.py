@@ -13,9 +13,15 @@ import pytest
 from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets
 from pipeline.assets.serving import serving_assets
-from pipeline.checks import ingest_checks, metric_checks
+from pipeline.checks import ingest_checks, metric_checks, operate_checks
 from pipeline.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
-from pipeline.resources import IngestSettings, MetricSettings, ServingSettings, Warehouse
+from pipeline.resources import (
+    AlertSettings,
+    IngestSettings,
+    MetricSettings,
+    ServingSettings,
+    Warehouse,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -78,6 +84,7 @@ def materialize_everything(
     db_path: Path,
     metric: dict | None = None,
     days: str | tuple[str, str] = DEFAULT_DAY,
+    alerts: AlertSettings | None = None,
     **settings,
 ) -> dg.ExecuteInProcessResult:
     """Every asset and check of the pipeline, in process, for one day or a range of days;
@@ -90,6 +97,7 @@ def materialize_everything(
             *core_assets,
             *mart_assets,
             *metric_checks,
+            *operate_checks,
             *serving_assets,
         ],
         resources={
@@ -97,6 +105,7 @@ def materialize_everything(
             "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
             "metric_settings": MetricSettings(**(metric or {})),
             "serving_settings": serving_settings(db_path),
+            "alert_settings": alerts or AlertSettings(),
         },
         tags=day_tags(days),
         raise_on_error=False,

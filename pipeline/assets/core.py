@@ -55,6 +55,11 @@ MODELS: dict[str, str | None] = {
     "core/change_repair_candidates": None,
     "core/change_costs": "cost_date",
     "marts/change_showback": None,
+    # operate: budgets, anomalies, runaway chains, forecast
+    "marts/budget_status": "month",
+    "marts/cost_anomalies": "day",
+    "marts/runaway_chains": "day",
+    "marts/spend_forecast": None,
 }
 
 # The day a full rebuild recomputes from: before any data.
@@ -467,6 +472,34 @@ mart_assets = [
             core_key("change_outcomes"),
             core_key("change_repair_candidates"),
         ],
+        summary_by="grain",
+        layer="marts",
+    ),
+    build_sql_asset(
+        "budget_status",
+        deps=[staging_key("budgets"), AssetKey(["marts", "showback"])],
+        summary_by="status",
+        layer="marts",
+    ),
+    build_sql_asset(
+        "cost_anomalies",
+        deps=[AssetKey(["marts", "showback"]), core_key("action_outcomes")],
+        summary_by="metric",
+        layer="marts",
+    ),
+    build_sql_asset(
+        "runaway_chains",
+        deps=[
+            core_key("session_roots"),
+            core_key("llm_request_costs"),
+            staging_key("tool_calls"),
+        ],
+        summary_by="reasons",
+        layer="marts",
+    ),
+    build_sql_asset(
+        "spend_forecast",
+        deps=[AssetKey(["marts", "showback"])],
         summary_by="grain",
         layer="marts",
     ),

@@ -42,6 +42,7 @@ PARTITION_DATE = {
     "unallocated_costs": "day",
     "failure_impact_by_agent_risk_grade": "month",
     "cost_allocation_focus": "ChargePeriodStart",
+    "spend_forecast": "forecast_month",
 }
 
 
@@ -103,6 +104,10 @@ def _sql_string(text: str) -> str:
         AssetKey(["marts", "change_showback"]),
         AssetKey(["core", "change_outcomes"]),
         AssetKey(["core", "change_repair_candidates"]),
+        AssetKey(["marts", "budget_status"]),
+        AssetKey(["marts", "cost_anomalies"]),
+        AssetKey(["marts", "runaway_chains"]),
+        AssetKey(["marts", "spend_forecast"]),
     ],
     kinds={"duckdb"},
 )
