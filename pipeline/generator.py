@@ -4,7 +4,8 @@
 writes one folder per source (folder name = ``Source.name`` in ``pipeline/sources.py``) with one
 file per day, ``<source>/<YYYY-MM-DD>.<csv|jsonl|parquet>``, plus:
 
-- ``model_prices/prices.csv`` and ``loaded_rates/rates.csv`` (reference files, always CSV);
+- ``model_prices/prices.csv``, ``loaded_rates/rates.csv`` and ``budgets/budgets.csv`` (reference
+  files, always CSV);
 - ``llm_requests/litellm/<first day>.jsonl``: 15 LiteLLM SpendLogs rows tied to day-0 actions;
 - ``action_events/<last day + 40 days>.<fmt>``: the outcome events that happen after the last
   generated day (acceptances after midnight of the last day, reversals days or weeks later, among
@@ -1859,6 +1860,22 @@ def _write_development(cfg: _Cfg) -> dict[str, int]:
     return counts
 
 
+def _write_budgets(cfg: _Cfg) -> int:
+    """A declared budget file: the fleet's monthly spend, team-support's spend for the first
+    month (set below what the sample spends, so the sample shows a breach) and team-payments'
+    cost per accepted action."""
+    month = cfg.start.replace(day=1).isoformat()[:7]
+    path = cfg.out / "budgets" / "budgets.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "scope,scope_id,month,budget_usd,max_cost_per_accepted_action_usd\n"
+        "fleet,,,50000.00,\n"
+        f"team,team-support,{month},10000.00,\n"
+        "team,team-payments,,,150.00\n"
+    )
+    return 3
+
+
 # ---------------------------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------------------------
@@ -1910,6 +1927,7 @@ def generate(
         "consequence_records": _write_consequences(cfg, acts, events),
         "agent_actions": _write_actions(cfg, acts),
         "action_events": _write_events(cfg, events),
+        "budgets": _write_budgets(cfg),
     }
     if development:
         for name, n in _write_development(cfg).items():

@@ -115,6 +115,7 @@ def test_another_seed_gives_other_data(tmp_path):
     # no randomness in the reference files and the fixed development records
     assert same == [
         "billing_lines/2026-10-01.development.csv",
+        "budgets/budgets.csv",
         "llm_requests/2026-10-01.development.jsonl",
         "loaded_rates/rates.csv",
         "model_prices/prices.csv",

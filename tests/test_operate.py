@@ -4,7 +4,7 @@ the forecast and the alerts, on generated data: clean, then with each case plant
 import json
 import shutil
 import threading
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import dagster as dg
@@ -259,3 +259,26 @@ def test_the_forecast_gives_each_team_next_month_with_an_interval(clean):
     assert {str(f["forecast_month"]) for f in forecasts} == {"2026-11-01"}
     assert {f["basis_days"] for f in forecasts} == {21}
     assert all(f["ordered"] and f["has_cpaa"] for f in forecasts)
+
+
+def test_the_report_shows_budgets_anomalies_and_runaway_chains(planted):
+    _, db_path = planted
+    html = (db_path.parent / "showback_report.html").read_text()
+    budgets = html[html.index('id="budgets"') : html.index("</table>", html.index('id="budgets"'))]
+    assert "team team-support" in budgets and "spend breached" in budgets
+    anomalies = html[html.index('id="anomalies"') :]
+    assert SPIKE_AGENT in anomalies[: anomalies.index("</table>")]
+    chains = html[html.index('id="runaway-chains"') :]
+    assert "task-runaway" in chains[: chains.index("</table>")]
+
+
+def test_the_budget_projection_is_the_run_rate_to_month_end(planted):
+    _, db_path = planted
+    (row,) = rows(
+        db_path,
+        "SELECT spent_to_date_usd, projected_month_end_usd FROM marts.budget_status "
+        "WHERE scope = 'team'",
+    )
+    # 21 of October's 31 days elapsed by as_of 2026-10-22
+    expected = (row["spent_to_date_usd"] * 31 / 21).quantize(Decimal("1e-12"), ROUND_HALF_UP)
+    assert row["projected_month_end_usd"] == expected

@@ -68,6 +68,7 @@ def test_every_source_is_accounted_for_row_by_row(samples):
         ("action_events", 127, 118, 5, 4),
         ("agent_actions", 125, 120, 5, 0),
         ("billing_lines", 834, 830, 4, 0),
+        ("budgets", 3, 3, 0, 0),
         ("consequence_records", 17, 11, 6, 0),
         ("llm_requests", 549, 538, 5, 6),
         ("loaded_rates", 11, 7, 4, 0),
@@ -187,4 +188,16 @@ def test_development_ci_billing_with_no_team_is_not_allocated_to_agents(samples)
             3,
             Decimal("36.000000000000"),
         )
+    ]
+
+
+def test_the_sample_budget_of_team_support_is_breached(samples):
+    _, query = samples
+    assert query(
+        "SELECT budget_id, status, ROUND(spent_to_date_usd, 2), month_complete "
+        "FROM serving.budget_status ORDER BY budget_id"
+    ) == [
+        ("fleet:fleet@every month", "within budget", Decimal("27118.02"), True),
+        ("team:team-payments@every month", "within budget", Decimal("7683.03"), True),
+        ("team:team-support@2026-10-01", "spend breached", Decimal("12660.54"), True),
     ]

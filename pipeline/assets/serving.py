@@ -403,6 +403,24 @@ def _report_content(conn, month) -> dict:
         "ORDER BY owner = 'all teams' DESC, owner",
         period,
     )
+    budgets = _rows(
+        conn,
+        "SELECT * FROM serving.budget_status WHERE month = $month "
+        "ORDER BY status = 'within budget', scope, scope_id",
+        period,
+    )
+    anomalies = _rows(
+        conn,
+        "SELECT * FROM serving.cost_anomalies WHERE date_trunc('month', day) = $month "
+        "ORDER BY day DESC, ratio_to_baseline DESC LIMIT 20",
+        period,
+    )
+    chains = _rows(
+        conn,
+        "SELECT * FROM serving.runaway_chains WHERE date_trunc('month', day) = $month "
+        "ORDER BY cost_burned_usd DESC, day DESC LIMIT 20",
+        period,
+    )
     return {
         "headline": headline,
         "lines": lines,
@@ -410,6 +428,9 @@ def _report_content(conn, month) -> dict:
         "tops": tops,
         "unallocated": unallocated,
         "changes": changes,
+        "budgets": budgets,
+        "anomalies": anomalies,
+        "chains": chains,
     }
 
 
@@ -418,8 +439,8 @@ def _report_content(conn, month) -> dict:
     description="One self-contained HTML page (no network needed) for the latest month: the "
     "three headline figures, the seven lines as a chart, the trend by day, top teams / agents / "
     "task types, failure impact observed vs estimated, coverage and unallocated spend, cost per "
-    "accepted change by team, with provisional windows marked. Every number is read from the "
-    "serving views.",
+    "accepted change by team, budgets, cost anomalies and runaway chains, with provisional "
+    "windows marked. Every number is read from the serving views.",
     group_name="serving",
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "published"])],
