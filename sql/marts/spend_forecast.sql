@@ -57,8 +57,11 @@ fitted AS (
         MAX(day) AS basis_end,
         SUM(cost_usd) AS basis_cost_usd,
         SUM(accepted_units) AS basis_accepted_units,
-        COALESCE(regr_slope(CAST(cost_usd AS DOUBLE), day_index), 0) AS slope_per_day,
-        COALESCE(stddev_samp(CAST(cost_usd AS DOUBLE)), 0) AS daily_sd,
+        -- one basis day has neither a slope nor a spread
+        CASE
+            WHEN COUNT(*) > 1 THEN regr_slope(CAST(cost_usd AS DOUBLE), day_index) ELSE 0
+        END AS slope_per_day,
+        CASE WHEN COUNT(*) > 1 THEN stddev_samp(CAST(cost_usd AS DOUBLE)) ELSE 0 END AS daily_sd,
     FROM daily
     GROUP BY grain, team_id
 ),
