@@ -67,6 +67,7 @@ def plant_budget_breach(data_dir) -> None:
         "budgets/budgets.csv",
         "scope,scope_id,month,budget_usd,max_cost_per_accepted_action_usd\n"
         "team,team-support,2026-10,1000.00,\n"
+        "task_type,code_fix,,,0.01\n"
         "fleet,,,10000000.00,\n",
     )
 
@@ -190,6 +191,23 @@ def test_a_planted_budget_breach_fails_the_budget_check_naming_the_team(planted)
         "days_elapsed": 21,
         "days_in_month": 31,
     }
+
+
+def test_a_cost_per_accepted_action_above_its_limit_is_a_budget_finding(planted):
+    result, db_path = planted
+    (row,) = rows(
+        db_path,
+        "SELECT status, cost_per_accepted_action_breached, spend_breached "
+        "FROM marts.budget_status WHERE scope = 'task_type'",
+    )
+    assert row == {
+        "status": "cost per accepted action above its limit",
+        "cost_per_accepted_action_breached": True,
+        "spend_breached": False,
+    }
+    description = operate_results(result)["within_budget"].description
+    assert "task_type code_fix 2026-10: cost per accepted action above its limit (" in description
+    assert description.startswith("2 budget(s) breached or projected to breach: ")
 
 
 def test_a_planted_cost_per_accepted_action_spike_is_found_with_its_driver(planted):

@@ -305,6 +305,16 @@ def parquet_export(
             rows[view] = conn.execute(
                 f"SELECT COUNT(*) FROM serving.{quote_ident(view)}"
             ).fetchone()[0]
+            if rows[view] == 0:
+                # an empty table still has its columns: one zero-row file in Hive's partition
+                # for no value, so readers find the schema and the layout stays one of partitions
+                empty = target / view / "period_month=__HIVE_DEFAULT_PARTITION__"
+                empty.mkdir(parents=True, exist_ok=True)
+                conn.execute(
+                    f"COPY (SELECT * FROM serving.{quote_ident(view)} WHERE false) TO $path "
+                    "(FORMAT parquet)",
+                    {"path": str(empty / "empty.parquet")},
+                )
     # Publish: point a fresh link at the new folder, then rename it over `current` (atomic).
     link = root / f".current-{stamp}"
     link.symlink_to(target.relative_to(root))
