@@ -44,6 +44,7 @@ from pipeline.assets.ingest import staging_key
 from pipeline.ingest import (
     amount_column,
     ensure_audit_tables,
+    parameters_used,
     quote_ident,
     read_sql,
     table_exists,
@@ -557,9 +558,7 @@ CHANGE_SHOWBACK_PROBLEMS = """
     "ledger's change lines to the last decimal, accepted + provisional + reverted units = the "
     "merged changes' units, and a ratio exactly where there are accepted units.",
 )
-def change_showback_conserved(
-    context: AssetCheckExecutionContext, warehouse: Warehouse
-) -> AssetCheckResult:
+def change_showback_conserved(warehouse: Warehouse) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
         problems = conn.execute(CHANGE_SHOWBACK_PROBLEMS).fetchall()
         totals = conn.execute(
@@ -640,17 +639,16 @@ def build_operate_check(
         # a check run on its own (no days) looks at everything
         first_day = days.first_day if days else BEGINNING
         last_day = days.last_day if days else date(9999, 12, 31)
+        parameters = {
+            "first_day": first_day,
+            "first_month": first_day.replace(day=1),
+            "last_day": last_day,
+        }
         with warehouse.get_connection() as conn:
-            parameters = {
-                "first_day": first_day,
-                "first_month": first_day.replace(day=1),
-                "last_day": last_day,
-            }
             found = [
                 row[0]
                 for row in conn.execute(
-                    findings_sql,
-                    {k: v for k, v in parameters.items() if f"${k}" in findings_sql},
+                    findings_sql, parameters_used(findings_sql, parameters)
                 ).fetchall()
             ]
         if not found:

@@ -265,8 +265,8 @@ class MetricSettings(ConfigurableResource):
     )
     loop_repeat_limit: int = Field(
         default=5,
-        description="A session repeating one step (same request shape, or same tool call) this "
-        "many times in a day is looping.",
+        description="A session sending the same request (model, input and output tokens) this "
+        "many times in a day is looping; repeated tool calls are normal and are not loops.",
     )
     forecast_basis_days: int = Field(
         default=28, description="Days of history the next month's forecast is fitted to."
@@ -277,37 +277,14 @@ class MetricSettings(ConfigurableResource):
         return [path_pattern_regex(pattern) for pattern in self.excluded_path_patterns]
 
     def sql_parameters(self, as_of: str) -> dict[str, object]:
-        """Every parameter a core model may name, given the run's as_of; each model is passed
-        the ones it uses."""
+        """Every parameter a core model may name, given the run's as_of: each setting under its
+        own name, work types in lower case, and the excluded path patterns also as regexes.
+        Each model is passed the ones it uses."""
         return {
+            **self.model_dump(exclude={"as_of"}),
             "as_of": as_of,
-            "price_tolerance_usd": self.price_tolerance_usd,
-            "allocation_rule": self.allocation_rule,
-            "consequence_lookback_days": self.consequence_lookback_days,
-            "min_failures_per_segment": self.min_failures_per_segment,
-            "allocation_driver": self.allocation_driver,
-            "survival_window_days": self.survival_window_days,
-            "weight_g0": self.weight_g0,
-            "weight_g1": self.weight_g1,
-            "weight_g2": self.weight_g2,
-            "weight_g3": self.weight_g3,
             "development_work_types": [t.lower() for t in self.development_work_types],
-            "change_survival_window_days": self.change_survival_window_days,
-            "change_unit_lines": self.change_unit_lines,
-            "excluded_path_patterns": list(self.excluded_path_patterns),
             "excluded_path_regexes": self.excluded_path_regexes(),
-            "anomaly_baseline_days": self.anomaly_baseline_days,
-            "anomaly_min_baseline_days": self.anomaly_min_baseline_days,
-            "anomaly_min_daily_count": self.anomaly_min_daily_count,
-            "anomaly_min_ratio": self.anomaly_min_ratio,
-            "anomaly_robust_z": self.anomaly_robust_z,
-            "task_outlier_ratio": self.task_outlier_ratio,
-            "task_outlier_lookback_days": self.task_outlier_lookback_days,
-            "task_outlier_min_tasks": self.task_outlier_min_tasks,
-            "max_chain_depth": self.max_chain_depth,
-            "max_chain_cost_usd": self.max_chain_cost_usd,
-            "loop_repeat_limit": self.loop_repeat_limit,
-            "forecast_basis_days": self.forecast_basis_days,
         }
 
 
