@@ -300,6 +300,47 @@ def test_a_run_recomputes_from_the_month_of_the_earliest_day_that_can_change(two
     assert showback["rows"].value == october + september
 
 
+def model_metadata(result, layer: str, name: str) -> dict:
+    return next(
+        m.materialization.metadata
+        for m in result.get_asset_materialization_events()
+        if m.asset_key.path == [layer, name]
+    )
+
+
+def test_a_day_prices_only_its_own_requests_while_outcomes_recompute_the_month(
+    two_months, data_dir, db_path
+):
+    write_day(data_dir, "2026-10-04", "a3", "4.00")
+    result = two_months("2026-10-04")
+    window = window_of_last_run(db_path)
+    assert window["recompute_from"] == date(2026, 10, 1)
+    assert window["records_from"] == date(2026, 10, 4)
+    priced = model_metadata(result, "core", "llm_request_costs")
+    assert (priced["recomputed_from"].text, priced["rows_recomputed"].value) == ("2026-10-04", 1)
+    assert priced["rows"].value == 3
+    ledger = model_metadata(result, "core", "cost_ledger")
+    assert ledger["recomputed_from"].text == "2026-10-01"
+
+
+def test_a_run_with_no_new_records_prices_nothing(two_months, data_dir, db_path):
+    write(
+        data_dir,
+        "consequence_records/2026-10-03.csv",
+        "record_id,record_type,amount,currency,occurred_at,action_id\n"
+        "refund-1,refund,5.00,USD,2026-10-03T09:00:00Z,a1\n",
+    )
+    result = two_months("2026-10-03")
+    window = window_of_last_run(db_path)
+    assert window["records_from"] == date(9999, 12, 31)
+    for model in ("llm_request_costs", "labour_costs", "billing_line_days"):
+        metadata = model_metadata(result, "core", model)
+        assert metadata["recomputed_from"].text == "nothing changed", model
+        assert metadata["rows_recomputed"].value == 0, model
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM core.llm_request_costs").fetchone()[0] == 2
+
+
 def test_the_metric_checks_cover_the_days_the_run_recomputed(two_months):
     result = two_months("2026-10-03")
     checked = {

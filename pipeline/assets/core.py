@@ -6,6 +6,9 @@ after it (survival windows, late refunds, restated billing, late rows). So each 
 its *recompute window* (``core/recompute_window``, ``sql/core/recompute_window.sql``): the first
 day that can have changed since the last published build. Every model then replaces its rows
 from that day on, in one transaction, and keeps the rows before it, which cannot have changed.
+Record-grain models (one row per request, time entry or billing line day, ``RECORD_MODELS``) depend
+on nothing but their own inputs, so they use a narrower window, ``records_from``: the first day
+their inputs changed. A day's run prices that day's records, not a month of them.
 The first run, a run after the models' SQL or the metric settings changed, and a run that finds a
 model table missing rebuild everything. A table without a day (``core.session_roots``) is always
 rebuilt whole.
@@ -62,6 +65,11 @@ MODELS: dict[str, str | None] = {
     "marts/spend_forecast": None,
 }
 
+# Models at the grain of one source record whose rows depend only on their own inputs (records,
+# prices, rates): they are recomputed from `records_from`, the first day those inputs changed,
+# instead of from the month-aligned `recompute_from` that outcomes and month rows need.
+RECORD_MODELS = frozenset({"core/llm_request_costs", "core/labour_costs", "core/billing_line_days"})
+
 # The day a full rebuild recomputes from: before any data.
 BEGINNING = date(1, 1, 1)
 
@@ -110,6 +118,8 @@ def ensure_build_tables(conn) -> None:
         )
         """
     )
+    # Warehouses created before record-grain windows gain the column (NULL: as recompute_from).
+    conn.execute("ALTER TABLE audit.recompute_windows ADD COLUMN IF NOT EXISTS records_from DATE")
     conn.execute(
         """
         CREATE TABLE IF NOT EXISTS audit.builds (
@@ -132,8 +142,13 @@ class RecomputeWindow:
     as_of: datetime
     full_rebuild: bool
     recompute_from: date  # BEGINNING for a full rebuild
+    records_from: date  # the record-grain models' first day (RECORD_MODELS)
     model_fingerprint: str
     row: dict
+
+    def first_day(self, model: str) -> date:
+        """The first day whose rows `model` replaces in this run."""
+        return self.records_from if model in RECORD_MODELS else self.recompute_from
 
     @property
     def as_of_text(self) -> str:
@@ -164,6 +179,7 @@ def _window_from_row(row: dict) -> RecomputeWindow:
         as_of=row["as_of"],
         full_rebuild=row["full_rebuild"],
         recompute_from=row["recompute_from"] or BEGINNING,
+        records_from=row.get("records_from") or row["recompute_from"] or BEGINNING,
         model_fingerprint=row["model_fingerprint"],
         row=row,
     )
@@ -220,6 +236,7 @@ def recompute_window(
         "first_changed_input_day": None,
         "first_closing_window_day": None,
         "first_newly_known_event_day": None,
+        "records_from": None,
         "model_fingerprint": fingerprint,
     }
     if reason is None:
@@ -306,7 +323,7 @@ def replace_rows(
         else:
             conn.execute(
                 f"DELETE FROM {table} WHERE {day_column} >= $recompute_from",
-                {"recompute_from": window.recompute_from},
+                {"recompute_from": window.first_day(model)},
             )
             written = conn.execute(f"INSERT INTO {table} {sql}", parameters).fetchone()[0]
         total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
@@ -347,7 +364,7 @@ def build_sql_asset(
             candidates = {
                 **metric_settings.sql_parameters(window.as_of_text),
                 "billing_cost_column": ingest_settings.billing_cost_column,
-                "recompute_from": window.recompute_from,
+                "recompute_from": window.first_day(model),
             }
             parameters = parameters_used(sql, candidates)
             written, total = replace_rows(conn, model, sql, parameters, day_column, window)
@@ -360,7 +377,9 @@ def build_sql_asset(
                 "rows_recomputed": written,
                 "recomputed_from": "everything"
                 if window.full_rebuild or day_column is None
-                else str(window.recompute_from),
+                else "nothing changed"
+                if window.first_day(model) == date.max
+                else str(window.first_day(model)),
                 **{key: str(value) for key, value in parameters.items() if key != "recompute_from"},
                 f"rows_by_{summary_by}": MetadataValue.md(
                     "\n".join(f"- {value}: {count}" for value, count in summary) or "none"

@@ -3,8 +3,9 @@
 -- $billing_cost_column (EffectiveCost or BilledCost) in USD at the declared rate. The share is by
 -- seconds in the day, computed in 10^-12 dollar units; the rounding remainder goes to the day
 -- with the most seconds, so a line's parts always sum back to it. Only days on or after
--- $recompute_from are written (the run's recompute window); a line is still split over all its
--- days so that every part keeps its exact share.
+-- $recompute_from are written (for this record-grain model, the run's records_from: the first
+-- day a billing line changed); a line is still split over all its days so that every part keeps
+-- its exact share.
 WITH billing_days AS (
     SELECT
         b.source_file,

@@ -8,7 +8,8 @@
 -- (specifying, prompting, integrating, any other activity). An entry with no rate in force has
 -- cost_status 'unknown' and labour_cost_usd NULL, never 0. Rates themselves are not carried
 -- further.
--- Only entries worked on or after $recompute_from are costed (the run's recompute window).
+-- Only entries worked on or after $recompute_from are costed: for this record-grain model it is
+-- the run's records_from, the first day an entry or rate changed (core.recompute_window).
 WITH entries AS (
     SELECT * FROM staging.time_entries WHERE work_date >= $recompute_from
 ),

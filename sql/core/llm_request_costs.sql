@@ -5,7 +5,8 @@
 -- price), cache writes (at the cache-write price, else input), visible output (output - reasoning)
 -- and reasoning (at the reasoning price, else output). A request with no reported cost whose
 -- model has no input or output price in force has cost_status 'unknown' and cost_usd NULL, never 0.
--- Only requests made on or after $recompute_from are priced (the run's recompute window).
+-- Only requests made on or after $recompute_from are priced: for this record-grain model it is
+-- the run's records_from, the first day a request or price changed (core.recompute_window).
 WITH requests AS (
     SELECT * FROM staging.llm_requests
     WHERE requested_at >= CAST($recompute_from AS TIMESTAMP)

@@ -7,6 +7,11 @@
 -- own first day, the day $survival_window_days + 1 days before the earlier as_of (open windows,
 -- whose outcomes and estimated failure impact can still move), and the three days above. Days
 -- before it cannot have changed; month rows and month-wide spreads need whole months.
+-- records_from is the narrower window of the record-grain models (core.llm_request_costs,
+-- core.labour_costs, core.billing_line_days), whose rows depend on nothing but their own inputs:
+-- the earliest day a request, price, billing line, time entry or loaded rate changed, not
+-- rounded to a month; 9999-12-31 when none changed, so a day's run prices that day's records
+-- only, however long the history.
 WITH bounds AS (
     SELECT
         CAST($as_of AS TIMESTAMP) AS as_of,
@@ -20,6 +25,14 @@ changed_inputs AS (
     SELECT MIN(first_changed_day) AS first_day
     FROM audit.changes
     WHERE loaded_at > COALESCE(CAST($changes_since AS TIMESTAMP), TIMESTAMP '0001-01-01 00:00:00')
+),
+
+changed_records AS (
+    SELECT MIN(first_changed_day) AS first_day
+    FROM audit.changes
+    WHERE loaded_at > COALESCE(CAST($changes_since AS TIMESTAMP), TIMESTAMP '0001-01-01 00:00:00')
+        AND source IN ('llm_requests', 'model_prices', 'billing_lines', 'time_entries',
+            'loaded_rates')
 ),
 
 closing_windows AS (
@@ -45,9 +58,11 @@ candidates AS (
             AS open_window_day,
         c.first_day AS first_changed_input_day,
         w.first_day AS first_closing_window_day,
-        n.first_day AS first_newly_known_event_day
+        n.first_day AS first_newly_known_event_day,
+        COALESCE(r.first_day, DATE '9999-12-31') AS records_from
     FROM bounds AS b
     CROSS JOIN changed_inputs AS c
+    CROSS JOIN changed_records AS r
     CROSS JOIN closing_windows AS w
     CROSS JOIN newly_known_events AS n
 )

@@ -1,11 +1,12 @@
--- One row per fact the showback adds up: a cost part of core.cost_ledger (failure impact of
--- actions and development work excluded), an action of core.action_outcomes (its counts and accepted units), or the
+-- One row per fact the showback adds up: the cost parts of core.cost_ledger summed per day, owner
+-- (team, agent, task type, risk grade, task) and line (failure impact of actions and development
+-- work excluded), an action of core.action_outcomes (its counts and accepted units), or the
 -- failure impact of a failed action from core.action_failure_impact (dated by the action's day,
 -- observed or estimated). Every row carries its UTC day and month and its owner (team, agent,
 -- task type, risk grade, task); owners not known are 'unallocated'. Measures not relevant to a
 -- row are 0, so sums over any grouping are the showback figures.
 -- Only facts dated on or after $recompute_from are written (the run's recompute window).
-WITH ledger AS (
+WITH ledger_parts AS (
     SELECT
         l.cost_date AS day,
         l.team_id,
@@ -35,6 +36,23 @@ WITH ledger AS (
         AND NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
         -- development work is cost per accepted change's (marts.change_showback)
         AND l.cost_line NOT LIKE 'change%'
+),
+
+-- Parts summed per day, owner and line: every measure is additive, so the showback's sums are
+-- unchanged while a day's facts grow with its owners, not with its requests.
+ledger AS (
+    SELECT
+        day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
+        SUM(amount_usd) AS amount_usd,
+        CAST(SUM(requests) AS BIGINT) AS requests,
+        CAST(SUM(requests_priced) AS BIGINT) AS requests_priced,
+        CAST(SUM(tokens) AS BIGINT) AS tokens,
+        CAST(SUM(reasoning_tokens) AS BIGINT) AS reasoning_tokens,
+        CAST(SUM(labour_parts) AS BIGINT) AS labour_parts,
+        CAST(SUM(labour_parts_mapped) AS BIGINT) AS labour_parts_mapped
+    FROM ledger_parts
+    GROUP BY day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line,
+        is_unallocated
 ),
 
 impact AS (
