@@ -308,7 +308,7 @@ def model_metadata(result, layer: str, name: str) -> dict:
     )
 
 
-def test_a_day_prices_only_its_own_requests_while_outcomes_recompute_the_month(
+def test_a_day_prices_and_books_only_its_own_requests_while_outcomes_recompute_the_month(
     two_months, data_dir, db_path
 ):
     write_day(data_dir, "2026-10-04", "a3", "4.00")
@@ -319,8 +319,9 @@ def test_a_day_prices_only_its_own_requests_while_outcomes_recompute_the_month(
     priced = model_metadata(result, "core", "llm_request_costs")
     assert (priced["recomputed_from"].text, priced["rows_recomputed"].value) == ("2026-10-04", 1)
     assert priced["rows"].value == 3
+    assert window["ledger_from"] == date(2026, 10, 4)
     ledger = model_metadata(result, "core", "cost_ledger")
-    assert ledger["recomputed_from"].text == "2026-10-01"
+    assert (ledger["ledger_from"].text, ledger["rows_recomputed"].value) == ("2026-10-04", 1)
 
 
 def test_a_run_with_no_new_records_prices_nothing(two_months, data_dir, db_path):

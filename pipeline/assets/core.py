@@ -70,6 +70,19 @@ MODELS: dict[str, str | None] = {
 # instead of from the month-aligned `recompute_from` that outcomes and month rows need.
 RECORD_MODELS = frozenset({"core/llm_request_costs", "core/labour_costs", "core/billing_line_days"})
 
+# Models whose rows are replaced by more than one window: the cost ledger and its facts keep
+# the month-aligned window for consequences only, and use `ledger_from` for every other part
+# (sql/core/recompute_window.sql says why). Each predicate matches the rows its SQL writes.
+WINDOW_PREDICATES = {
+    "core/cost_ledger": (
+        "cost_date >= $recompute_from"
+        " AND (source = 'consequence_records' OR cost_date >= $ledger_from)"
+    ),
+    "core/showback_facts": (
+        "day >= $recompute_from AND (fact_kind <> 'cost' OR day >= $ledger_from)"
+    ),
+}
+
 # The day a full rebuild recomputes from: before any data.
 BEGINNING = date(1, 1, 1)
 
@@ -118,8 +131,9 @@ def ensure_build_tables(conn) -> None:
         )
         """
     )
-    # Warehouses created before record-grain windows gain the column (NULL: as recompute_from).
-    conn.execute("ALTER TABLE audit.recompute_windows ADD COLUMN IF NOT EXISTS records_from DATE")
+    # Warehouses created before these windows gain the columns (NULL: as recompute_from).
+    for column in ("records_from", "ledger_from"):
+        conn.execute(f"ALTER TABLE audit.recompute_windows ADD COLUMN IF NOT EXISTS {column} DATE")
     conn.execute(
         """
         CREATE TABLE IF NOT EXISTS audit.builds (
@@ -143,6 +157,7 @@ class RecomputeWindow:
     full_rebuild: bool
     recompute_from: date  # BEGINNING for a full rebuild
     records_from: date  # the record-grain models' first day (RECORD_MODELS)
+    ledger_from: date  # the ledger's first day for parts other than consequences
     model_fingerprint: str
     row: dict
 
@@ -180,6 +195,7 @@ def _window_from_row(row: dict) -> RecomputeWindow:
         full_rebuild=row["full_rebuild"],
         recompute_from=row["recompute_from"] or BEGINNING,
         records_from=row.get("records_from") or row["recompute_from"] or BEGINNING,
+        ledger_from=row.get("ledger_from") or row["recompute_from"] or BEGINNING,
         model_fingerprint=row["model_fingerprint"],
         row=row,
     )
@@ -237,6 +253,7 @@ def recompute_window(
         "first_closing_window_day": None,
         "first_newly_known_event_day": None,
         "records_from": None,
+        "ledger_from": None,
         "model_fingerprint": fingerprint,
     }
     if reason is None:
@@ -321,9 +338,13 @@ def replace_rows(
             conn.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", parameters)
             written = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         else:
+            predicate = WINDOW_PREDICATES.get(model, f"{day_column} >= $recompute_from")
             conn.execute(
-                f"DELETE FROM {table} WHERE {day_column} >= $recompute_from",
-                {"recompute_from": window.first_day(model)},
+                f"DELETE FROM {table} WHERE {predicate}",
+                parameters_used(
+                    predicate,
+                    {"recompute_from": window.first_day(model), "ledger_from": window.ledger_from},
+                ),
             )
             written = conn.execute(f"INSERT INTO {table} {sql}", parameters).fetchone()[0]
         total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
@@ -365,6 +386,7 @@ def build_sql_asset(
                 **metric_settings.sql_parameters(window.as_of_text),
                 "billing_cost_column": ingest_settings.billing_cost_column,
                 "recompute_from": window.first_day(model),
+                "ledger_from": window.ledger_from,
             }
             parameters = parameters_used(sql, candidates)
             written, total = replace_rows(conn, model, sql, parameters, day_column, window)

@@ -18,7 +18,9 @@
 -- $development_work_types) is booked to the lines of cost per accepted change instead of an
 -- agent line: change_model, change_infrastructure, change_engineering, change_review,
 -- change_rework. It is never spread over actions or allocated, and never takes shared billing.
--- Only parts dated on or after $recompute_from are booked (the run's recompute window).
+-- Only parts dated on or after $ledger_from are booked, and consequence parts from $recompute_from
+-- (the month-aligned window: they are spread over a month's failed actions); see
+-- core.recompute_window.
 WITH actions AS (
     SELECT * FROM core.action_outcomes
 ),
@@ -54,7 +56,7 @@ billing_records AS (
         team_id,
         0 AS tokens
     FROM core.billing_line_days
-    WHERE cost_date >= $recompute_from
+    WHERE cost_date >= $ledger_from
 ),
 
 -- Tag values listing several ids are split evenly between them.
@@ -124,7 +126,7 @@ records AS (
         team_id,
         input_tokens + output_tokens AS tokens
     FROM core.llm_request_costs
-    WHERE requested_date >= $recompute_from
+    WHERE requested_date >= $ledger_from
     UNION ALL
     SELECT
         'tool_calls',
@@ -141,7 +143,7 @@ records AS (
         team_id,
         0
     FROM staging.tool_calls
-    WHERE called_at >= CAST($recompute_from AS TIMESTAMP)
+    WHERE called_at >= CAST($ledger_from AS TIMESTAMP)
     UNION ALL
     SELECT * FROM billing_split
     UNION ALL
@@ -160,7 +162,7 @@ records AS (
         team_id,
         0
     FROM core.labour_costs
-    WHERE work_date >= $recompute_from
+    WHERE work_date >= $ledger_from
     UNION ALL
     SELECT
         'consequence_records',

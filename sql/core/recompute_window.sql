@@ -11,7 +11,11 @@
 -- core.labour_costs, core.billing_line_days), whose rows depend on nothing but their own inputs:
 -- the earliest day a request, price, billing line, time entry or loaded rate changed, not
 -- rounded to a month; 9999-12-31 when none changed, so a day's run prices that day's records
--- only, however long the history.
+-- only, however long the history. ledger_from is the window of the cost ledger's parts other than
+-- consequences (and of their showback facts): the earliest changed input day or newly known
+-- event's action day, not rounded to a month. Those parts depend on their own day's records and
+-- actions (spreads over a day's actions, a day's shared billing, failed runs), never on how an
+-- open survival window ends; consequences, spread over a month's failed actions, keep the month.
 WITH bounds AS (
     SELECT
         CAST($as_of AS TIMESTAMP) AS as_of,
@@ -59,7 +63,8 @@ candidates AS (
         c.first_day AS first_changed_input_day,
         w.first_day AS first_closing_window_day,
         n.first_day AS first_newly_known_event_day,
-        COALESCE(r.first_day, DATE '9999-12-31') AS records_from
+        COALESCE(r.first_day, DATE '9999-12-31') AS records_from,
+        COALESCE(LEAST(c.first_day, n.first_day), DATE '9999-12-31') AS ledger_from
     FROM bounds AS b
     CROSS JOIN changed_inputs AS c
     CROSS JOIN changed_records AS r

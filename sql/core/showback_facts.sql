@@ -5,7 +5,9 @@
 -- observed or estimated). Every row carries its UTC day and month and its owner (team, agent,
 -- task type, risk grade, task); owners not known are 'unallocated'. Measures not relevant to a
 -- row are 0, so sums over any grouping are the showback figures.
--- Only facts dated on or after $recompute_from are written (the run's recompute window).
+-- fact_kind says which: cost (a ledger part), consequence (a ledger part from a consequence record
+-- with no action), failure_impact or action. Only facts dated on or after $recompute_from are
+-- written, and cost facts only from $ledger_from (the cost ledger's window).
 WITH ledger_parts AS (
     SELECT
         l.cost_date AS day,
@@ -18,6 +20,7 @@ WITH ledger_parts AS (
         -- unallocated money keeps the line it would have fed; other labour feeds none
         CASE WHEN l.cost_line = 'unallocated' THEN l.source_line_kind ELSE l.cost_line END AS line,
         l.cost_line = 'unallocated' AS is_unallocated,
+        CASE WHEN l.source = 'consequence_records' THEN 'consequence' ELSE 'cost' END AS fact_kind,
         COALESCE(l.amount_usd, 0) AS amount_usd,
         CASE WHEN l.source = 'llm_requests' THEN 1 ELSE 0 END AS requests,
         CASE WHEN l.source = 'llm_requests' AND l.cost_status <> 'unknown' THEN 1 ELSE 0 END
@@ -29,10 +32,11 @@ WITH ledger_parts AS (
             AS labour_parts_mapped
     FROM core.cost_ledger AS l
     LEFT JOIN (
-        SELECT * FROM core.llm_request_costs WHERE requested_date >= $recompute_from
+        SELECT * FROM core.llm_request_costs WHERE requested_date >= $ledger_from
     ) AS r
         ON l.source = 'llm_requests' AND r.request_id = l.record_id
     WHERE l.cost_date >= $recompute_from
+        AND (l.source = 'consequence_records' OR l.cost_date >= $ledger_from)
         AND NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
         -- development work is cost per accepted change's (marts.change_showback)
         AND l.cost_line NOT LIKE 'change%'
@@ -43,6 +47,7 @@ WITH ledger_parts AS (
 ledger AS (
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
+        fact_kind,
         SUM(amount_usd) AS amount_usd,
         CAST(SUM(requests) AS BIGINT) AS requests,
         CAST(SUM(requests_priced) AS BIGINT) AS requests_priced,
@@ -52,7 +57,7 @@ ledger AS (
         CAST(SUM(labour_parts_mapped) AS BIGINT) AS labour_parts_mapped
     FROM ledger_parts
     GROUP BY day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line,
-        is_unallocated
+        is_unallocated, fact_kind
 ),
 
 impact AS (
@@ -98,18 +103,20 @@ facts AS (
         CAST(NULL AS VARCHAR) AS failure_reason,
         FALSE AS is_correct_escalation,
         CAST(0 AS DECIMAL(18, 6)) AS accepted_units,
-        CAST(NULL AS VARCHAR) AS impact_basis
+        CAST(NULL AS VARCHAR) AS impact_basis,
+        fact_kind
     FROM ledger
     UNION ALL
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
-        amount_usd, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE, CAST(0 AS DECIMAL(18, 6)), impact_basis
+        amount_usd, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE, CAST(0 AS DECIMAL(18, 6)), impact_basis,
+        'failure_impact'
     FROM impact
     UNION ALL
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, NULL, FALSE,
         CAST(0 AS DECIMAL(38, 12)), 0, 0, 0, 0, 0, 0, outcome, failure_reason,
-        is_correct_escalation, accepted_units, NULL
+        is_correct_escalation, accepted_units, NULL, 'action'
     FROM actions
 )
 
@@ -135,5 +142,6 @@ SELECT
     failure_reason,
     is_correct_escalation,
     accepted_units,
-    impact_basis
+    impact_basis,
+    fact_kind
 FROM facts
