@@ -368,16 +368,72 @@ def test_a_late_refund_reopens_the_month_of_the_action_it_names(two_months, data
     assert window["recompute_from"] == date(2026, 9, 1)
 
 
-def test_partial_recomputes_give_the_tables_a_backfill_gives(two_months, data_dir, tmp_path):
+def exported_tables(export_dir: Path) -> dict[str, list[tuple]]:
+    """Every dataset of the current Parquet export, as its rows sorted."""
+    with duckdb.connect() as conn:
+        return {
+            folder.name: conn.execute(
+                "SELECT * EXCLUDE (period_month) FROM read_parquet($glob, hive_partitioning = true)"
+                " ORDER BY ALL",
+                {"glob": str(folder / "*" / "*.parquet")},
+            ).fetchall()
+            for folder in sorted((export_dir / "current").iterdir())
+            if folder.is_dir()
+        }
+
+
+@pytest.fixture
+def partial_and_backfill(two_months, data_dir, tmp_path):
+    """The two months run on to 2026-10-04 day by day, and one backfill of the same files."""
     two_months("2026-10-03")
     write_day(data_dir, "2026-10-04", "a3", "4.00")
-    two_months("2026-10-04")
+    last = two_months("2026-10-04")
     backfill_db = tmp_path / "backfill" / "agent_finops.duckdb"
     assert materialize_everything(
         data_dir, backfill_db, {"survival_window_days": 1}, days=("2026-09-30", "2026-10-04")
     ).success
-    daily = model_tables(tmp_path / "warehouse" / "agent_finops.duckdb")
-    assert daily == model_tables(backfill_db)
+    return tmp_path / "warehouse", backfill_db.parent, last
+
+
+def test_partial_recomputes_give_the_tables_a_backfill_gives(partial_and_backfill):
+    daily, backfill, _ = partial_and_backfill
+    assert model_tables(daily / "agent_finops.duckdb") == model_tables(
+        backfill / "agent_finops.duckdb"
+    )
+
+
+def test_a_partial_recompute_publishes_its_window_into_the_last_published_file(
+    partial_and_backfill,
+):
+    daily, backfill, last = partial_and_backfill
+    published = model_metadata(last, "serving", "published")
+    assert published["started_from"].text.startswith("the file of run ")
+    with duckdb.connect(str(daily / "published.duckdb"), read_only=True) as conn:
+        previous_run_id, whole = conn.execute(
+            "SELECT previous_run_id, tables_republished_whole FROM serving.publication"
+        ).fetchone()
+        september = conn.execute(
+            "SELECT COUNT(*) FROM serving.showback_fleet_daily WHERE day < DATE '2026-10-01'"
+        ).fetchone()[0]
+    assert previous_run_id is not None
+    assert "showback_by_task_daily" not in whole and "spend_forecast" in whole
+    assert september == 1  # kept from the earlier file, not rewritten
+    assert published_tables(daily / "published.duckdb") == published_tables(
+        backfill / "published.duckdb"
+    )
+
+
+def test_a_partial_recompute_exports_what_it_publishes(partial_and_backfill):
+    daily, backfill, last = partial_and_backfill
+    export = model_metadata(last, "serving", "parquet_export")
+    kept = export["months_kept_from_previous_export"].value
+    assert "showback_fleet_daily: 1" in kept  # September's files, linked from the last export
+    exported = exported_tables(daily / "exports")
+    assert exported == exported_tables(backfill / "exports")
+    published = published_tables(daily / "published.duckdb")
+    assert {name: len(rows) for name, rows in exported.items()} == {
+        name: len(rows) for name, rows in published.items()
+    }
 
 
 def test_changing_a_metric_setting_rebuilds_everything(two_months, data_dir, db_path):

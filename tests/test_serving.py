@@ -86,7 +86,9 @@ def test_parquet_export_resums_to_every_serving_view_to_the_cent(served):
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving' ORDER BY 1"
         )
     ]
-    assert sorted(p.name for p in current.iterdir()) == views
+    assert sorted(p.name for p in current.iterdir() if p.is_dir()) == views
+    manifest = json.loads((current / "_publication.json").read_text())
+    assert manifest["run_id"] == query("SELECT MAX(run_id) FROM audit.builds")[0][0]
     for view in views:
         frame = pl.read_parquet(current / view, hive_partitioning=True)
         money = [c for c in frame.columns if c.endswith("_usd") or c in ("EffectiveCost",)]

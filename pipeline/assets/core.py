@@ -70,14 +70,16 @@ MODELS: dict[str, str | None] = {
 # instead of from the month-aligned `recompute_from` that outcomes and month rows need.
 RECORD_MODELS = frozenset({"core/llm_request_costs", "core/labour_costs", "core/billing_line_days"})
 
-# Models whose rows are replaced by more than one window: the cost ledger and its facts keep
-# the month-aligned window for consequences only, and use `ledger_from` for every other part
+# Models whose rows are replaced by another window than their day column from recompute_from:
+# the cost ledger and its facts keep the month-aligned window for consequences only and use
+# `ledger_from` for every other part, and runaway chains (a day's steps) use `ledger_from`
 # (sql/core/recompute_window.sql says why). Each predicate matches the rows its SQL writes.
 WINDOW_PREDICATES = {
     "core/cost_ledger": (
         "cost_date >= $recompute_from"
         " AND (source = 'consequence_records' OR cost_date >= $ledger_from)"
     ),
+    "marts/runaway_chains": "day >= $ledger_from",
     "core/showback_facts": (
         "day >= $recompute_from AND (fact_kind <> 'cost' OR day >= $ledger_from)"
     ),

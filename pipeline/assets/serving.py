@@ -14,6 +14,7 @@
 """
 
 import csv
+import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -43,6 +44,25 @@ PARTITION_DATE = {
     "failure_impact_by_agent_risk_grade": "month",
     "cost_allocation_focus": "ChargePeriodStart",
     "spend_forecast": "forecast_month",
+}
+
+
+# Published tables whose rows dated before the run's recompute_from cannot have changed (each
+# source they read is replaced from that day on), with the column that dates a row. Publishing
+# starts from a copy of the last published file and replaces only their rows from that day, and
+# the Parquet export rewrites only those months; every other table is republished whole.
+WINDOWED_TABLES = {
+    **{
+        f"showback_{grain}_{period}": "day" if period == "daily" else "month"
+        for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
+        for period in ("daily", "monthly")
+    },
+    "unallocated_costs": "day",
+    "failure_impact_by_agent_risk_grade": "month",
+    "cost_allocation_focus": "ChargePeriodStart",
+    "budget_status": "month",
+    "cost_anomalies": "day",
+    "runaway_chains": "day",
 }
 
 
@@ -168,8 +188,33 @@ PUBLICATION = """
         CAST($published_at AS TIMESTAMP) AS published_at,
         CAST($as_of AS TIMESTAMP) AS as_of,
         CAST($recompute_from AS DATE) AS recomputed_from,
-        CAST($full_rebuild AS BOOLEAN) AS full_rebuild
+        CAST($full_rebuild AS BOOLEAN) AS full_rebuild,
+        CAST($previous_run_id AS VARCHAR) AS previous_run_id,
+        CAST($tables_republished_whole AS VARCHAR[]) AS tables_republished_whole
 """
+
+
+def _columns(conn, database: str, table: str) -> list[tuple]:
+    return conn.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = $database "
+        "AND schema_name = 'serving' AND table_name = $table ORDER BY column_index",
+        {"database": database, "table": table},
+    ).fetchall()
+
+
+def _previous_publication(conn, target: Path) -> str | None:
+    """The run id of the last published build when `target` is still that build's file."""
+    last = conn.execute(
+        "SELECT run_id, published_database FROM audit.builds ORDER BY published_at DESC LIMIT 1"
+    ).fetchone()
+    if last is None or not target.exists() or last[1] != str(target.resolve()):
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as published:
+            in_file = published.execute("SELECT run_id FROM serving.publication").fetchone()
+    except duckdb.Error:
+        return None
+    return last[0] if in_file and in_file[0] == last[0] else None
 
 
 @asset(
@@ -196,20 +241,59 @@ def published_database(
         stale.unlink()
     building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
     published_at = now_utc()
-    rows = {}
+    rows, republished = {}, {}
     with warehouse.get_connection() as conn:
         window = decided_window(conn, context.run.run_id)
+        # Start from the last published file when this run recomputed only a window of it.
+        previous_run_id = (
+            _previous_publication(conn, target) if window and not window["full_rebuild"] else None
+        )
+        if previous_run_id:
+            shutil.copyfile(target, building)
         conn.execute(f"ATTACH {_sql_string(str(building))} AS publish_target")
         try:
-            conn.execute("CREATE SCHEMA publish_target.serving")
-            for view in serving_views(conn):
+            conn.execute("CREATE SCHEMA IF NOT EXISTS publish_target.serving")
+            conn.execute("DROP TABLE IF EXISTS publish_target.serving.publication")
+            views = serving_views(conn)
+            for (stale,) in conn.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'publish_target' "
+                "AND schema_name = 'serving'"
+            ).fetchall():
+                if stale not in views:
+                    conn.execute(f"DROP TABLE publish_target.serving.{quote_ident(stale)}")
+            whole = []
+            warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
+            for view in views:
                 name = quote_ident(view)
-                conn.execute(
-                    f"CREATE TABLE publish_target.serving.{name} AS SELECT * FROM serving.{name}"
+                windowed = (
+                    previous_run_id is not None
+                    and view in WINDOWED_TABLES
+                    and _columns(conn, "publish_target", view)
+                    == _columns(conn, warehouse_name, view)
                 )
+                if windowed:
+                    day = quote_ident(WINDOWED_TABLES[view])
+                    in_window = f"{day} >= $first_day OR {day} IS NULL"
+                    conn.execute(
+                        f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
+                        {"first_day": window["recompute_from"]},
+                    )
+                    republished[view] = conn.execute(
+                        f"INSERT INTO publish_target.serving.{name} "
+                        f"SELECT * FROM serving.{name} WHERE {in_window}",
+                        {"first_day": window["recompute_from"]},
+                    ).fetchone()[0]
+                else:
+                    whole.append(view)
+                    conn.execute(f"DROP TABLE IF EXISTS publish_target.serving.{name}")
+                    conn.execute(
+                        f"CREATE TABLE publish_target.serving.{name} AS "
+                        f"SELECT * FROM serving.{name}"
+                    )
                 rows[view] = conn.execute(
                     f"SELECT COUNT(*) FROM publish_target.serving.{name}"
                 ).fetchone()[0]
+                republished.setdefault(view, rows[view])
                 comment = conn.execute(
                     "SELECT comment FROM duckdb_views() "
                     "WHERE schema_name = 'serving' AND view_name = $view",
@@ -237,6 +321,8 @@ def published_database(
                     "as_of": window["as_of"] if window else None,
                     "recompute_from": window["recompute_from"] if window else None,
                     "full_rebuild": window["full_rebuild"] if window else None,
+                    "previous_run_id": previous_run_id,
+                    "tables_republished_whole": whole,
                 },
             )
             conn.execute(
@@ -267,9 +353,44 @@ def published_database(
             "published_database": str(target.resolve()),
             "as_of": str(window["as_of"]) if window else "not recomputed in this run",
             "size_bytes": target.stat().st_size,
+            "started_from": f"the file of run {previous_run_id}" if previous_run_id else "empty",
             "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
+            "rows_written": MetadataValue.md(
+                "\n".join(f"- {v}: {n}" for v, n in republished.items())
+            ),
         }
     )
+
+
+# Written last into each export folder: the publication (run) it holds.
+EXPORT_MANIFEST = "_publication.json"
+
+
+def _previous_export(root: Path, publication: dict) -> Path | None:
+    """The current export folder when it holds the build this publication started from."""
+    current = root / "current"
+    if not publication["previous_run_id"] or not (current / EXPORT_MANIFEST).is_file():
+        return None
+    exported = json.loads((current / EXPORT_MANIFEST).read_text())
+    return current.resolve() if exported.get("run_id") == publication["previous_run_id"] else None
+
+
+def _link_months_before(previous: Path, target: Path, first_month: str) -> int:
+    """Hard-link the previous export's month partitions before `first_month` into `target` (a
+    copy where links are not possible); returns how many months were kept."""
+    kept = 0
+    for folder in sorted(previous.glob("period_month=*")):
+        month = folder.name.removeprefix("period_month=")
+        if month == "__HIVE_DEFAULT_PARTITION__" or month >= first_month:
+            continue
+        (target / folder.name).mkdir(parents=True, exist_ok=True)
+        for file in folder.iterdir():
+            try:
+                os.link(file, target / folder.name / file.name)
+            except OSError:
+                shutil.copy2(file, target / folder.name / file.name)
+        kept += 1
+    return kept
 
 
 @asset(
@@ -292,16 +413,42 @@ def parquet_export(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     target = runs / f"{stamp}-{context.run.run_id[:8]}"
     target.mkdir(parents=True)
-    rows = {}
+    rows, linked_months = {}, {}
     with read_published(serving_settings) as conn:
+        publication = dict(
+            zip(
+                ("run_id", "previous_run_id", "recomputed_from", "whole"),
+                conn.execute(
+                    "SELECT run_id, previous_run_id, recomputed_from, tables_republished_whole "
+                    "FROM serving.publication"
+                ).fetchone(),
+                strict=True,
+            )
+        )
+        previous = _previous_export(root, publication)
         for view in published_tables(conn):
             date_column = quote_ident(partition_date(conn, view))
+            # A windowed table's months before the window are the previous export's files.
+            first_month = (
+                publication["recomputed_from"].strftime("%Y-%m")
+                if previous is not None
+                and view in WINDOWED_TABLES
+                and view not in publication["whole"]
+                and (previous / view).is_dir()
+                else None
+            )
             conn.execute(
                 f"COPY (SELECT *, strftime({date_column}, '%Y-%m') AS period_month "
-                f"FROM serving.{quote_ident(view)}) TO $path "
-                "(FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE)",
-                {"path": str(target / view)},
+                f"FROM serving.{quote_ident(view)} "
+                f"WHERE $first_month IS NULL OR {date_column} IS NULL "
+                f"OR strftime({date_column}, '%Y-%m') >= $first_month"
+                ") TO $path (FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE)",
+                {"path": str(target / view), "first_month": first_month},
             )
+            if first_month is not None:
+                linked_months[view] = _link_months_before(
+                    previous / view, target / view, first_month
+                )
             rows[view] = conn.execute(
                 f"SELECT COUNT(*) FROM serving.{quote_ident(view)}"
             ).fetchone()[0]
@@ -315,6 +462,7 @@ def parquet_export(
                     "(FORMAT parquet)",
                     {"path": str(empty / "empty.parquet")},
                 )
+    (target / EXPORT_MANIFEST).write_text(json.dumps({"run_id": publication["run_id"]}))
     # Publish: point a fresh link at the new folder, then rename it over `current` (atomic).
     link = root / f".current-{stamp}"
     link.symlink_to(target.relative_to(root))
@@ -324,6 +472,10 @@ def parquet_export(
     return MaterializeResult(
         metadata={
             "export_dir": str((root / "current").resolve()),
+            "started_from": str(previous) if previous is not None else "nothing",
+            "months_kept_from_previous_export": MetadataValue.md(
+                "\n".join(f"- {v}: {n}" for v, n in linked_months.items()) or "none"
+            ),
             "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
         }
     )

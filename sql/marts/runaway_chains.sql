@@ -5,7 +5,9 @@
 -- calls count toward the cost but not as loops: calling one tool again is normal). Source:
 -- core.session_roots,
 -- core.llm_request_costs and staging.tool_calls. cost_burned_usd is the chain's cost that day;
--- reasons lists every limit crossed. Days on or after $recompute_from are written.
+-- reasons lists every limit crossed. Days on or after $ledger_from (the first day a request, tool
+-- call or action changed; core.recompute_window) are written: a day's chains depend on that
+-- day's steps only.
 WITH steps AS (
     SELECT
         r.session_id,
@@ -15,7 +17,7 @@ WITH steps AS (
         TRUE AS is_request,
         r.cost_usd
     FROM core.llm_request_costs AS r
-    WHERE r.requested_date >= $recompute_from AND r.session_id IS NOT NULL
+    WHERE r.requested_date >= $ledger_from AND r.session_id IS NOT NULL
     UNION ALL
     SELECT
         t.session_id,
@@ -25,7 +27,7 @@ WITH steps AS (
         FALSE,
         t.cost_usd
     FROM staging.tool_calls AS t
-    WHERE t.called_at >= CAST($recompute_from AS TIMESTAMP) AND t.session_id IS NOT NULL
+    WHERE t.called_at >= CAST($ledger_from AS TIMESTAMP) AND t.session_id IS NOT NULL
 ),
 
 chained AS (
