@@ -3,7 +3,8 @@
     python -m bench.daily_run --requests 10000000 --history-days 60
 
 Writes one generated day (``--requests`` LLM requests, a tenth as many actions with their events,
-three tool calls per action, billing, time entries and incidents) as Parquet and as JSONL/CSV,
+three tool calls per action, billing, and 20,000 time entries and 5,000 incidents and refunds per
+10 million requests) as Parquet and as JSONL/CSV,
 then measures, each in a fresh process so that peak memory is the run's own:
 
 - the scan floor: DuckDB reading that day's files once and grouping them by task;
@@ -125,6 +126,15 @@ _report = {"success": result.success, "seconds": round(seconds, 2), "steps": ste
 """
 
 
+def fleet_caps(requests: int) -> dict:
+    """The large-fleet day's people-side volumes, scaled to the day's requests: 20,000 time
+    entries and 5,000 incident / refund records per 10 million requests."""
+    return {
+        "max_time_entries_per_day": max(1, round(20_000 * requests / 10_000_000)),
+        "max_consequences_per_day": max(1, round(5_000 * requests / 10_000_000)),
+    }
+
+
 def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) -> dict:
     from pipeline.generator import generate
 
@@ -139,6 +149,7 @@ def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) 
         tool_calls_per_action=3.0,
         formats=formats,
         defects=False,
+        **fleet_caps(requests),
     )
 
 
@@ -217,6 +228,7 @@ def main(argv: list[str] | None = None) -> dict:
             tool_calls_per_action=3.0,
             formats=("parquet",),
             defects=False,
+            **fleet_caps(int(args.requests * args.history_scale)),
         )
         for path in inputs["parquet"].rglob("*"):
             if path.is_file():

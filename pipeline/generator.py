@@ -264,6 +264,8 @@ STREAMS = {
     "time": 6,
     "consequences": 7,
     "litellm": 8,
+    "time_cap": 9,
+    "cons_cap": 10,
 }
 
 ROTATION = {
@@ -405,6 +407,8 @@ class _Cfg:
     tpa: float
     formats: tuple[str, ...]
     defects: bool
+    time_entries_cap: int | None = None
+    consequences_cap: int | None = None
 
     def day(self, d: int) -> date:
         return self.start + timedelta(days=d)
@@ -1501,7 +1505,10 @@ def _write_consequences(cfg: _Cfg, acts: pl.DataFrame, events: pl.DataFrame) -> 
     rec = _consequences(cfg, acts, events)
 
     def chunks(d: int) -> Iterator[pl.DataFrame]:
-        yield rec.filter(pl.col("event_day") == d)  # records after the range are not booked yet
+        # records after the range are not booked yet
+        yield _capped(
+            rec.filter(pl.col("event_day") == d), cfg.consequences_cap, cfg.seed, "cons_cap", d
+        )
 
     return _write_daily(cfg, "consequence_records", chunks)
 
@@ -1618,7 +1625,16 @@ def _time_day(cfg: _Cfg, d: int, acts: pl.DataFrame, events: pl.DataFrame) -> pl
         maintain_order=True,
     )
     ymd = cfg.day(d).strftime("%Y%m%d")
+    df = _capped(df, cfg.time_entries_cap, cfg.seed, "time_cap", d)
     return df.with_columns(entry_id=_seq_ids(f"te-{ymd}-", 1, df.height, 5))
+
+
+def _capped(df: pl.DataFrame, cap: int | None, seed: int, stream: str, d: int) -> pl.DataFrame:
+    """At most `cap` rows of one day's frame: a seeded sample that keeps the rows' order."""
+    if cap is None or df.height <= cap:
+        return df
+    keep = np.sort(_rng(seed, stream, d).choice(df.height, size=cap, replace=False))
+    return df[keep]
 
 
 def _write_time_entries(cfg: _Cfg, acts: pl.DataFrame, events: pl.DataFrame) -> int:
@@ -1893,8 +1909,14 @@ def generate(
     formats: Sequence[str] = ("csv", "jsonl", "parquet"),
     defects: bool = True,
     development: bool = True,
+    max_time_entries_per_day: int | None = None,
+    max_consequences_per_day: int | None = None,
 ) -> dict[str, int]:
-    """Write the raw files of every source under ``out_dir``; return data records per source."""
+    """Write the raw files of every source under ``out_dir``; return data records per source.
+
+    ``max_time_entries_per_day`` and ``max_consequences_per_day`` cap those sources' rows per day
+    with a seeded sample (the benchmark's fleet shape: far fewer people than actions); None
+    (the default) keeps every generated row."""
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(ALL_FORMATS))
     if unknown or not formats:
@@ -1913,6 +1935,8 @@ def generate(
         tool_calls_per_action,
         formats,
         defects,
+        max_time_entries_per_day,
+        max_consequences_per_day,
     )
     cfg.out.mkdir(parents=True, exist_ok=True)
     acts = _actions(cfg)

@@ -367,3 +367,31 @@ def test_the_generator_scales_without_row_loops(tmp_path):
     counts = generate(tmp_path, seed=1, days=1, actions_per_day=20_000, formats=("parquet",))
     assert counts["agent_actions"] == 20_000
     assert counts["llm_requests"] > 80_000
+
+
+def test_daily_caps_limit_time_entries_and_consequences_to_sampled_real_rows(tmp_path):
+    kwargs = dict(
+        seed=5, days=2, actions_per_day=400, formats=("parquet",), defects=False, development=False
+    )
+    full = generate(tmp_path / "full", **kwargs)
+    capped = generate(
+        tmp_path / "capped", max_time_entries_per_day=30, max_consequences_per_day=4, **kwargs
+    )
+    assert full["time_entries"] > 60 and full["consequence_records"] > 8
+    assert capped["time_entries"] == 60
+    assert capped["consequence_records"] == 8
+    for source in ("time_entries", "consequence_records"):
+        kept, every = (
+            pl.concat(
+                [
+                    pl.read_parquet(f) if f.suffix == ".parquet" else pl.read_csv(f)
+                    for f in sorted((tmp_path / run / source).iterdir())
+                ],
+                how="diagonal_relaxed",
+            )
+            for run in ("capped", "full")
+        )
+        key = "action_id"
+        # the capped rows are a sample of the full rows: they name the same actions
+        assert set(kept[key].drop_nulls()) <= set(every[key].drop_nulls()), source
+    assert capped["llm_requests"] == full["llm_requests"]
