@@ -136,6 +136,8 @@ def fleet_caps(requests: int) -> dict:
 
 
 def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) -> dict:
+    """One large-fleet day: per 10 million requests, 1 million actions, 3 million tool calls,
+    200,000 billing lines, 20,000 time entries and 5,000 consequence records (at least 1 each)."""
     from pipeline.generator import generate
 
     actions = max(1, requests // 10)
@@ -149,7 +151,9 @@ def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) 
         tool_calls_per_action=3.0,
         formats=formats,
         defects=False,
-        **fleet_caps(requests),
+        billing_lines_per_day=max(1, round(200_000 * requests / 10_000_000)),
+        time_entries_per_day=max(1, round(20_000 * requests / 10_000_000)),
+        consequences_per_day=max(1, round(5_000 * requests / 10_000_000)),
     )
 
 
@@ -218,17 +222,20 @@ def main(argv: list[str] | None = None) -> dict:
         started = time.perf_counter()
         from pipeline.generator import generate
 
+        history_requests = int(args.requests * args.history_scale)
         generate(
             history,
             seed=13,
             start_date=day - timedelta(days=args.history_days),
             days=args.history_days,
-            actions_per_day=max(1, int(args.requests * args.history_scale) // 10),
+            actions_per_day=max(1, history_requests // 10),
             requests_per_action=10.0,
             tool_calls_per_action=3.0,
             formats=("parquet",),
             defects=False,
-            **fleet_caps(int(args.requests * args.history_scale)),
+            billing_lines_per_day=max(1, round(200_000 * history_requests / 10_000_000)),
+            time_entries_per_day=max(1, round(20_000 * history_requests / 10_000_000)),
+            consequences_per_day=max(1, round(5_000 * history_requests / 10_000_000)),
         )
         for path in inputs["parquet"].rglob("*"):
             if path.is_file():

@@ -255,6 +255,53 @@ CONSEQUENCE_TEXT = {
     "incident": "Incident: agent run failed, batch reprocessed by on-call",
 }
 
+# Filler billing lines (``billing_lines_per_day``): one small usage line per short-lived resource
+# and hour. ChargeDescription, ServiceName, ServiceCategory, ResourceType, SkuId, ConsumedUnit,
+# PricingUnit, ResourceId prefix, price in 1e-10 dollars per unit, quantity range in millionths of
+# a unit, share of the lines. Tags: volumes name the team, agent, task and session of an action of
+# the day, Fargate tasks the team, agent and action; snapshots are untagged (shared cost).
+BILLING_FILL = (
+    (
+        "$0.08 per GB-month of General Purpose (gp3) provisioned storage",
+        "Amazon Elastic Compute Cloud",
+        "Storage",
+        "Volume",
+        "EBS-GP3-STORAGE",
+        "GB-Hours",
+        "GB-Month",
+        f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-",
+        1_095_890,  # 0.08 / 730 $ per GB-hour
+        (8_000_000, 200_000_000),
+        0.5,
+    ),
+    (
+        "$0.04048 per vCPU-hour for AWS Fargate in US East (N. Virginia)",
+        "Amazon Elastic Container Service",
+        "Compute",
+        "ECS Task",
+        "FARGATE-VCPU-HOURS",
+        "vCPU-Hours",
+        "Hours",
+        f"arn:aws:ecs:us-east-1:{ACCOUNT}:task/agents-prod/",
+        404_800_000,
+        (50_000, 500_000),
+        0.3,
+    ),
+    (
+        "$0.05 per GB-month of snapshot data stored",
+        "Amazon Elastic Compute Cloud",
+        "Storage",
+        "Snapshot",
+        "EBS-SNAPSHOT-STORAGE",
+        "GB-Hours",
+        "GB-Month",
+        f"arn:aws:ec2:us-east-1:{ACCOUNT}:snapshot/snap-",
+        684_932,  # 0.05 / 730 $ per GB-hour
+        (1_000_000, 100_000_000),
+        0.2,
+    ),
+)
+
 STREAMS = {
     "actions": 1,
     "events": 2,
@@ -266,6 +313,9 @@ STREAMS = {
     "litellm": 8,
     "time_cap": 9,
     "cons_cap": 10,
+    "billing_fill": 11,
+    "time_fill": 12,
+    "cons_fill": 13,
 }
 
 ROTATION = {
@@ -409,6 +459,9 @@ class _Cfg:
     defects: bool
     time_entries_cap: int | None = None
     consequences_cap: int | None = None
+    billing_lines_target: int | None = None
+    time_entries_target: int | None = None
+    consequences_target: int | None = None
 
     def day(self, d: int) -> date:
         return self.start + timedelta(days=d)
@@ -1187,6 +1240,75 @@ def _same(x: np.ndarray) -> dict[str, np.ndarray]:
     return {"billed": x, "effective": x, "list": x, "contracted": x}
 
 
+def _billing_fill(
+    cfg: _Cfg, d: int, acts: pl.DataFrame, k: int, common: dict[str, str]
+) -> pl.DataFrame:
+    """``k`` filler lines of day ``d`` (``BILLING_FILL``): one hour of one resource each, every
+    ResourceId new (``<prefix><YYYYMMDD><seq>``), so no two lines are duplicates; tagged lines
+    name a random action of the day and sit in the hour it was attempted."""
+    rng = _rng(cfg.seed, "billing_fill", d)
+    spec = list(zip(*BILLING_FILL, strict=True))
+    kind = rng.choice(len(BILLING_FILL), size=k, p=np.array(spec[10]) / sum(spec[10]))
+    lo, hi = (np.array([r[i] for r in spec[9]])[kind] for i in (0, 1))
+    q = rng.integers(lo, hi)
+    cost = q * np.array(spec[8], dtype=np.int64)[kind] // 1_000_000
+    row = acts[rng.integers(0, acts.height, k)]
+    s = np.where(
+        kind == 2,
+        cfg.day_ms(d) + rng.integers(0, 24, k) * HOUR_MS,
+        row["attempted_ms"].to_numpy() // HOUR_MS * HOUR_MS,
+    )
+    ids = _seq_ids(cfg.day(d).strftime("%Y%m%d"), 1, k, 7)
+    kinds = pl.Series(kind)
+    team_agent = '{"team": "' + row["team_id"] + '", "agent": "' + row["agent_id"]
+    tags = (
+        pl.select(
+            pl.when(kinds == 0)
+            .then(
+                team_agent
+                + '", "task": "'
+                + row["task_id"]
+                + '", "session": "'
+                + row["root_session_id"]
+                + '"}'
+            )
+            .when(kinds == 1)
+            .then(team_agent + '", "action": "' + row["action_id"] + '"}')
+        )
+        .to_series()
+        .cast(STR)
+    )
+    names = (
+        pl.select(
+            pl.when(kinds == 0)
+            .then("scratch-" + row["task_id"])
+            .when(kinds == 1)
+            .then(row["agent_id"])
+            .otherwise("snap-" + ids)
+        )
+        .to_series()
+        .cast(STR)
+    )
+    return _focus_block(
+        k,
+        s,
+        s + HOUR_MS,
+        _same(cost),
+        q,
+        **common,
+        ChargeDescription=_pick(spec[0], kind),
+        ServiceName=_pick(spec[1], kind),
+        ServiceCategory=_pick(spec[2], kind),
+        ResourceId=_pick(spec[7], kind) + ids,
+        ResourceName=names,
+        ResourceType=_pick(spec[3], kind),
+        SkuId=_pick(spec[4], kind),
+        ConsumedUnit=_pick(spec[5], kind),
+        PricingUnit=_pick(spec[6], kind),
+        Tags=tags,
+    )
+
+
 def _billing_day(cfg: _Cfg, d: int, acts: pl.DataFrame) -> pl.DataFrame:
     rng = _rng(cfg.seed, "billing", d)
     day = cfg.day(d)
@@ -1395,6 +1517,10 @@ def _billing_day(cfg: _Cfg, d: int, acts: pl.DataFrame) -> pl.DataFrame:
                 Tags='{"team": "team-data", "agent": "agt-cleaner"}',
             )
         )
+    # 8. billing_lines_per_day: small per-resource lines up to the day's target
+    fill = (cfg.billing_lines_target or 0) - sum(b.height for b in blocks)
+    if fill > 0:
+        blocks.append(_billing_fill(cfg, d, acts, fill, common))
     df = pl.concat(blocks, how="diagonal_relaxed")
     return df.sort("_s", "ResourceId", "ChargeCategory", nulls_last=True, maintain_order=True)
 
@@ -1505,12 +1631,41 @@ def _write_consequences(cfg: _Cfg, acts: pl.DataFrame, events: pl.DataFrame) -> 
     rec = _consequences(cfg, acts, events)
 
     def chunks(d: int) -> Iterator[pl.DataFrame]:
-        # records after the range are not booked yet
-        yield _capped(
-            rec.filter(pl.col("event_day") == d), cfg.consequences_cap, cfg.seed, "cons_cap", d
-        )
+        yield _consequence_day(cfg, rec, d)
 
     return _write_daily(cfg, "consequence_records", chunks)
+
+
+def _consequence_day(cfg: _Cfg, rec: pl.DataFrame, d: int) -> pl.DataFrame:
+    """The records booked on day ``d`` (records after the range are not booked yet), capped, or
+    sampled / topped up to ``consequences_per_day``. Top-up records copy a random record (type,
+    amount, currency, what it names) of a failure that happened by the end of the day and are
+    booked at a random time of the day after that failure, with ids ``cr-<YYYYMMDD>-t<seq>``."""
+    day = rec.filter(pl.col("event_day") == d)
+    target = cfg.consequences_target
+    if target is None or day.height >= target:
+        cap = cfg.consequences_cap if target is None else target
+        return _capped(day, cap, cfg.seed, "cons_cap", d)
+    end = cfg.day_ms(d + 1)
+    pool = rec.filter(pl.col("fail_ms") < end)
+    if not pool.height:
+        return day  # no failure yet: nothing a consequence could name
+    rng = _rng(cfg.seed, "cons_fill", d)
+    k = target - day.height
+    extra = pool[rng.integers(0, pool.height, k)]
+    start = np.maximum(extra["fail_ms"].to_numpy(), cfg.day_ms(d))
+    t = start + (rng.random(k) * (end - start)).astype(np.int64)
+    extra = extra.with_columns(
+        record_id=_seq_ids(f"cr-{cfg.day(d).strftime('%Y%m%d')}-t", 1, k, 5),
+        occurred_ms=pl.Series(t),
+    ).with_columns(
+        occurred_at=_iso_ms(pl.col("occurred_ms")),
+        event_day=(pl.col("occurred_ms") - cfg.day_ms(0)) // DAY_MS,
+    )
+    return pl.concat([day, extra.select(day.columns)]).sort("occurred_ms", "record_id")
+
+
+TIME_ORDER = ("person_id", "activity", "action_id", "task_id", "agent_id", "team_id")
 
 
 def _time_day(cfg: _Cfg, d: int, acts: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
@@ -1614,18 +1769,22 @@ def _time_day(cfg: _Cfg, d: int, acts: pl.DataFrame, events: pl.DataFrame) -> pl
     )
     parts.append(misc)
     df = pl.concat([p.select(misc.columns).cast(misc.schema) for p in parts])
-    df = df.sort(
-        "person_id",
-        "activity",
-        "action_id",
-        "task_id",
-        "agent_id",
-        "team_id",
-        nulls_last=True,
-        maintain_order=True,
-    )
+    df = df.sort(*TIME_ORDER, nulls_last=True, maintain_order=True)
     ymd = cfg.day(d).strftime("%Y%m%d")
-    df = _capped(df, cfg.time_entries_cap, cfg.seed, "time_cap", d)
+    target = cfg.time_entries_target
+    if target is None or df.height >= target:
+        df = _capped(
+            df, cfg.time_entries_cap if target is None else target, cfg.seed, "time_cap", d
+        )
+    else:
+        # top up: copies of random entries of the day (same person, activity and what they
+        # name) with freshly drawn hours, sorted in among the others
+        fill_rng = _rng(cfg.seed, "time_fill", d)
+        k = target - df.height
+        extra = df[fill_rng.integers(0, df.height, k)].with_columns(
+            hours=_dec_series(fill_rng.integers(1, 17, k) * 25, 2)
+        )
+        df = pl.concat([df, extra]).sort(*TIME_ORDER, nulls_last=True, maintain_order=True)
     return df.with_columns(entry_id=_seq_ids(f"te-{ymd}-", 1, df.height, 5))
 
 
@@ -1911,12 +2070,39 @@ def generate(
     development: bool = True,
     max_time_entries_per_day: int | None = None,
     max_consequences_per_day: int | None = None,
+    billing_lines_per_day: int | None = None,
+    time_entries_per_day: int | None = None,
+    consequences_per_day: int | None = None,
 ) -> dict[str, int]:
     """Write the raw files of every source under ``out_dir``; return data records per source.
 
     ``max_time_entries_per_day`` and ``max_consequences_per_day`` cap those sources' rows per day
     with a seeded sample (the benchmark's fleet shape: far fewer people than actions); None
-    (the default) keeps every generated row."""
+    (the default) keeps every generated row.
+
+    ``billing_lines_per_day``, ``time_entries_per_day`` and ``consequences_per_day`` set the
+    number of rows each day's generated data of that source has (the benchmark's large-fleet day:
+    200,000 billing lines, 20,000 time entries and 5,000 consequence records per 10 million
+    requests); None (the default) leaves the source exactly as without the argument.
+
+    - billing_lines: the fixed lines of the day (265-278: hourly per-agent Fargate, 0-12 task
+      sandboxes, the shared, credit and day-0 lines) are kept, and small per-resource usage lines
+      are added up to the target (``BILLING_FILL``: task-tagged scratch volumes, action-tagged
+      Fargate tasks, untagged snapshots, all naming actions of that day). Exact when the target
+      is at least the fixed lines; a smaller target leaves the fixed lines (never fewer).
+    - time_entries: a seeded sample of the day's entries when there are more (the same sample as
+      ``max_time_entries_per_day``), else topped up with copies of random entries of that day
+      (same person, activity and action/task/agent/team) with new hours and entry ids. Always
+      exact.
+    - consequence_records: a seeded sample of the day's records when there are more (the same
+      as ``max_consequences_per_day``), else topped up with copies of random records of failures
+      that happened by the end of the day, booked later that day than the failure, new ids.
+      Exact, unless no action has failed by the end of the day (then the day's own records).
+
+    Counts are of each day's main file (``<day>.<fmt>``) before planted defects: with
+    ``defects=True`` the defect lines (day 0 / first text file) and the late rows moved to two
+    days later change a file by a few rows; the ``<day>.development.*`` files come on top. Each
+    target cannot be combined with the ``max_*`` cap of the same source."""
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(ALL_FORMATS))
     if unknown or not formats:
@@ -1925,6 +2111,13 @@ def generate(
         raise ValueError("seed must be >= 0, days and actions_per_day >= 1")
     if requests_per_action < 1 or tool_calls_per_action < 0:
         raise ValueError("requests_per_action must be >= 1 and tool_calls_per_action >= 0")
+    targets = (billing_lines_per_day, time_entries_per_day, consequences_per_day)
+    if any(t is not None and t < 0 for t in targets):
+        raise ValueError("billing_lines, time_entries and consequences per day must be >= 0")
+    if (time_entries_per_day is not None and max_time_entries_per_day is not None) or (
+        consequences_per_day is not None and max_consequences_per_day is not None
+    ):
+        raise ValueError("a per-day target and a max_* cap of the same source are exclusive")
     cfg = _Cfg(
         Path(out_dir),
         seed,
@@ -1937,6 +2130,9 @@ def generate(
         defects,
         max_time_entries_per_day,
         max_consequences_per_day,
+        billing_lines_per_day,
+        time_entries_per_day,
+        consequences_per_day,
     )
     cfg.out.mkdir(parents=True, exist_ok=True)
     acts = _actions(cfg)
@@ -1974,6 +2170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--formats", default="csv,jsonl,parquet", help="comma-separated subset of csv,jsonl,parquet"
     )
+    for source in ("billing-lines", "time-entries", "consequences"):
+        parser.add_argument(
+            f"--{source}-per-day", type=int, default=None, help=f"{source} rows per day (target)"
+        )
     parser.add_argument("--no-defects", action="store_true", help="write clean data only")
     parser.add_argument(
         "--no-development",
@@ -1992,6 +2192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
         defects=not args.no_defects,
         development=not args.no_development,
+        billing_lines_per_day=args.billing_lines_per_day,
+        time_entries_per_day=args.time_entries_per_day,
+        consequences_per_day=args.consequences_per_day,
     )
     json.dump(counts, sys.stdout, indent=2)
     sys.stdout.write("\n")
