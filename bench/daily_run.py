@@ -3,8 +3,8 @@
     python -m bench.daily_run --requests 10000000 --history-days 60
 
 Writes one generated day (``--requests`` LLM requests, a tenth as many actions with their events,
-three tool calls per action, billing, and 20,000 time entries and 5,000 incidents and refunds per
-10 million requests) as Parquet and as JSONL/CSV,
+three tool calls per action, and per 10 million requests 200,000 billing lines, 20,000 time
+entries and 5,000 incidents and refunds) as Parquet and as JSONL/CSV,
 then measures, each in a fresh process so that peak memory is the run's own:
 
 - the scan floor: DuckDB reading that day's files once and grouping them by task;
@@ -126,12 +126,16 @@ _report = {"success": result.success, "seconds": round(seconds, 2), "steps": ste
 """
 
 
-def fleet_caps(requests: int) -> dict:
-    """The large-fleet day's people-side volumes, scaled to the day's requests: 20,000 time
-    entries and 5,000 incident / refund records per 10 million requests."""
+def fleet_shape(requests: int) -> dict:
+    """The large-fleet day's other sources, scaled to its requests: per 10 million requests,
+    200,000 billing lines, 20,000 time entries and 5,000 consequence records (at least 1 each)."""
     return {
-        "max_time_entries_per_day": max(1, round(20_000 * requests / 10_000_000)),
-        "max_consequences_per_day": max(1, round(5_000 * requests / 10_000_000)),
+        f"{source}_per_day": max(1, round(per_10m * requests / 10_000_000))
+        for source, per_10m in (
+            ("billing_lines", 200_000),
+            ("time_entries", 20_000),
+            ("consequences", 5_000),
+        )
     }
 
 
@@ -151,9 +155,7 @@ def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) 
         tool_calls_per_action=3.0,
         formats=formats,
         defects=False,
-        billing_lines_per_day=max(1, round(200_000 * requests / 10_000_000)),
-        time_entries_per_day=max(1, round(20_000 * requests / 10_000_000)),
-        consequences_per_day=max(1, round(5_000 * requests / 10_000_000)),
+        **fleet_shape(requests),
     )
 
 
@@ -233,9 +235,7 @@ def main(argv: list[str] | None = None) -> dict:
             tool_calls_per_action=3.0,
             formats=("parquet",),
             defects=False,
-            billing_lines_per_day=max(1, round(200_000 * history_requests / 10_000_000)),
-            time_entries_per_day=max(1, round(20_000 * history_requests / 10_000_000)),
-            consequences_per_day=max(1, round(5_000 * history_requests / 10_000_000)),
+            **fleet_shape(history_requests),
         )
         for path in inputs["parquet"].rglob("*"):
             if path.is_file():

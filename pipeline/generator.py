@@ -457,8 +457,6 @@ class _Cfg:
     tpa: float
     formats: tuple[str, ...]
     defects: bool
-    time_entries_cap: int | None = None
-    consequences_cap: int | None = None
     billing_lines_target: int | None = None
     time_entries_target: int | None = None
     consequences_target: int | None = None
@@ -1637,15 +1635,14 @@ def _write_consequences(cfg: _Cfg, acts: pl.DataFrame, events: pl.DataFrame) -> 
 
 
 def _consequence_day(cfg: _Cfg, rec: pl.DataFrame, d: int) -> pl.DataFrame:
-    """The records booked on day ``d`` (records after the range are not booked yet), capped, or
-    sampled / topped up to ``consequences_per_day``. Top-up records copy a random record (type,
+    """The records booked on day ``d`` (records after the range are not booked yet), sampled or
+    topped up to ``consequences_per_day``. Top-up records copy a random record (type,
     amount, currency, what it names) of a failure that happened by the end of the day and are
     booked at a random time of the day after that failure, with ids ``cr-<YYYYMMDD>-t<seq>``."""
     day = rec.filter(pl.col("event_day") == d)
     target = cfg.consequences_target
     if target is None or day.height >= target:
-        cap = cfg.consequences_cap if target is None else target
-        return _capped(day, cap, cfg.seed, "cons_cap", d)
+        return _capped(day, target, cfg.seed, "cons_cap", d)
     end = cfg.day_ms(d + 1)
     pool = rec.filter(pl.col("fail_ms") < end)
     if not pool.height:
@@ -1773,9 +1770,7 @@ def _time_day(cfg: _Cfg, d: int, acts: pl.DataFrame, events: pl.DataFrame) -> pl
     ymd = cfg.day(d).strftime("%Y%m%d")
     target = cfg.time_entries_target
     if target is None or df.height >= target:
-        df = _capped(
-            df, cfg.time_entries_cap if target is None else target, cfg.seed, "time_cap", d
-        )
+        df = _capped(df, target, cfg.seed, "time_cap", d)
     else:
         # top up: copies of random entries of the day (same person, activity and what they
         # name) with freshly drawn hours, sorted in among the others
@@ -2068,17 +2063,11 @@ def generate(
     formats: Sequence[str] = ("csv", "jsonl", "parquet"),
     defects: bool = True,
     development: bool = True,
-    max_time_entries_per_day: int | None = None,
-    max_consequences_per_day: int | None = None,
     billing_lines_per_day: int | None = None,
     time_entries_per_day: int | None = None,
     consequences_per_day: int | None = None,
 ) -> dict[str, int]:
     """Write the raw files of every source under ``out_dir``; return data records per source.
-
-    ``max_time_entries_per_day`` and ``max_consequences_per_day`` cap those sources' rows per day
-    with a seeded sample (the benchmark's fleet shape: far fewer people than actions); None
-    (the default) keeps every generated row.
 
     ``billing_lines_per_day``, ``time_entries_per_day`` and ``consequences_per_day`` set the
     number of rows each day's generated data of that source has (the benchmark's large-fleet day:
@@ -2090,19 +2079,17 @@ def generate(
       are added up to the target (``BILLING_FILL``: task-tagged scratch volumes, action-tagged
       Fargate tasks, untagged snapshots, all naming actions of that day). Exact when the target
       is at least the fixed lines; a smaller target leaves the fixed lines (never fewer).
-    - time_entries: a seeded sample of the day's entries when there are more (the same sample as
-      ``max_time_entries_per_day``), else topped up with copies of random entries of that day
-      (same person, activity and action/task/agent/team) with new hours and entry ids. Always
-      exact.
-    - consequence_records: a seeded sample of the day's records when there are more (the same
-      as ``max_consequences_per_day``), else topped up with copies of random records of failures
-      that happened by the end of the day, booked later that day than the failure, new ids.
-      Exact, unless no action has failed by the end of the day (then the day's own records).
+    - time_entries: a seeded sample of the day's entries when there are more, else topped up
+      with copies of random entries of that day (same person, activity and
+      action/task/agent/team) with new hours and entry ids. Always exact.
+    - consequence_records: a seeded sample of the day's records when there are more, else
+      topped up with copies of random records of failures that happened by the end of the day,
+      booked later that day than the failure, new ids. Exact, unless no action has failed by the
+      end of the day (then the day's own records).
 
     Counts are of each day's main file (``<day>.<fmt>``) before planted defects: with
     ``defects=True`` the defect lines (day 0 / first text file) and the late rows moved to two
-    days later change a file by a few rows; the ``<day>.development.*`` files come on top. Each
-    target cannot be combined with the ``max_*`` cap of the same source."""
+    days later change a file by a few rows; the ``<day>.development.*`` files come on top."""
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(ALL_FORMATS))
     if unknown or not formats:
@@ -2114,10 +2101,6 @@ def generate(
     targets = (billing_lines_per_day, time_entries_per_day, consequences_per_day)
     if any(t is not None and t < 0 for t in targets):
         raise ValueError("billing_lines, time_entries and consequences per day must be >= 0")
-    if (time_entries_per_day is not None and max_time_entries_per_day is not None) or (
-        consequences_per_day is not None and max_consequences_per_day is not None
-    ):
-        raise ValueError("a per-day target and a max_* cap of the same source are exclusive")
     cfg = _Cfg(
         Path(out_dir),
         seed,
@@ -2128,8 +2111,6 @@ def generate(
         tool_calls_per_action,
         formats,
         defects,
-        max_time_entries_per_day,
-        max_consequences_per_day,
         billing_lines_per_day,
         time_entries_per_day,
         consequences_per_day,

@@ -369,13 +369,13 @@ def test_the_generator_scales_without_row_loops(tmp_path):
     assert counts["llm_requests"] > 80_000
 
 
-def test_daily_caps_limit_time_entries_and_consequences_to_sampled_real_rows(tmp_path):
+def test_daily_targets_below_the_natural_count_sample_real_rows(tmp_path):
     kwargs = dict(
         seed=5, days=2, actions_per_day=400, formats=("parquet",), defects=False, development=False
     )
     full = generate(tmp_path / "full", **kwargs)
     capped = generate(
-        tmp_path / "capped", max_time_entries_per_day=30, max_consequences_per_day=4, **kwargs
+        tmp_path / "capped", time_entries_per_day=30, consequences_per_day=4, **kwargs
     )
     assert full["time_entries"] > 60 and full["consequence_records"] > 8
     assert capped["time_entries"] == 60
@@ -474,7 +474,6 @@ def test_time_entries_per_day_samples_or_tops_up_entries_of_real_actions(tmp_pat
     generate(tmp_path / "none", **TARGET_ARGS)
     natural = day_frames(tmp_path / "none", "time_entries")
     assert all(300 < frame.height < 3_000 for frame in natural.values())
-    generate(tmp_path / "cap", max_time_entries_per_day=300, **TARGET_ARGS)
     actions = pl.concat(day_frames(tmp_path / "none", "agent_actions").values(), how="diagonal")
     cols = ["person_id", "role", "activity", "action_id", "task_id", "agent_id", "team_id"]
     for target in (300, 3_000):  # fewer and more than the day's entries
@@ -490,8 +489,6 @@ def test_time_entries_per_day_samples_or_tops_up_entries_of_real_actions(tmp_pat
             assert set(entries.select(cols).rows()) <= set(natural[day].select(cols).rows())
             assert set(entries["action_id"].drop_nulls()) <= set(actions["action_id"])
             assert set(entries["task_id"].drop_nulls()) <= set(actions["task_id"])
-    # sampling down is the same seeded sample as the cap
-    assert files(tmp_path / "300") == files(tmp_path / "cap")
 
 
 def test_consequences_per_day_samples_or_tops_up_records_of_failed_actions(tmp_path):
@@ -534,8 +531,6 @@ def test_consequences_per_day_samples_or_tops_up_records_of_failed_actions(tmp_p
             )
 
 
-def test_a_per_day_target_and_a_cap_of_the_same_source_are_exclusive(tmp_path):
-    with pytest.raises(ValueError, match="exclusive"):
-        generate(tmp_path, time_entries_per_day=5, max_time_entries_per_day=5)
+def test_a_negative_per_day_target_is_refused(tmp_path):
     with pytest.raises(ValueError, match=">= 0"):
         generate(tmp_path, billing_lines_per_day=-1)

@@ -48,22 +48,25 @@ PARTITION_DATE = {
 
 
 # Published tables whose rows dated before the run's recompute_from cannot have changed (each
-# source they read is replaced from that day on), with the column that dates a row. Publishing
-# starts from a copy of the last published file and replaces only their rows from that day, and
-# the Parquet export rewrites only those months; every other table is republished whole.
-WINDOWED_TABLES = {
-    **{
-        f"showback_{grain}_{period}": "day" if period == "daily" else "month"
-        for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
-        for period in ("daily", "monthly")
-    },
-    "unallocated_costs": "day",
-    "failure_impact_by_agent_risk_grade": "month",
-    "cost_allocation_focus": "ChargePeriodStart",
-    "budget_status": "month",
-    "cost_anomalies": "day",
-    "runaway_chains": "day",
-}
+# source they read is replaced from that day on); their partition_date column dates a row.
+# Publishing starts from a copy of the last published file and replaces only their rows from
+# that day, and the Parquet export rewrites only those months; every other table is republished
+# whole.
+WINDOWED_TABLES = frozenset(
+    {
+        *(
+            f"showback_{grain}_{period}"
+            for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
+            for period in ("daily", "monthly")
+        ),
+        "unallocated_costs",
+        "failure_impact_by_agent_risk_grade",
+        "cost_allocation_focus",
+        "budget_status",
+        "cost_anomalies",
+        "runaway_chains",
+    }
+)
 
 
 def serving_views(conn) -> list[str]:
@@ -272,7 +275,7 @@ def published_database(
                     == _columns(conn, warehouse_name, view)
                 )
                 if windowed:
-                    day = quote_ident(WINDOWED_TABLES[view])
+                    day = quote_ident(partition_date(conn, view))
                     in_window = f"{day} >= $first_day OR {day} IS NULL"
                     conn.execute(
                         f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
