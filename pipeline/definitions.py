@@ -21,6 +21,7 @@ from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks, operate_checks
 from pipeline.resources import (
     AlertSettings,
+    ComputeEngine,
     IngestSettings,
     MetricSettings,
     ServingSettings,
@@ -47,6 +48,7 @@ defs = Definitions(
         "metric_settings": MetricSettings(),
         "serving_settings": ServingSettings(),
         "alert_settings": AlertSettings(),
+        "compute_engine": ComputeEngine(),
     },
     executor=in_process_executor,
 )

@@ -81,6 +81,47 @@ class Warehouse(DuckDBResource):
             yield conn
 
 
+class ComputeEngine(ConfigurableResource):
+    """Where the core and marts models (sql/core, sql/marts) run.
+
+    ``duckdb`` (the default) runs them inside the warehouse file. ``spark`` runs the same SQL,
+    transpiled (pipeline/spark.py), on Apache Spark: each model's input tables are written as
+    Parquet under ``exchange_dir``, Spark computes the model's rows from them and writes them back
+    as Parquet, and the warehouse takes them in with the types DuckDB gives the model, through
+    the same windowed replace. Ingest, checks and publishing stay on DuckDB either way.
+    """
+
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="duckdb: models run in the warehouse. spark: models run on Spark (install "
+        "the 'spark' extra; Java 17 or later on the machine running the driver).",
+    )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Spark master URL for a classic session: local[N] on this machine, "
+        "spark://host:7077 (standalone), yarn, k8s://https://host:443. Ignored when "
+        "spark_remote is set.",
+    )
+    spark_remote: str | None = Field(
+        default=None,
+        description="Spark Connect URL (sc://host:15002, or a Databricks workspace's Spark "
+        "Connect URL); needs pyspark[connect]. Takes precedence over spark_master.",
+    )
+    spark_conf: dict[str, str] = Field(
+        default={},
+        description="Further Spark settings for the session (executor memory, object-store "
+        "credentials, spark.sql.shuffle.partitions, ...). The settings the models' numbers "
+        "depend on are always set by the pipeline itself (pipeline/spark.py, SESSION_SETTINGS).",
+    )
+    exchange_dir: str = Field(
+        default="warehouse/exchange",
+        description="Folder where model inputs and Spark's results cross as Parquet: a local "
+        "path for local Spark, a shared mount (NFS, DBFS or an object-store FUSE mount) that "
+        "the driver, the executors and this process all see for a cluster. One sub-folder per "
+        "run; earlier runs' are removed.",
+    )
+
+
 class IngestSettings(ConfigurableResource):
     """Where the raw files are and how to read them. Every field has a documented default."""
 

@@ -17,6 +17,7 @@ from pipeline.checks import ingest_checks, metric_checks, operate_checks
 from pipeline.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from pipeline.resources import (
     AlertSettings,
+    ComputeEngine,
     IngestSettings,
     MetricSettings,
     ServingSettings,
@@ -85,6 +86,7 @@ def materialize_everything(
     metric: dict | None = None,
     days: str | tuple[str, str] = DEFAULT_DAY,
     alerts: AlertSettings | None = None,
+    engine: ComputeEngine | None = None,
     **settings,
 ) -> dg.ExecuteInProcessResult:
     """Every asset and check of the pipeline, in process, for one day or a range of days;
@@ -106,6 +108,7 @@ def materialize_everything(
             "metric_settings": MetricSettings(**(metric or {})),
             "serving_settings": serving_settings(db_path),
             "alert_settings": alerts or AlertSettings(),
+            "compute_engine": engine or ComputeEngine(),
         },
         tags=day_tags(days),
         raise_on_error=False,

@@ -37,8 +37,9 @@ from dagster import (
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import SQL_DIR, parameters_used, read_sql, sql_header, table_exists
 from pipeline.partitions import daily_partitions, run_days
-from pipeline.resources import IngestSettings, MetricSettings, Warehouse
+from pipeline.resources import ComputeEngine, IngestSettings, MetricSettings, Warehouse
 from pipeline.sources import SOURCES
+from pipeline.spark import run_on_spark
 
 # Every model, with the day column its rows are replaced by (None: rebuilt whole each run).
 MODELS: dict[str, str | None] = {
@@ -378,6 +379,7 @@ def build_sql_asset(
         warehouse: Warehouse,
         metric_settings: MetricSettings,
         ingest_settings: IngestSettings,
+        compute_engine: ComputeEngine,
     ) -> MaterializeResult:
         sql = read_sql(f"{model}.sql")
         with warehouse.get_connection() as conn:
@@ -391,7 +393,14 @@ def build_sql_asset(
                 "ledger_from": window.ledger_from,
             }
             parameters = parameters_used(sql, candidates)
-            written, total = replace_rows(conn, model, sql, parameters, day_column, window)
+            rows_sql, rows_parameters = sql, parameters
+            if compute_engine.engine == "spark":
+                rows_sql, rows_parameters = run_on_spark(
+                    conn, compute_engine, model, sql, parameters, context.run.run_id
+                )
+            written, total = replace_rows(
+                conn, model, rows_sql, rows_parameters, day_column, window
+            )
             summary = conn.execute(
                 f"SELECT {summary_by}, COUNT(*) FROM {layer}.{name} GROUP BY 1 ORDER BY 1"
             ).fetchall()
@@ -399,6 +408,7 @@ def build_sql_asset(
             metadata={
                 "rows": total,
                 "rows_recomputed": written,
+                "engine": compute_engine.engine,
                 "recomputed_from": "everything"
                 if window.full_rebuild or day_column is None
                 else "nothing changed"

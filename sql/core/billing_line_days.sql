@@ -28,10 +28,12 @@ WITH billing_days AS (
         b.team_id,
         b.work_type
     FROM staging.billing_lines AS b,
-        generate_series(
-            CAST(CAST(b.charge_period_start AS DATE) AS TIMESTAMP),
-            b.charge_period_end - INTERVAL 1 MICROSECOND,
-            INTERVAL 1 DAY
+        UNNEST(
+            generate_series(
+                CAST(CAST(b.charge_period_start AS DATE) AS TIMESTAMP),
+                b.charge_period_end - INTERVAL 1 MICROSECOND,
+                INTERVAL 1 DAY
+            )
         ) AS d (day)
     WHERE b.charge_period_end > CAST($recompute_from AS TIMESTAMP)
 ),
@@ -50,7 +52,7 @@ billing_day_parts AS (
 billing_by_day AS (
     SELECT
         *,
-        amount_units * seconds_in_day // total_seconds AS floor_units
+        divide_whole(amount_units * seconds_in_day, total_seconds) AS floor_units
     FROM billing_day_parts
 ),
 

@@ -13,7 +13,7 @@ WITH files AS (
         COALESCE(TRY_CAST(json_extract_string(f.file, '$.additions') AS BIGINT), 0) AS additions,
         COALESCE(TRY_CAST(json_extract_string(f.file, '$.deletions') AS BIGINT), 0) AS deletions
     FROM staging.pull_requests AS p,
-        UNNEST(json_extract(p.files_json, '$[*]')) AS f (file)
+        UNNEST(json_array_elements(p.files_json)) AS f (file)
 ),
 
 patterns AS (
@@ -21,7 +21,10 @@ patterns AS (
         i AS pattern_rank,
         CAST($excluded_path_patterns AS VARCHAR[])[i] AS pattern,
         CAST($excluded_path_regexes AS VARCHAR[])[i] AS regex
-    FROM generate_series(1, len(CAST($excluded_path_regexes AS VARCHAR[]))) AS t (i)
+    FROM (
+        SELECT UNNEST(generate_series(1, array_length(CAST($excluded_path_regexes AS VARCHAR[]))))
+            AS i
+    ) AS t
 ),
 
 first_match AS (

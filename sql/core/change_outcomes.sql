@@ -46,18 +46,30 @@ title_links AS (
     WHERE r.reverted_title <> ''
 ),
 
+-- One row per reference or commit a revert names (unnested before joining: portable SQL).
+revert_refs AS (
+    SELECT r.change_id, r.repository, x.ref
+    FROM changes AS r,
+        UNNEST(r.reverted_refs) AS x (ref)
+),
+
+revert_commits AS (
+    SELECT r.change_id, x.sha
+    FROM changes AS r,
+        UNNEST(r.reverted_commits) AS x (sha)
+),
+
 reference_links AS (
     SELECT
         r.change_id AS revert_id,
         t.change_id AS target_id,
         'pull_request_reference' AS revert_form
-    FROM changes AS r,
-        UNNEST(r.reverted_refs) AS x (ref)
+    FROM revert_refs AS r
     INNER JOIN changes AS t
         ON t.repository = COALESCE(
-            NULLIF(LOWER(regexp_extract(x.ref, '^([^#]*)#', 1)), ''), r.repository
+            NULLIF(LOWER(regexp_extract(r.ref, '^([^#]*)#', 1)), ''), r.repository
         )
-        AND t.pull_number = CAST(regexp_extract(x.ref, '#([0-9]+)$', 1) AS INTEGER)
+        AND t.pull_number = CAST(regexp_extract(r.ref, '#([0-9]+)$', 1) AS INTEGER)
         AND t.change_id <> r.change_id
 ),
 
@@ -66,10 +78,9 @@ commit_links AS (
         r.change_id AS revert_id,
         t.change_id AS target_id,
         'commit' AS revert_form
-    FROM changes AS r,
-        UNNEST(r.reverted_commits) AS x (sha)
+    FROM revert_commits AS r
     INNER JOIN changes AS t
-        ON starts_with(t.merge_commit_sha, LOWER(x.sha))
+        ON starts_with(t.merge_commit_sha, LOWER(r.sha))
         AND t.change_id <> r.change_id
 ),
 
@@ -110,7 +121,7 @@ file_lines AS (
 classified AS (
     SELECT
         c.*,
-        c.reverted_title <> '' OR len(c.reverted_refs) > 0 OR len(c.reverted_commits) > 0
+        c.reverted_title <> '' OR array_length(c.reverted_refs) > 0 OR array_length(c.reverted_commits) > 0
             AS is_revert,
         CAST(c.additions + c.deletions - COALESCE(f.lines_excluded, 0) AS BIGINT)
             AS lines_counted,

@@ -72,8 +72,9 @@ billing_tag_values AS (
         l.* EXCLUDE (tag_values),
         TRIM(l.tag_values[i.position]) AS split_value,
         i.position,
-        len(l.tag_values) AS n_values
-    FROM billing_tag_lists AS l, generate_series(1, len(l.tag_values)) AS i (position)
+        array_length(l.tag_values) AS n_values
+    FROM billing_tag_lists AS l,
+        UNNEST(generate_series(1, array_length(l.tag_values))) AS i (position)
 ),
 
 billing_split AS (
@@ -85,11 +86,11 @@ billing_split AS (
         base_line,
         cost_status,
         CAST(
-            CAST(amount_usd * 1000000000000 AS HUGEINT) // n_values
+            divide_whole(CAST(amount_usd * 1000000000000 AS HUGEINT), n_values)
             + CASE
                 WHEN position = 1
                     THEN CAST(amount_usd * 1000000000000 AS HUGEINT)
-                    - (CAST(amount_usd * 1000000000000 AS HUGEINT) // n_values) * n_values
+                    - (divide_whole(CAST(amount_usd * 1000000000000 AS HUGEINT), n_values)) * n_values
                 ELSE 0
             END AS DECIMAL(38, 0)
         ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
@@ -292,11 +293,11 @@ spread AS (
         p.base_line,
         p.cost_status,
         CAST(
-            CAST(p.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts
+            divide_whole(CAST(p.amount_usd * 1000000000000 AS HUGEINT), t.n_parts)
             + CASE
                 WHEN t.part_rank = 1
                     THEN CAST(p.amount_usd * 1000000000000 AS HUGEINT)
-                    - (CAST(p.amount_usd * 1000000000000 AS HUGEINT) // t.n_parts) * t.n_parts
+                    - (divide_whole(CAST(p.amount_usd * 1000000000000 AS HUGEINT), t.n_parts)) * t.n_parts
                 ELSE 0
             END AS DECIMAL(38, 0)
         ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
@@ -407,7 +408,7 @@ allocation_parts AS (
 ),
 
 allocation_floor AS (
-    SELECT *, amount_units * weight // total_weight AS floor_units
+    SELECT *, divide_whole(amount_units * weight, total_weight) AS floor_units
     FROM allocation_parts
 ),
 
