@@ -1,0 +1,227 @@
+"""The same models on Spark: the transpile guard, the per-engine macros, and the whole pipeline
+on DuckDB and on a local Spark session (local[2]) giving equal published tables, row for row."""
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from pyspark.sql import SparkSession
+
+from pipeline.resources import MACROS_DIR, ComputeEngine
+from pipeline.spark import SESSION_SETTINGS, check_models, portable_models, to_spark_sql
+from tests.conftest import DATA_SAMPLES, materialize_everything
+from tests.test_operate import (
+    FIRST,
+    LAST,
+    plant_budget_breach,
+    plant_runaway_chain,
+    plant_spike,
+)
+
+AS_OF = {"as_of": "2026-10-22T00:00:00"}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """The session the Spark engine uses in this process (local[2], the pipeline's settings)."""
+    session = SparkSession.builder.master("local[2]").appName("tests").getOrCreate()
+    for key, value in SESSION_SETTINGS.items():
+        session.conf.set(key, value)
+    return session
+
+
+def spark_engine(root: Path) -> ComputeEngine:
+    return ComputeEngine(engine="spark", exchange_dir=str(root / "exchange"))
+
+
+def published_tables(db_path: Path) -> dict[str, list[tuple]]:
+    """Every table of the published database beside `db_path` but the publication record,
+    rows sorted."""
+    with duckdb.connect(str(db_path.parent / "published.duckdb"), read_only=True) as conn:
+        names = [
+            f"{schema}.{name}"
+            for schema, name in conn.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables "
+                "WHERE table_name <> 'publication' ORDER BY 1, 2"
+            ).fetchall()
+        ]
+        return {
+            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+            for name in names
+        }
+
+
+def test_every_model_transpiles_to_spark_sql_that_spark_reads(spark):
+    models = portable_models()
+    assert len(models) >= 20
+    assert check_models(session=spark) == {}
+
+
+def test_a_model_with_a_duckdb_only_construct_fails_the_guard(tmp_path, spark):
+    asof = tmp_path / "asof.sql"
+    asof.write_text("SELECT a FROM core.t ASOF JOIN core.u USING (k, d)")
+    columns = tmp_path / "columns.sql"
+    columns.write_text("SELECT COLUMNS('amount_.*') FROM core.cost_ledger")
+    window = tmp_path / "window.sql"
+    window.write_text(
+        "SELECT SUM(x) OVER (ORDER BY d ROWS BETWEEN $anomaly_baseline_days PRECEDING "
+        "AND CURRENT ROW) FROM core.t"
+    )
+    portable = tmp_path / "portable.sql"
+    portable.write_text("SELECT team_id, SUM(amount_usd) FROM core.cost_ledger GROUP BY team_id")
+    problems = check_models([asof, columns, window, portable], session=spark)
+    assert problems == {
+        str(asof): "ASOF JOIN has no Spark form",
+        str(columns): "Spark has no function columns",
+        str(window): "window frame bound $anomaly_baseline_days is not "
+        "'$integer * INTERVAL 1 unit'",
+    }
+
+
+DIVISIONS = [
+    ("1", "3"),
+    ("-2", "3"),
+    ("0.000000000001", "2"),  # exactly half a unit of the 12th place: away from zero
+    ("-0.000000000001", "2"),
+    ("123456789.123456789012", "7"),
+    ("98765432109.5", "0.000123456789"),
+    ("5", "0"),
+]
+
+
+def test_divide_decimal_gives_the_same_exact_quotient_on_both_engines(spark):
+    sql = (
+        "SELECT n, divide_decimal(CAST(n AS DECIMAL(38, 12)), CAST(d AS DECIMAL(38, 12))) AS q "
+        "FROM (VALUES "
+        + ", ".join(f"('{n}', '{d}')" for n, d in DIVISIONS)
+        + ") AS t (n, d) ORDER BY n"
+    )
+    with duckdb.connect() as conn:
+        conn.execute((MACROS_DIR / "divide_decimal.sql").read_text())
+        on_duckdb = conn.execute(sql).fetchall()
+    on_spark = [tuple(row) for row in spark.sql(to_spark_sql(sql)).collect()]
+    assert on_spark == on_duckdb
+    quotients = dict(on_duckdb)
+    assert quotients["0.000000000001"] == Decimal("0.000000000001")
+    assert quotients["-0.000000000001"] == Decimal("-0.000000000001")
+    assert quotients["-2"] == Decimal("-0.666666666667")
+    assert quotients["5"] is None
+
+
+def test_divide_whole_truncates_toward_zero_on_both_engines(spark):
+    sql = (
+        "SELECT n, divide_whole(CAST(n AS HUGEINT), d) AS q FROM (VALUES "
+        "(7, 2), (-7, 2), (123456789012345678901234, 3), (-5, 5)) AS t (n, d) ORDER BY n"
+    )
+    with duckdb.connect() as conn:
+        conn.execute((MACROS_DIR / "divide_whole.sql").read_text())
+        on_duckdb = [(int(n), int(q)) for n, q in conn.execute(sql).fetchall()]
+    on_spark = [(int(n), int(q)) for n, q in spark.sql(to_spark_sql(sql)).collect()]
+    assert on_spark == on_duckdb
+    assert on_duckdb == [
+        (-7, -3),
+        (-5, -1),
+        (7, 3),
+        (123456789012345678901234, 41152263004115226300411),
+    ]
+
+
+@pytest.fixture(scope="module")
+def samples_on_both_engines(tmp_path_factory):
+    """The committed sample data through the whole pipeline, once per engine."""
+    results = {}
+    for engine in ("duckdb", "spark"):
+        root = tmp_path_factory.mktemp(engine)
+        db_path = root / "warehouse" / "agent_finops.duckdb"
+        compute = spark_engine(root) if engine == "spark" else ComputeEngine()
+        result = materialize_everything(DATA_SAMPLES, db_path, engine=compute)
+        assert result.success
+        results[engine] = (result, db_path)
+    return results
+
+
+def test_every_published_table_is_equal_on_duckdb_and_spark(samples_on_both_engines):
+    on_duckdb = published_tables(samples_on_both_engines["duckdb"][1])
+    on_spark = published_tables(samples_on_both_engines["spark"][1])
+    assert len(on_duckdb) >= 20
+    assert on_spark.keys() == on_duckdb.keys()
+    for table, rows in on_duckdb.items():
+        assert on_spark[table] == rows, table
+    assert len(on_duckdb["serving.showback_by_task_daily"]) > 100
+
+
+def test_the_spark_run_computes_every_model_on_spark(samples_on_both_engines):
+    result, _ = samples_on_both_engines["spark"]
+    engines = {
+        tuple(m.asset_key.path): m.materialization.metadata["engine"].value
+        for m in result.get_asset_materialization_events()
+        if m.asset_key.path[0] in ("core", "marts") and "engine" in m.materialization.metadata
+    }
+    assert len(engines) == 19
+    assert set(engines.values()) == {"spark"}
+
+
+def test_the_warehouse_keeps_duckdb_types_for_spark_results(samples_on_both_engines):
+    def column_types(db_path):
+        with duckdb.connect(str(db_path), read_only=True) as conn:
+            return conn.execute(
+                "SELECT table_schema, table_name, column_name, data_type "
+                "FROM information_schema.columns WHERE table_schema IN ('core', 'marts') "
+                "ORDER BY ALL"
+            ).fetchall()
+
+    on_duckdb = column_types(samples_on_both_engines["duckdb"][1])
+    assert len(on_duckdb) > 300
+    assert column_types(samples_on_both_engines["spark"][1]) == on_duckdb
+
+
+@pytest.fixture(scope="module")
+def planted_data(tmp_path_factory):
+    """21 generated days with a budget breach, a unit-cost spike and a runaway chain planted."""
+    from pipeline.generator import generate
+
+    root = tmp_path_factory.mktemp("planted_data")
+    generate(root, seed=21, days=21, actions_per_day=80, formats=("csv",), defects=False)
+    plant_budget_breach(root)
+    plant_spike(root)
+    plant_runaway_chain(root)
+    return root
+
+
+def test_daily_runs_on_spark_equal_a_duckdb_backfill_alerts_included(
+    planted_data, tmp_path_factory
+):
+    """Spark builds 20 days in one run and the last day in a second, recomputing only its window;
+    DuckDB builds the 21 days at once. The published tables are equal, anomalies and runaway
+    chains included."""
+    duck_root = tmp_path_factory.mktemp("duck_backfill")
+    duck_db = duck_root / "warehouse" / "agent_finops.duckdb"
+    shutil.copytree(planted_data, duck_root / "data")
+    assert materialize_everything(duck_root / "data", duck_db, AS_OF, days=(FIRST, LAST)).success
+
+    spark_root = tmp_path_factory.mktemp("spark_daily")
+    spark_db = spark_root / "warehouse" / "agent_finops.duckdb"
+    shutil.copytree(planted_data, spark_root / "data")
+    engine = spark_engine(spark_root)
+    before_last = "2026-10-20"
+    first = materialize_everything(
+        spark_root / "data", spark_db, AS_OF, days=(FIRST, before_last), engine=engine
+    )
+    assert first.success
+    last = materialize_everything(spark_root / "data", spark_db, AS_OF, days=LAST, engine=engine)
+    assert last.success
+    recomputed = {
+        m.asset_key.path[-1]: m.materialization.metadata["recomputed_from"].value
+        for m in last.get_asset_materialization_events()
+        if m.asset_key.path[0] == "core" and "recomputed_from" in m.materialization.metadata
+    }
+    assert recomputed["llm_request_costs"] == LAST
+
+    on_duckdb = published_tables(duck_db)
+    on_spark = published_tables(spark_db)
+    assert len(on_duckdb["serving.cost_anomalies"]) > 0
+    assert len(on_duckdb["serving.runaway_chains"]) > 0
+    for table, rows in on_duckdb.items():
+        assert on_spark[table] == rows, table
