@@ -89,8 +89,8 @@ DAILY_RUN = """
 import json, sys, time
 import dagster as dg
 from pipeline.definitions import defs
-from pipeline.resources import IngestSettings, ServingSettings, Warehouse
-data_dir, warehouse_dir, first, last = sys.argv[1:5]
+from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings, Warehouse
+data_dir, warehouse_dir, first, last, engine = sys.argv[1:6]
 job = defs.resolve_job_def("agent_finops_job")
 tags = ({"dagster/partition": first} if first == last else
         {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
@@ -107,6 +107,7 @@ result = job.execute_in_process(
             export_dir=f"{warehouse_dir}/exports",
             report_path=f"{warehouse_dir}/report.html",
         ),
+        "compute_engine": ComputeEngine(engine=engine, exchange_dir=f"{warehouse_dir}/exchange"),
     },
     raise_on_error=False,
 )
@@ -116,13 +117,18 @@ steps = {
     for s in instance.get_run_step_stats(result.run_id)
     if s.start_time and s.end_time
 }
-rows = {}
+rows, engine_seconds = {}, {"exchange_s": 0.0, "spark_s": 0.0}
 for m in result.get_asset_materialization_events():
     meta = m.materialization.metadata
     if m.asset_key.path[0] == "staging" and "rows_read" in meta:
         rows[m.asset_key.path[1]] = meta["rows_read"].value
+    for key in engine_seconds:
+        if key in meta:
+            engine_seconds[key] += meta[key].value
 _report = {"success": result.success, "seconds": round(seconds, 2), "steps": steps,
            "rows_read": rows}
+if engine == "spark":
+    _report["models_on_spark"] = {k: round(v, 2) for k, v in engine_seconds.items()}
 """
 
 
@@ -159,8 +165,12 @@ def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) 
     )
 
 
-def daily_run(data_dir: Path, warehouse: Path, first: date, last: date) -> dict:
-    return _child(DAILY_RUN, str(data_dir), str(warehouse), first.isoformat(), last.isoformat())
+def daily_run(
+    data_dir: Path, warehouse: Path, first: date, last: date, engine: str = "duckdb"
+) -> dict:
+    return _child(
+        DAILY_RUN, str(data_dir), str(warehouse), first.isoformat(), last.isoformat(), engine
+    )
 
 
 def rows_per_second(run: dict) -> dict:
@@ -180,6 +190,12 @@ def main(argv: list[str] | None = None) -> dict:
         type=float,
         default=1.0,
         help="Size of each history day as a share of the benchmark day.",
+    )
+    parser.add_argument(
+        "--spark",
+        action="store_true",
+        help="Also run the Parquet day with the models on local Spark (ComputeEngine "
+        "engine='spark', local[2]); needs the 'spark' extra and Java 17.",
     )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/agent_finops_bench"))
     parser.add_argument("--out", type=Path, default=None)
@@ -218,6 +234,10 @@ def main(argv: list[str] | None = None) -> dict:
         run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
         run["rows_per_second"] = rows_per_second(run)
         figures[f"daily_run_{name}"] = run
+    if args.spark:
+        run = daily_run(inputs["parquet"], work / "warehouse_spark", day, day, engine="spark")
+        run["rows_per_second"] = rows_per_second(run)
+        figures["daily_run_parquet_spark"] = run
 
     if args.history_days:
         history = work / "input_history"
@@ -263,6 +283,15 @@ def main(argv: list[str] | None = None) -> dict:
         "daily_run_parquet_over_scan_floor": round(parquet["seconds"] / floor, 2),
         **(
             {
+                "spark_over_duckdb": round(
+                    figures["daily_run_parquet_spark"]["seconds"] / parquet["seconds"], 2
+                )
+            }
+            if args.spark
+            else {}
+        ),
+        **(
+            {
                 "with_history_over_without": round(
                     figures["daily_run_with_history"]["seconds"] / parquet["seconds"], 2
                 )
@@ -288,6 +317,7 @@ def print_table(figures: dict) -> None:
         for key, label in (
             ("daily_run_parquet", "Parquet"),
             ("daily_run_text", "JSONL/CSV"),
+            ("daily_run_parquet_spark", "Parquet, models on Spark local[2]; driver RSS"),
             ("daily_run_with_history", "Parquet, with history"),
         )
         if key in figures

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -312,15 +313,18 @@ def _export_table(conn, folder: str, schema: str, table: str) -> str:
 
 def run_on_spark(
     conn, engine: ComputeEngine, model: str, sql: str, parameters: dict, run_id: str
-) -> tuple[str, dict]:
+) -> tuple[str, dict, dict]:
     """Compute a model's rows on Spark. Returns the SQL (and its parameters) that reads those
     rows back into the warehouse with the column names and types DuckDB gives the model, for
-    the same windowed replace the DuckDB engine does."""
+    the same windowed replace the DuckDB engine does, and the seconds spent writing the inputs
+    out (`exchange_s`) and in Spark (`spark_s`)."""
     shape = conn.execute(f"DESCRIBE SELECT * FROM ({sql})", parameters).fetchall()
     folder = _run_folder(engine, run_id)
+    started = time.perf_counter()
+    paths = {(s, t): _export_table(conn, folder, s, t) for s, t in tables_read(sql)}
+    exported = time.perf_counter()
     session = spark_session(engine)
-    for schema, table in tables_read(sql):
-        path = _export_table(conn, folder, schema, table)
+    for (schema, table), path in paths.items():
         session.read.parquet(path).createOrReplaceTempView(view_name(schema, table))
     rows = session.sql(to_spark_sql(sql, parameters), args=spark_arguments(parameters))
     expected = [name for name, *_ in shape]
@@ -330,14 +334,18 @@ def run_on_spark(
         )
     result = f"{folder}/result/{model.replace('/', '.')}"
     rows.write.mode("overwrite").parquet(result)
+    seconds = {
+        "exchange_s": round(exported - started, 2),
+        "spark_s": round(time.perf_counter() - exported, 2),
+    }
     files = sorted(str(p) for p in Path(result).glob("*.parquet"))
     typed = ", ".join(
         f"CAST({quote_ident(name)} AS {kind}) AS {quote_ident(name)}" for name, kind, *_ in shape
     )
     if not files:
         nulls = ", ".join(f"CAST(NULL AS {kind}) AS {quote_ident(n)}" for n, kind, *_ in shape)
-        return f"SELECT {nulls} WHERE false", {}
-    return f"SELECT {typed} FROM read_parquet($spark_rows)", {"spark_rows": files}
+        return f"SELECT {nulls} WHERE false", {}, seconds
+    return f"SELECT {typed} FROM read_parquet($spark_rows)", {"spark_rows": files}, seconds
 
 
 def guard_parameters() -> dict:

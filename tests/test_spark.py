@@ -86,7 +86,7 @@ DIVISIONS = [
     ("0.000000000001", "2"),  # exactly half a unit of the 12th place: away from zero
     ("-0.000000000001", "2"),
     ("123456789.123456789012", "7"),
-    ("98765432109.5", "0.000123456789"),
+    ("98765432.5", "0.000123456789"),
     ("5", "0"),
 ]
 
@@ -108,6 +108,12 @@ def test_divide_decimal_gives_the_same_exact_quotient_on_both_engines(spark):
     assert quotients["-0.000000000001"] == Decimal("-0.000000000001")
     assert quotients["-2"] == Decimal("-0.666666666667")
     assert quotients["5"] is None
+
+
+def test_a_quotient_beyond_sparks_14_integer_digits_fails_instead_of_losing_digits(spark):
+    sql = "SELECT divide_decimal(CAST(1000000000 AS DECIMAL(38, 12)), 0.000001) AS q"
+    with pytest.raises(Exception, match="NUMERIC_VALUE_OUT_OF_RANGE"):
+        spark.sql(to_spark_sql(sql)).collect()
 
 
 def test_divide_whole_truncates_toward_zero_on_both_engines(spark):

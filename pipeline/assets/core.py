@@ -393,9 +393,9 @@ def build_sql_asset(
                 "ledger_from": window.ledger_from,
             }
             parameters = parameters_used(sql, candidates)
-            rows_sql, rows_parameters = sql, parameters
+            rows_sql, rows_parameters, engine_seconds = sql, parameters, {}
             if compute_engine.engine == "spark":
-                rows_sql, rows_parameters = run_on_spark(
+                rows_sql, rows_parameters, engine_seconds = run_on_spark(
                     conn, compute_engine, model, sql, parameters, context.run.run_id
                 )
             written, total = replace_rows(
@@ -409,6 +409,7 @@ def build_sql_asset(
                 "rows": total,
                 "rows_recomputed": written,
                 "engine": compute_engine.engine,
+                **engine_seconds,
                 "recomputed_from": "everything"
                 if window.full_rebuild or day_column is None
                 else "nothing changed"
