@@ -107,7 +107,12 @@ result = job.execute_in_process(
             export_dir=f"{warehouse_dir}/exports",
             report_path=f"{warehouse_dir}/report.html",
         ),
-        "compute_engine": ComputeEngine(engine=engine, exchange_dir=f"{warehouse_dir}/exchange"),
+        # local Spark runs its executors inside the driver's JVM: give it the heap a day needs
+        "compute_engine": ComputeEngine(
+            engine=engine,
+            exchange_dir=f"{warehouse_dir}/exchange",
+            spark_conf={"spark.driver.memory": "8g"},
+        ),
     },
     raise_on_error=False,
 )
