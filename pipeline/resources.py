@@ -62,7 +62,9 @@ class Warehouse(DuckDBResource):
         description="Path of the DuckDB file; its folder is created on first use.",
     )
     memory_limit: str = Field(
-        default="6GB", description="DuckDB memory_limit; larger work spills to temp_directory."
+        default="5GB",
+        description="DuckDB memory_limit; larger work spills to temp_directory. 5GB keeps the "
+        "process (DuckDB, Python and Dagster) under 6 GiB on the benchmark's large-fleet day.",
     )
     temp_directory: str | None = Field(
         default=None, description="Spill folder; DuckDB's default (<database>.tmp) when unset."

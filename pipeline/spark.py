@@ -1,8 +1,8 @@
 """The models of sql/core and sql/marts on Apache Spark: transpiled, not rewritten.
 
 The SQL in ``sql/`` is written for DuckDB and stays the single source of truth. To run a model on
-Spark it is parsed as DuckDB SQL and generated as Spark SQL by sqlglot, with two rewrites of our
-own:
+Spark it is parsed as DuckDB SQL and generated as Spark SQL by sqlglot, with a few rewrites of
+our own, each a small tree transform below:
 
 - **macros**: a call of a macro in ``sql/macros/<name>.sql`` (DuckDB) is replaced by the
   expression in ``sql/macros/spark/<name>.sql``, its arguments put in place of the parameter
@@ -10,9 +10,13 @@ own:
 - **tables**: ``core.cost_ledger`` becomes the temporary view ``core__cost_ledger``: a model's
   inputs reach Spark as Parquet files registered as session-scoped views, so nothing is written
   to the cluster's catalog.
+- **semantics sqlglot cannot see without types**: 1-based list indexes (``TRY_ELEMENT_AT``),
+  ``HUGEINT`` (``DECIMAL(38, 0)``), ``quantile_disc`` (``PERCENTILE_DISC ... WITHIN GROUP``),
+  and window frame bounds, which Spark takes only as literals.
+- **refusals**: DuckDB-only constructs sqlglot would pass through unchanged (``ASOF JOIN``).
 
 Parameters stay parameters: ``$as_of`` becomes Spark's named marker ``:as_of`` and the values are
-passed as ``args``.
+passed as ``args``. ``python -m pipeline.spark`` is the transpile guard CI runs.
 """
 
 from __future__ import annotations
