@@ -74,13 +74,18 @@ class Warehouse(DuckDBResource):
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         with super().get_connection() as conn:
-            conn.execute("SET TimeZone = 'UTC'")
-            conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
-            if self.temp_directory:
-                conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
-            for macro in sorted(MACROS_DIR.glob("*.sql")):
-                conn.execute(macro.read_text())
-            yield conn
+            # DuckDBResource closes the connection only when the block succeeds; a failed step's
+            # connection would hold the file open until garbage collection.
+            try:
+                conn.execute("SET TimeZone = 'UTC'")
+                conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
+                if self.temp_directory:
+                    conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
+                for macro in sorted(MACROS_DIR.glob("*.sql")):
+                    conn.execute(macro.read_text())
+                yield conn
+            finally:
+                conn.close()
 
 
 class ComputeEngine(ConfigurableResource):

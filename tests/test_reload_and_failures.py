@@ -132,3 +132,18 @@ def test_quarantine_share_warns_above_the_threshold(data_dir, ingest):
     )
     assert check_results(ingest())[("tool_calls", "quarantine_share")] is False
     assert check_results(ingest(quarantine_warn_ratio=0.5))[("tool_calls", "quarantine_share")]
+
+
+def test_a_failed_load_leaves_the_warehouse_file_closed(data_dir, db_path, ingest):
+    import gc
+
+    import duckdb
+
+    write(data_dir, "tool_calls/day1.csv", "this file,has no,tool call columns\n1,2,3\n")
+    gc.disable()  # nothing but the resource itself may close the failed step's connection
+    try:
+        assert not ingest().success
+        with duckdb.connect(str(db_path), read_only=True) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM audit.load_ledger").fetchone() == (0,)
+    finally:
+        gc.enable()
