@@ -35,11 +35,11 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 from pipeline.ingest import SQL_DIR, quote_ident
+from pipeline.resources import MACROS_DIR
 
 if TYPE_CHECKING:
     from pipeline.resources import ComputeEngine
 
-MACROS_DIR = SQL_DIR / "macros"
 SPARK_MACROS_DIR = MACROS_DIR / "spark"
 # The schemas a model may read; each table becomes a view named <schema>__<table> on Spark.
 SCHEMAS = ("staging", "core", "marts", "audit")
