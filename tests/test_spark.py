@@ -12,6 +12,7 @@ from pyspark.sql import SparkSession
 from pipeline.resources import MACROS_DIR, ComputeEngine
 from pipeline.spark import SESSION_SETTINGS, check_models, portable_models, to_spark_sql
 from tests.conftest import DATA_SAMPLES, materialize_everything
+from tests.test_daily_operation import model_metadata, model_tables, published_tables
 from tests.test_operate import (
     FIRST,
     LAST,
@@ -34,23 +35,6 @@ def spark():
 
 def spark_engine(root: Path) -> ComputeEngine:
     return ComputeEngine(engine="spark", exchange_dir=str(root / "exchange"))
-
-
-def published_tables(db_path: Path) -> dict[str, list[tuple]]:
-    """Every table of the published database beside `db_path` but the publication record,
-    rows sorted."""
-    with duckdb.connect(str(db_path.parent / "published.duckdb"), read_only=True) as conn:
-        names = [
-            f"{schema}.{name}"
-            for schema, name in conn.execute(
-                "SELECT table_schema, table_name FROM information_schema.tables "
-                "WHERE table_name <> 'publication' ORDER BY 1, 2"
-            ).fetchall()
-        ]
-        return {
-            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
-            for name in names
-        }
 
 
 def test_every_model_transpiles_to_spark_sql_that_spark_reads(spark):
@@ -149,13 +133,19 @@ def samples_on_both_engines(tmp_path_factory):
 
 
 def test_every_published_table_is_equal_on_duckdb_and_spark(samples_on_both_engines):
-    on_duckdb = published_tables(samples_on_both_engines["duckdb"][1])
-    on_spark = published_tables(samples_on_both_engines["spark"][1])
+    on_duckdb = published_tables(samples_on_both_engines["duckdb"][1].parent / "published.duckdb")
+    on_spark = published_tables(samples_on_both_engines["spark"][1].parent / "published.duckdb")
     assert len(on_duckdb) >= 20
     assert on_spark.keys() == on_duckdb.keys()
     for table, rows in on_duckdb.items():
         assert on_spark[table] == rows, table
-    assert len(on_duckdb["serving.showback_by_task_daily"]) > 100
+    assert len(on_duckdb["showback_by_task_daily"]) > 100
+
+
+def test_every_model_table_is_equal_on_duckdb_and_spark(samples_on_both_engines):
+    on_duckdb = model_tables(samples_on_both_engines["duckdb"][1])
+    assert model_tables(samples_on_both_engines["spark"][1]) == on_duckdb
+    assert len(on_duckdb["core.cost_ledger"]) > 1000
 
 
 def test_the_spark_run_computes_every_model_on_spark(samples_on_both_engines):
@@ -218,16 +208,11 @@ def test_daily_runs_on_spark_equal_a_duckdb_backfill_alerts_included(
     assert first.success
     last = materialize_everything(spark_root / "data", spark_db, AS_OF, days=LAST, engine=engine)
     assert last.success
-    recomputed = {
-        m.asset_key.path[-1]: m.materialization.metadata["recomputed_from"].value
-        for m in last.get_asset_materialization_events()
-        if m.asset_key.path[0] == "core" and "recomputed_from" in m.materialization.metadata
-    }
-    assert recomputed["llm_request_costs"] == LAST
+    assert model_metadata(last, "core", "llm_request_costs")["recomputed_from"].value == LAST
 
-    on_duckdb = published_tables(duck_db)
-    on_spark = published_tables(spark_db)
-    assert len(on_duckdb["serving.cost_anomalies"]) > 0
-    assert len(on_duckdb["serving.runaway_chains"]) > 0
+    on_duckdb = published_tables(duck_db.parent / "published.duckdb")
+    on_spark = published_tables(spark_db.parent / "published.duckdb")
+    assert len(on_duckdb["cost_anomalies"]) > 0
+    assert len(on_duckdb["runaway_chains"]) > 0
     for table, rows in on_duckdb.items():
         assert on_spark[table] == rows, table
