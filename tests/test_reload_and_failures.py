@@ -87,6 +87,71 @@ def test_parquet_rows_carry_their_row_numbers(data_dir, ingest, query, tmp_path)
     assert query("SELECT SUM(cost_usd), COUNT(*) FROM staging.tool_calls") == [(Decimal("1.00"), 4)]
 
 
+def _write_tool_calls_parquet(data_dir, relpath, select_sql):
+    import duckdb
+
+    path = data_dir / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect() as conn:
+        conn.execute(f"COPY ({select_sql}) TO $path (FORMAT parquet)", {"path": str(path)})
+
+
+def test_quarantined_parquet_rows_keep_their_columns_as_raw_json(data_dir, ingest, query):
+    # line 2 is rejected (negative cost); line 4 repeats c1's key with another cost: a conflict
+    _write_tool_calls_parquet(
+        data_dir,
+        "tool_calls/day1.parquet",
+        "SELECT * FROM (VALUES "
+        "('c1', TIMESTAMP '2026-10-01 09:00:00', 'search', CAST(0.25 AS DECIMAL(10, 4))), "
+        "('c2', TIMESTAMP '2026-10-01 09:01:00', 'search', CAST(-1 AS DECIMAL(10, 4))), "
+        "('c3', TIMESTAMP '2026-10-01 09:02:00', 'search', CAST(0.5 AS DECIMAL(10, 4))), "
+        "('c1', TIMESTAMP '2026-10-01 09:00:00', 'search', CAST(0.75 AS DECIMAL(10, 4)))"
+        ") AS t(call_id, called_at, tool_name, cost_usd)",
+    )
+    assert ingest().success
+    assert query("SELECT source_line, column_name, raw_row FROM audit.quarantine ORDER BY 1") == [
+        (
+            2,
+            "cost_usd",
+            '{"call_id":"c2","called_at":"2026-10-01 09:01:00","tool_name":"search",'
+            '"cost_usd":-1.0}',
+        ),
+        (
+            4,
+            "call_id",
+            '{"call_id":"c1","called_at":"2026-10-01 09:00:00","tool_name":"search",'
+            '"cost_usd":0.75}',
+        ),
+    ]
+    assert query("SELECT call_id, source_line FROM staging.tool_calls ORDER BY 1") == [
+        ("c1", 1),
+        ("c3", 3),
+    ]
+
+
+def test_parquet_with_a_file_row_number_column_keeps_its_lines(data_dir, ingest, query):
+    _write_tool_calls_parquet(
+        data_dir,
+        "tool_calls/day1.parquet",
+        "SELECT 'c' || CAST(i AS VARCHAR) AS call_id, "
+        "TIMESTAMP '2026-10-01 09:00:00' AS called_at, 'search' AS tool_name, "
+        "CAST(CASE WHEN i = 2 THEN -1 ELSE 0.25 END AS DECIMAL(10, 4)) AS cost_usd, "
+        "100 + i AS file_row_number FROM range(1, 4) t(i)",
+    )
+    assert ingest().success
+    assert query("SELECT source_line, raw_row FROM audit.quarantine") == [
+        (
+            2,
+            '{"call_id":"c2","called_at":"2026-10-01 09:00:00","tool_name":"search",'
+            '"cost_usd":-1.0,"file_row_number":102}',
+        )
+    ]
+    assert query("SELECT call_id, source_line FROM staging.tool_calls ORDER BY 1") == [
+        ("c1", 1),
+        ("c3", 3),
+    ]
+
+
 def _run_checks_only(data_dir, db_path):
     """Run the checks of the staging tables without re-loading anything."""
     return dg.materialize(
@@ -147,3 +212,28 @@ def test_a_failed_load_leaves_the_warehouse_file_closed(data_dir, db_path, inges
             assert conn.execute("SELECT COUNT(*) FROM audit.load_ledger").fetchone() == (0,)
     finally:
         gc.enable()
+
+
+def test_a_parquet_billing_line_keeps_the_identity_earlier_releases_gave_it(
+    data_dir, ingest, query
+):
+    # A billing line is identified by the digest of its raw row; the digest of a Parquet row
+    # must not change between releases, or a line already loaded would be booked again.
+    path = data_dir / "billing_lines" / "day1.parquet"
+    path.parent.mkdir(parents=True)
+    import duckdb
+
+    with duckdb.connect() as conn:
+        conn.execute(
+            "COPY (SELECT CAST(0.48 AS DECIMAL(20, 10)) AS BilledCost, "
+            "CAST(0.48 AS DECIMAL(20, 10)) AS EffectiveCost, 'USD' AS BillingCurrency, "
+            "TIMESTAMP '2026-10-01 00:00:00' AS ChargePeriodStart, "
+            "TIMESTAMP '2026-10-01 01:00:00' AS ChargePeriodEnd, 'Usage' AS ChargeCategory, "
+            "CAST(2 AS DECIMAL(18, 6)) AS ConsumedQuantity, "
+            '\'{"team": "t-a"}\' AS Tags) TO $path (FORMAT parquet)',
+            {"path": str(path)},
+        )
+    assert ingest().success
+    assert query("SELECT dedup_key, team_id FROM staging.billing_lines") == [
+        ("23f6cea0e7ca0823d192d524249456e9", "t-a")
+    ]
