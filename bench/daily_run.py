@@ -8,11 +8,16 @@ entries and 5,000 incidents and refunds) as Parquet and as JSONL/CSV,
 then measures, each in a fresh process so that peak memory is the run's own:
 
 - the scan floor: DuckDB reading that day's files once and grouping them by task;
+- the write floor: DuckDB reading that day's files once and writing every row into a table of a
+  database file (what storing the day's rows costs before any validation or metric);
 - the daily run (every asset of the job, ingest through the published database) for that day,
   on an empty warehouse, from Parquet and from JSONL/CSV;
 - the same daily run on a warehouse already holding ``--history-days`` earlier days (generated at
   ``--history-scale`` of the day's size and built by one backfill run beforehand);
 - rows per second per source (rows read / the ingest step's wall time).
+
+Each run's failed steps and failed checks are recorded and printed under the table: a run that
+did not finish is not a timing.
 
 It prints a table and writes the figures as JSON (``--out``, default
 ``bench/results/<timestamp>.json``). Timings are wall-clock on this machine; nothing is asserted.
@@ -85,6 +90,27 @@ for source, key in keys.items():
 _report = {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
 """
 
+WRITE_FLOOR = """
+import json, sys, time
+from pathlib import Path
+import duckdb
+data_dir, database = Path(sys.argv[1]), sys.argv[2]
+Path(database).unlink(missing_ok=True)
+conn = duckdb.connect(database)
+conn.execute("SET memory_limit = '5GB'")
+rows, started = {}, time.perf_counter()
+for source in json.loads(sys.argv[3]):
+    files = [str(p) for p in sorted((data_dir / source).glob("*.parquet"))]
+    if files:
+        # every row and column written once into a table of a database file, and checkpointed
+        conn.execute(
+            f"CREATE TABLE {source} AS SELECT * FROM read_parquet($files)", {"files": files}
+        )
+        rows[source] = conn.execute(f"SELECT COUNT(*) FROM {source}").fetchone()[0]
+conn.execute("CHECKPOINT")
+_report = {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
+"""
+
 DAILY_RUN = """
 import json, sys, time
 import dagster as dg
@@ -130,8 +156,18 @@ for m in result.get_asset_materialization_events():
     for key in engine_seconds:
         if key in meta:
             engine_seconds[key] += meta[key].value
+failed_steps = {
+    e.step_key: e.step_failure_data.error.message.strip()[:1000]
+    for e in result.all_events
+    if e.is_step_failure
+}
+failed_checks = sorted(
+    f"{e.asset_key.to_user_string()}:{e.check_name}"
+    for e in result.get_asset_check_evaluations()
+    if not e.passed
+)
 _report = {"success": result.success, "seconds": round(seconds, 2), "steps": steps,
-           "rows_read": rows}
+           "rows_read": rows, "failed_steps": failed_steps, "failed_checks": failed_checks}
 if engine == "spark":
     _report["models_on_spark"] = {k: round(v, 2) for k, v in engine_seconds.items()}
 """
@@ -235,6 +271,12 @@ def main(argv: list[str] | None = None) -> dict:
     figures["scan_floor_parquet"] = _child(
         SCAN_FLOOR, str(inputs["parquet"]), json.dumps(SCAN_FLOOR_KEYS)
     )
+    figures["write_floor_parquet"] = _child(
+        WRITE_FLOOR,
+        str(inputs["parquet"]),
+        str(work / "write_floor.duckdb"),
+        json.dumps(sorted(SCAN_FLOOR_KEYS)),
+    )
     for name in ("parquet", "text"):
         run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
         run["rows_per_second"] = rows_per_second(run)
@@ -286,6 +328,9 @@ def main(argv: list[str] | None = None) -> dict:
     parquet = figures["daily_run_parquet"]
     figures["ratios"] = {
         "daily_run_parquet_over_scan_floor": round(parquet["seconds"] / floor, 2),
+        "daily_run_parquet_over_write_floor": round(
+            parquet["seconds"] / figures["write_floor_parquet"]["seconds"], 2
+        ),
         **(
             {
                 "spark_over_duckdb": round(
@@ -316,7 +361,10 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def print_table(figures: dict) -> None:
-    rows = [("scan floor (Parquet, DuckDB read + group by task)", figures["scan_floor_parquet"])]
+    rows = [
+        ("scan floor (Parquet, DuckDB read + group by task)", figures["scan_floor_parquet"]),
+        ("write floor (Parquet, DuckDB read + write a table)", figures["write_floor_parquet"]),
+    ]
     rows += [
         (f"daily run ({label})", figures[key])
         for key, label in (
@@ -333,6 +381,13 @@ def print_table(figures: dict) -> None:
         print(f"{label:<52} {run['seconds']:>9} {peak if peak is not None else '-':>13}")
     for key, value in figures["ratios"].items():
         print(f"{key:<52} {value:>9}")
+    for label, run in rows:
+        if run.get("success") is False or run.get("failed_checks"):
+            print(f"NOTE {label}: success={run.get('success')}")
+            for step, message in run.get("failed_steps", {}).items():
+                print(f"  failed step {step}: {message.splitlines()[0]}")
+            for check in run.get("failed_checks", []):
+                print(f"  failed check {check}")
     print("rows per second (ingest, Parquet):")
     for source, rate in sorted(figures["daily_run_parquet"]["rows_per_second"].items()):
         print(f"  {source:<50} {rate:>9}")

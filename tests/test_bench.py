@@ -18,14 +18,17 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
     assert json.loads(out.read_text()) == json.loads(json.dumps(figures, default=str))
     generated = figures["generated_parquet"]["records"]
     assert figures["scan_floor_parquet"]["rows"]["agent_actions"] == generated["agent_actions"]
+    assert figures["write_floor_parquet"]["rows"]["llm_requests"] == generated["llm_requests"]
     for run in ("daily_run_parquet", "daily_run_text", "daily_run_with_history"):
         assert figures[run]["success"], run
+        assert figures[run]["failed_steps"] == {}, run
         assert figures[run]["peak_rss_gib"] > 0
         assert figures[run]["rows_read"]["llm_requests"] == generated["llm_requests"]
         assert set(figures[run]["rows_per_second"]) >= {"llm_requests", "agent_actions"}
     assert figures["history_backfill"]["days"] == 1
     assert set(figures["ratios"]) == {
         "daily_run_parquet_over_scan_floor",
+        "daily_run_parquet_over_write_floor",
         "with_history_over_without",
     }
     assert "daily run (Parquet, with history)" in capsys.readouterr().out
