@@ -76,3 +76,33 @@ def test_unknown_model_is_flagged_never_zero(costs):
 def test_request_before_the_first_price_is_unknown(costs):
     out = costs("r1,2024-12-31T23:59:59Z,gpt-4o,openai,1000,0,0,100,0,\n")
     assert out["r1"][1] == "unknown"
+
+
+def test_a_providers_own_price_wins_from_the_day_it_takes_effect(data_dir, run_pipeline, query):
+    write(
+        data_dir,
+        "model_prices/prices.csv",
+        "model,provider,token_kind,usd_per_million_tokens,effective_from\n"
+        "mix,,input,1,2025-01-01\n"
+        "mix,,output,1,2025-01-01\n"
+        "mix,acme,input,3,2025-03-01\n"
+        "mix,acme,output,3,2025-03-01\n",
+    )
+    write(
+        data_dir,
+        "llm_requests/r.csv",
+        REQUESTS + "acme_before,2025-02-01T00:00:00Z,mix,acme,1000,0,0,0,0,\n"
+        "acme_after,2025-04-01T00:00:00Z,mix,acme,1000,0,0,0,0,\n"
+        "no_provider_after,2025-04-01T00:00:00Z,mix,,1000,0,0,0,0,\n"
+        "other_after,2025-04-01T00:00:00Z,mix,other,1000,0,0,0,0,\n",
+    )
+    assert run_pipeline(metric={"as_of": "2026-01-01T00:00:00"}).success
+    assert dict(query("SELECT request_id, cost_usd FROM core.llm_request_costs")) == {
+        "acme_before": Decimal("0.001"),
+        # the provider's own price, though the general one is in force too
+        "acme_after": Decimal("0.003"),
+        # no provider named: every price is a candidate, the latest in force wins
+        "no_provider_after": Decimal("0.003"),
+        # another provider: only the general price applies
+        "other_after": Decimal("0.001"),
+    }

@@ -25,26 +25,60 @@ prices AS (
     FROM staging.model_prices
 ),
 
+-- The prices in force can change only where a price of the model takes effect. So each model and
+-- provider that requests name gets its price periods, [period_start, period_end) between those
+-- days, and each period its chosen price per token kind: a price of the request's own provider
+-- before one that names none or another, then the latest in force. Requests are then matched to
+-- one period by time, instead of every request to every price.
+request_keys AS (
+    SELECT DISTINCT model, provider FROM requests
+),
+
+boundaries AS (
+    SELECT DISTINCT k.model, k.provider, p.effective_from AS period_start
+    FROM request_keys AS k
+    INNER JOIN prices AS p
+        ON p.model = k.model
+        AND (k.provider IS NULL OR p.provider IS NULL OR p.provider = k.provider)
+),
+
+periods AS (
+    SELECT
+        model,
+        provider,
+        period_start,
+        LEAD(period_start) OVER (
+            PARTITION BY model, provider ORDER BY period_start
+        ) AS period_end
+    FROM boundaries
+),
+
 matched AS (
     SELECT
-        r.request_id,
+        pe.model,
+        pe.provider,
+        pe.period_start,
+        pe.period_end,
         p.token_kind,
         p.usd_per_token,
         ROW_NUMBER() OVER (
-            PARTITION BY r.request_id, p.token_kind
-            ORDER BY CASE WHEN p.provider = r.provider THEN 0 ELSE 1 END, p.effective_from DESC
+            PARTITION BY pe.model, pe.provider, pe.period_start, p.token_kind
+            ORDER BY CASE WHEN p.provider = pe.provider THEN 0 ELSE 1 END, p.effective_from DESC
         ) AS preference
-    FROM requests AS r
+    FROM periods AS pe
     INNER JOIN prices AS p
-        ON p.model = r.model
-        AND (r.provider IS NULL OR p.provider IS NULL OR p.provider = r.provider)
-        AND p.effective_from <= r.requested_at
-        AND (p.effective_to IS NULL OR r.requested_at < p.effective_to)
+        ON p.model = pe.model
+        AND (pe.provider IS NULL OR p.provider IS NULL OR p.provider = pe.provider)
+        AND p.effective_from <= pe.period_start
+        AND (p.effective_to IS NULL OR pe.period_start < p.effective_to)
 ),
 
-request_prices AS (
+period_prices AS (
     SELECT
-        request_id,
+        model,
+        provider,
+        period_start,
+        period_end,
         MAX(CASE WHEN token_kind = 'input' THEN usd_per_token END) AS input_usd_per_token,
         MAX(CASE WHEN token_kind = 'cached_input' THEN usd_per_token END)
             AS cached_input_usd_per_token,
@@ -55,7 +89,7 @@ request_prices AS (
             AS reasoning_usd_per_token
     FROM matched
     WHERE preference = 1
-    GROUP BY request_id
+    GROUP BY model, provider, period_start, period_end
 ),
 
 computed AS (
@@ -77,7 +111,11 @@ computed AS (
                 )
         END AS computed_cost_usd
     FROM requests AS r
-    LEFT JOIN request_prices AS p ON p.request_id = r.request_id
+    LEFT JOIN period_prices AS p
+        ON p.model = r.model
+        AND p.provider IS NOT DISTINCT FROM r.provider
+        AND p.period_start <= r.requested_at
+        AND (p.period_end IS NULL OR r.requested_at < p.period_end)
 )
 
 SELECT
