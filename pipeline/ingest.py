@@ -242,14 +242,9 @@ def _create_landing_table(conn: duckdb.DuckDBPyConnection, source: Source) -> st
     return table
 
 
-def _field_expression(column: str, ref: FieldRef, doc: str | None, params: dict, settings) -> str:
-    """SQL text reading one canonical column; values and paths travel as parameters."""
-    name_param = f"field_{len(params)}"
-    if doc is None:  # tabular file: the field is a column of _read
-        base = f"CAST(r.{quote_ident(ref.name)} AS VARCHAR)"
-    else:  # JSON document in column `doc`
-        params[name_param] = f'$."{ref.name}"'
-        base = f"json_extract_string({doc}, ${name_param})"
+def _field_expression(column: str, ref: FieldRef, base: str, params: dict, settings) -> str:
+    """SQL text reading one canonical column from `base`, the text of the file's field; values
+    and paths travel as parameters."""
     if ref.json_path is not None:
         path_param = f"path_{len(params)}"
         params[path_param] = ref.json_path
@@ -282,13 +277,26 @@ def _insert_landing(
     canonical columns."""
     mapping = _mapping(source, f.adapter)
     params: dict[str, object] = {"source_file": f.relpath, **(relation_params or {})}
+    if doc is not None:
+        # A JSON document is parsed once per row: every field the mapping reads is extracted in
+        # one call (a list of paths), not one parse per column.
+        names = list(dict.fromkeys(ref.name for ref in mapping.values()))
+        params["field_paths"] = [f'$."{name}"' for name in names]
+        relation = (
+            f"(SELECT d.*, json_extract_string({doc}, $field_paths) AS field_values "
+            f"FROM {relation} AS d)"
+        )
     exprs = []
     for column in source.columns:
         ref = mapping.get(column)
         if ref is None or (present is not None and ref.name not in present):
             exprs.append("CAST(NULL AS VARCHAR)")
             continue
-        value = _field_expression(column, ref, doc, params, settings)
+        if doc is None:  # tabular file: the field is a column of the relation
+            base = f"CAST(r.{quote_ident(ref.name)} AS VARCHAR)"
+        else:
+            base = f"r.field_values[{names.index(ref.name) + 1}]"
+        value = _field_expression(column, ref, base, params, settings)
         nulls = ", ".join(f"'{t}'" for t in source.null_tokens if t)
         cleaned = f"NULLIF(TRIM({value}), '')"
         if nulls:
@@ -532,15 +540,20 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> int:
         f"""
         CREATE OR REPLACE TEMP TABLE _numbered AS
         SELECT source_line, line AS raw_row,
-               CASE WHEN NOT json_valid(line) THEN '(row): not valid JSON'
-                    WHEN json_type(line) <> 'OBJECT' THEN '(row): not a JSON object' END
+               CASE WHEN json_kind IS NULL THEN '(row): not valid JSON'
+                    WHEN json_kind <> 'OBJECT' THEN '(row): not a JSON object' END
                    AS landing_error,
-               CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' THEN line END AS doc
-        FROM ({numbered}) AS x
-        WHERE TRIM(COALESCE(line, '')) <> ''
+               CASE WHEN json_kind = 'OBJECT' THEN line END AS doc
+        FROM (
+            -- each line is checked once: its JSON type when it is valid JSON, else NULL
+            SELECT x.source_line, x.line,
+                   CASE WHEN json_valid(x.line) THEN json_type(x.line) END AS json_kind
+            FROM ({numbered}) AS x
+            WHERE TRIM(COALESCE(x.line, '')) <> ''
+        ) AS y
         """
     )
-    _insert_landing(conn, source, f, settings, present=None, doc="r.doc")
+    _insert_landing(conn, source, f, settings, present=None, doc="d.doc")
     return rejected
 
 
