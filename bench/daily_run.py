@@ -1,6 +1,6 @@
 """Benchmark: one large-fleet day through the pipeline, beside the cost of reading it once.
 
-    python -m bench.daily_run --requests 10000000 --history-days 60
+    python -m bench.daily_run --requests 10000000 --history-days 60 --history-scale 0.01
 
 Writes one generated day (``--requests`` LLM requests, a tenth as many actions with their events,
 three tool calls per action, and per 10 million requests 200,000 billing lines, 20,000 time

@@ -2,8 +2,9 @@
 
 Each source is a folder under the data directory. Every file in it (CSV, Parquet, JSONL, and for
 some sources JSON) is read into a *landing* relation whose columns are the source's canonical
-columns, all as text, plus ``source_file``, ``source_line`` and ``raw_row``. The staging model
-``sql/staging/<table>.sql`` then types and validates them.
+columns, all as text, plus ``source_file``, ``source_line`` and ``raw_row`` (for a Parquet file,
+filled only for the rows that end in quarantine, and for billing lines, whose identity it is).
+The staging model ``sql/staging/<table>.sql`` then types and validates them.
 
 A sub-folder named after an adapter (for example ``llm_requests/litellm/``) holds files written by
 another tool; the adapter declares, per canonical column, which field of that tool's rows feeds it.
