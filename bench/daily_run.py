@@ -36,6 +36,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pipeline.resources import Warehouse
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 # The column each source's rows are grouped by in the scan floor (the task, where rows name one).
@@ -48,6 +50,10 @@ SCAN_FLOOR_KEYS = {
     "consequence_records": "task_id",
     "billing_lines": "Tags",
 }
+
+# DuckDB's memory limit for the floors: the warehouse's default, so that they and the pipeline
+# run under the same limit.
+FLOOR_MEMORY_LIMIT = Warehouse.model_fields["memory_limit"].default
 
 # Appended to every child: its own peak resident set, in the JSON line it prints last.
 PEAK = """
@@ -74,9 +80,9 @@ SCAN_FLOOR = """
 import json, sys, time
 from pathlib import Path
 import duckdb
-data_dir, keys = Path(sys.argv[1]), json.loads(sys.argv[2])
+data_dir, keys, memory_limit = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 conn = duckdb.connect()
-conn.execute("SET memory_limit = '6GB'")
+conn.execute("SET memory_limit = $limit", {"limit": memory_limit})
 rows, started = {}, time.perf_counter()
 for source, key in keys.items():
     files = [str(p) for p in sorted((data_dir / source).glob("*.parquet"))]
@@ -94,10 +100,10 @@ WRITE_FLOOR = """
 import json, sys, time
 from pathlib import Path
 import duckdb
-data_dir, database = Path(sys.argv[1]), sys.argv[2]
+data_dir, database, memory_limit = Path(sys.argv[1]), sys.argv[2], sys.argv[4]
 Path(database).unlink(missing_ok=True)
 conn = duckdb.connect(database)
-conn.execute("SET memory_limit = '5GB'")
+conn.execute("SET memory_limit = $limit", {"limit": memory_limit})
 rows, started = {}, time.perf_counter()
 for source in json.loads(sys.argv[3]):
     files = [str(p) for p in sorted((data_dir / source).glob("*.parquet"))]
@@ -269,13 +275,14 @@ def main(argv: list[str] | None = None) -> dict:
         }
 
     figures["scan_floor_parquet"] = _child(
-        SCAN_FLOOR, str(inputs["parquet"]), json.dumps(SCAN_FLOOR_KEYS)
+        SCAN_FLOOR, str(inputs["parquet"]), json.dumps(SCAN_FLOOR_KEYS), FLOOR_MEMORY_LIMIT
     )
     figures["write_floor_parquet"] = _child(
         WRITE_FLOOR,
         str(inputs["parquet"]),
         str(work / "write_floor.duckdb"),
         json.dumps(sorted(SCAN_FLOOR_KEYS)),
+        FLOOR_MEMORY_LIMIT,
     )
     for name in ("parquet", "text"):
         run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
