@@ -18,6 +18,8 @@ And the metric contracts: ``money_conserved`` on ``core/cost_ledger`` and
 over the days the run recomputed (earlier rows were checked by the run that wrote them), or over
 everything when the run rebuilt everything or is a check run on its own. ``change_cost_and_units_
 conserved`` on ``marts/change_showback`` (blocking) does the same for cost per accepted change.
+Negative amounts (credits, refunds of charges, savings-plan true-ups) are valid data (SPEC 9): a
+line, a day or an owner netting negative never fails a check; only a wrong figure does.
 
 The operate alerts (warnings, so a breach never stops the showback being published), over the
 days of the run (budgets: the months those days fall in): ``within_budget`` on
@@ -454,10 +456,17 @@ SHOWBACK_PROBLEMS = """
     FROM (
         SELECT *,
             CASE
+                -- shares are line / total whenever the total is not 0, negative totals
+                -- included, and 0 when it is 0
                 WHEN total_cost_usd <> 0 AND ABS(
                     inference_share + tool_share + infrastructure_share + oversight_share
                     + remediation_share + failed_run_share + failure_impact_share - 1
                 ) > 0.000000001 THEN 'line shares do not sum to 1'
+                WHEN total_cost_usd = 0 AND (
+                    inference_share <> 0 OR tool_share <> 0 OR infrastructure_share <> 0
+                    OR oversight_share <> 0 OR remediation_share <> 0 OR failed_run_share <> 0
+                    OR failure_impact_share <> 0
+                ) THEN 'line shares not 0 with a total of 0'
                 WHEN accepted_units = 0 AND cost_per_accepted_action IS NOT NULL
                     THEN 'cost per accepted action computed over zero accepted units'
                 WHEN accepted_units > 0 AND cost_per_accepted_action IS NULL
@@ -465,9 +474,14 @@ SHOWBACK_PROBLEMS = """
                 WHEN failure_impact_observed_usd + failure_impact_estimated_usd
                     <> failure_impact_cost_usd
                     THEN 'failure impact by basis does not add up to the line'
-                WHEN LEAST(inference_cost_usd, tool_cost_usd, infrastructure_cost_usd,
-                    oversight_cost_usd, remediation_cost_usd, failed_run_cost_usd,
-                    failure_impact_cost_usd) < 0 THEN 'a cost line is negative'
+                WHEN credits_usd IS NULL OR credits_usd > 0
+                    THEN 'credits_usd missing or positive'
+                -- a line netting below 0 holds at least that much credit
+                WHEN credits_usd > LEAST(inference_cost_usd, 0) + LEAST(tool_cost_usd, 0)
+                    + LEAST(infrastructure_cost_usd, 0) + LEAST(oversight_cost_usd, 0)
+                    + LEAST(remediation_cost_usd, 0) + LEAST(failed_run_cost_usd, 0)
+                    + LEAST(failure_impact_cost_usd, 0)
+                    THEN 'credits_usd does not cover the lines netting below 0'
             END AS problem
         FROM marts.showback
         WHERE period_start >= $checked_from
@@ -481,9 +495,11 @@ SHOWBACK_PROBLEMS = """
     asset=AssetKey(["marts", "showback"]),
     name="headline_is_well_formed",
     blocking=True,
-    description="Every showback row: line shares sum to 1 (when there is cost), no ratio over "
-    "zero accepted units, a ratio wherever there are accepted units, observed + estimated "
-    "failure impact = the line, no negative cost line.",
+    description="Every showback row: line shares sum to 1 when the total is not 0 (negative "
+    "totals included) and are 0 when it is 0, no ratio over zero accepted units, a ratio "
+    "wherever there are accepted units, observed + estimated failure impact = the line, "
+    "credits_usd <= 0 and at least as large as the lines netting below 0. A negative amount is "
+    "a credit, never a failure.",
 )
 def showback_well_formed(
     context: AssetCheckExecutionContext, warehouse: Warehouse

@@ -8,10 +8,13 @@
 -- agent or team is spread evenly over its actions of that day; a consequence naming only an agent
 -- or team over its failed actions of that month. Untagged billing is allocated per day by
 -- $allocation_rule (proportional to the day's machine cost, even, or by $allocation_driver:
--- tokens or actions). What has no owner stays in cost_line's 'unallocated' rows with a reason.
+-- tokens or actions); its charges and its credits (lines below 0, SPEC 9) are pooled apart, so a
+-- shared credit stays a negative part and is counted as a credit, not netted away. What has no
+-- owner stays in cost_line's 'unallocated' rows with a reason.
 -- Spread and allocated parts come from pools (the day's untagged billing; a day's labour or
 -- consequences of one agent or team), so their number grows with owners, not with records x
--- owners; record_id names the pool ('shared@<day>/...', '<source>:<level>:<id>@<day>/...').
+-- owners; record_id names the pool ('shared@<day>/<status>[/credit]>...',
+-- '<source>:<level>:<id>@<day>/...').
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
 -- the first part, so the parts of a record (or pool) always sum back to it.
 -- Development work (a request, billing line or time entry whose work_type is in
@@ -335,7 +338,7 @@ direct AS (
 ),
 
 -- Untagged billing: the day's pool of it is allocated over the owners with machine cost (or
--- actions, or tokens) that day.
+-- actions, or tokens) that day; charges and credits in two pools, so credits stay visible.
 shared AS (
     SELECT * FROM resolved
     WHERE source = 'billing_lines' AND attribution IS NULL AND base_line = 'infrastructure'
@@ -344,13 +347,14 @@ shared AS (
 shared_pools AS (
     SELECT
         'billing_lines' AS source,
-        'shared@' || CAST(cost_date AS VARCHAR) || '/' || cost_status AS record_id,
+        'shared@' || CAST(cost_date AS VARCHAR) || '/' || cost_status
+            || CASE WHEN is_credit THEN '/credit' ELSE '' END AS record_id,
         cost_date,
         cost_status,
         SUM(amount_usd) AS amount_usd,
         SUM(tokens) AS tokens
-    FROM shared
-    GROUP BY cost_date, cost_status
+    FROM (SELECT *, amount_usd < 0 AS is_credit FROM shared) AS s
+    GROUP BY cost_date, cost_status, is_credit
 ),
 
 targets AS (

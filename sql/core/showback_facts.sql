@@ -5,6 +5,10 @@
 -- observed or estimated). Every row carries its UTC day and month and its owner (team, agent,
 -- task type, risk grade, task); owners not known are 'unallocated'. Measures not relevant to a
 -- row are 0, so sums over any grouping are the showback figures.
+-- credits_usd is the sum of the row's negative amounts (SPEC 9: credits, refunds of charges,
+-- savings-plan true-ups): a ledger part below 0 is a credit, taken part by part before parts are
+-- summed, so a credit netted against a charge of the same owner, day and line still counts; a
+-- failed action's impact below 0 counts whole. It is <= 0 and already inside amount_usd.
 -- fact_kind says which: cost (a ledger part), consequence (a ledger part from a consequence record
 -- with no action), failure_impact or action. Only facts dated on or after $recompute_from are
 -- written, and cost facts only from $ledger_from (the cost ledger's window).
@@ -22,6 +26,7 @@ WITH ledger_parts AS (
         l.cost_line = 'unallocated' AS is_unallocated,
         CASE WHEN l.source = 'consequence_records' THEN 'consequence' ELSE 'cost' END AS fact_kind,
         COALESCE(l.amount_usd, 0) AS amount_usd,
+        CASE WHEN l.amount_usd < 0 THEN l.amount_usd ELSE 0 END AS credits_usd,
         CASE WHEN l.source = 'llm_requests' THEN 1 ELSE 0 END AS requests,
         CASE WHEN l.source = 'llm_requests' AND l.cost_status <> 'unknown' THEN 1 ELSE 0 END
             AS requests_priced,
@@ -49,6 +54,7 @@ ledger AS (
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
         fact_kind,
         SUM(amount_usd) AS amount_usd,
+        SUM(credits_usd) AS credits_usd,
         CAST(SUM(requests) AS BIGINT) AS requests,
         CAST(SUM(requests_priced) AS BIGINT) AS requests_priced,
         CAST(SUM(tokens) AS BIGINT) AS tokens,
@@ -72,6 +78,7 @@ impact AS (
         'failure_impact' AS line,
         FALSE AS is_unallocated,
         failure_impact_usd AS amount_usd,
+        CASE WHEN failure_impact_usd < 0 THEN failure_impact_usd ELSE 0 END AS credits_usd,
         impact_basis
     FROM core.action_failure_impact
     WHERE attempted_date >= $recompute_from
@@ -97,8 +104,8 @@ actions AS (
 facts AS (
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
-        amount_usd, requests, requests_priced, tokens, reasoning_tokens, labour_parts,
-        labour_parts_mapped,
+        amount_usd, credits_usd, requests, requests_priced, tokens, reasoning_tokens,
+        labour_parts, labour_parts_mapped,
         CAST(NULL AS VARCHAR) AS outcome,
         CAST(NULL AS VARCHAR) AS failure_reason,
         FALSE AS is_correct_escalation,
@@ -109,13 +116,14 @@ facts AS (
     UNION ALL
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
-        amount_usd, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE, CAST(0 AS DECIMAL(18, 6)), impact_basis,
-        'failure_impact'
+        amount_usd, credits_usd, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE, CAST(0 AS DECIMAL(18, 6)),
+        impact_basis, 'failure_impact'
     FROM impact
     UNION ALL
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, NULL, FALSE,
-        CAST(0 AS DECIMAL(38, 12)), 0, 0, 0, 0, 0, 0, outcome, failure_reason,
+        CAST(0 AS DECIMAL(38, 12)), CAST(0 AS DECIMAL(38, 12)), 0, 0, 0, 0, 0, 0, outcome,
+        failure_reason,
         is_correct_escalation, accepted_units, NULL, 'action'
     FROM actions
 )
@@ -132,6 +140,7 @@ SELECT
     line,
     is_unallocated,
     amount_usd,
+    credits_usd,
     requests,
     requests_priced,
     tokens,

@@ -5,7 +5,12 @@
 -- attempted actions), direct cost per accepted action and cost per accepted action (over accepted
 -- units). A ratio over zero accepted units is NULL and headline_status says why; a row with an
 -- open survival window, a pending action or an estimated failure impact is provisional
--- (window_complete false). Shares are each line over the total (0 when the total is 0).
+-- (window_complete false). Negative amounts are valid (SPEC 9): a day, a line or an owner can net
+-- negative and is published as it is. credits_usd is the sum of the credits (ledger parts and
+-- failure impacts below 0, core.showback_facts) inside total_cost_usd, so gross charges are
+-- total_cost_usd - credits_usd. Shares are each line over the total whenever the total is not 0,
+-- negative totals included (they still sum to 1; on a net-credit row a charge line's share is
+-- negative and the credit line's above 1), and 0 when the total is 0 (SPEC 7's zero-cost vector).
 -- Only periods starting on or after $recompute_from (a month's first day) are written.
 WITH grouped AS (
     SELECT
@@ -33,6 +38,14 @@ WITH grouped AS (
             AS failure_impact_cost_usd,
         SUM(CASE WHEN is_unallocated THEN amount_usd ELSE 0 END) AS unallocated_cost_usd,
         SUM(CASE WHEN line = 'other' THEN amount_usd ELSE 0 END) AS other_labour_cost_usd,
+        -- the credits inside the seven lines (labour outside them feeds no line of the total)
+        SUM(
+            CASE
+                WHEN line IN ('inference', 'tool', 'infrastructure', 'oversight', 'remediation',
+                    'failed_run', 'failure_impact') THEN credits_usd
+                ELSE 0
+            END
+        ) AS credits_usd,
         SUM(CASE WHEN outcome IS NOT NULL THEN 1 ELSE 0 END) AS attempted_actions,
         SUM(CASE WHEN outcome IN ('accepted_confirmed', 'accepted_provisional') THEN 1 ELSE 0 END)
             AS accepted_actions,
@@ -130,6 +143,7 @@ SELECT
     t.failure_impact_cost_usd,
     t.direct_cost_usd,
     t.total_cost_usd,
+    t.credits_usd,
     t.failure_impact_observed_usd,
     t.failure_impact_estimated_usd,
     t.unallocated_cost_usd,

@@ -4,10 +4,12 @@
 -- run-rate): the basis' mean daily spend times the next month's days, and accepted units the
 -- same way; their ratio is the forecast cost per accepted action. The ~95 % interval is
 -- +/- 1.96 x sd x sqrt(d + d^2 / n) (sd: the daily spend's standard deviation, d: days forecast,
--- n: basis days; day-to-day noise plus the uncertainty of the mean), cut at 0; the cost per
--- accepted action interval divides its bounds by the forecast units. trend_usd_per_day (the
--- least-squares slope of daily spend) says which way the basis was moving; it is reported, not
--- extrapolated. Statistics (deviation, slope) are floating point rounded to cents; sums are exact.
+-- n: basis days; day-to-day noise plus the uncertainty of the mean), its low end cut at 0 unless
+-- the forecast itself is below 0 (a basis where credits outweigh charges, SPEC 9), so low <=
+-- forecast <= high always holds. The cost per accepted action interval divides its bounds by the
+-- forecast units. trend_usd_per_day (the least-squares slope of daily spend) says which way the
+-- basis was moving; it is reported, not extrapolated. Statistics (deviation, slope) are floating
+-- point rounded to cents; sums are exact.
 WITH bounds AS (
     SELECT
         MAX(period_start) AS basis_end,
@@ -97,6 +99,16 @@ forecast AS (
         ) AS DECIMAL(38, 2)) AS half_width_usd,
         s.forecast_days * s.mean_daily_accepted_units AS forecast_accepted_units
     FROM summed AS s
+),
+
+bounded AS (
+    SELECT
+        f.*,
+        CASE
+            WHEN f.forecast_spend_usd < 0 THEN f.forecast_spend_usd - f.half_width_usd
+            ELSE GREATEST(CAST(0 AS DECIMAL(38, 12)), f.forecast_spend_usd - f.half_width_usd)
+        END AS low_usd
+    FROM forecast AS f
 )
 
 SELECT
@@ -104,16 +116,12 @@ SELECT
     f.grain,
     CASE WHEN f.grain = 'team' THEN f.team_id END AS team_id,
     f.forecast_spend_usd,
-    GREATEST(CAST(0 AS DECIMAL(38, 12)), f.forecast_spend_usd - f.half_width_usd)
-        AS forecast_spend_low_usd,
+    f.low_usd AS forecast_spend_low_usd,
     f.forecast_spend_usd + f.half_width_usd AS forecast_spend_high_usd,
     f.forecast_accepted_units,
     divide_decimal(f.forecast_spend_usd, f.forecast_accepted_units)
         AS forecast_cost_per_accepted_action,
-    divide_decimal(
-        GREATEST(CAST(0 AS DECIMAL(38, 12)), f.forecast_spend_usd - f.half_width_usd),
-        f.forecast_accepted_units
-    ) AS forecast_cost_per_accepted_action_low,
+    divide_decimal(f.low_usd, f.forecast_accepted_units) AS forecast_cost_per_accepted_action_low,
     divide_decimal(f.forecast_spend_usd + f.half_width_usd, f.forecast_accepted_units)
         AS forecast_cost_per_accepted_action_high,
     f.basis_start,
@@ -124,4 +132,4 @@ SELECT
     CAST(ROUND(f.slope_per_day, 2) AS DECIMAL(38, 2)) AS trend_usd_per_day,
     'run-rate: mean daily spend over ' || CAST(f.basis_days AS VARCHAR)
         || ' days x days in the month; interval +/- 1.96 sd x sqrt(d + d^2/n)' AS method
-FROM forecast AS f
+FROM bounded AS f
