@@ -43,6 +43,7 @@ from dagster import (
 
 from pipeline.assets.core import BEGINNING, decided_window
 from pipeline.assets.ingest import staging_key
+from pipeline.delivery_checks import build_delivery_check
 from pipeline.ingest import (
     amount_column,
     ensure_audit_tables,
@@ -346,6 +347,7 @@ ingest_checks = [
         build_row_check(source),
         *([build_amount_check(source)] if source.amount_column else []),
         build_quarantine_check(source),
+        build_delivery_check(source),
         *([build_freshness_check(source), build_volume_check(source)] if source.daily else []),
     )
 ]

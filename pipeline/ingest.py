@@ -19,31 +19,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from pipeline.sources import Adapter, FieldRef, Source
+from pipeline.discovery import (  # noqa: F401 (file_day is part of this module's interface)
+    PassedFile,
+    SourceFile,
+    UnreadableFileError,
+    discover,
+    file_day,
+)
+from pipeline.sources import FieldRef, Source
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
-FORMATS = {
-    ".csv": "csv",
-    ".parquet": "parquet",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-}
-
 # Columns every model in sql/staging returns besides the staging table's own columns.
 MODEL_ONLY_COLUMNS = ("raw_row", "reject_reason", "conserved_amount")
-
-
-class UnreadableFileError(Exception):
-    """A whole file could not be read as the source it sits in."""
 
 
 def read_sql(relative_path: str) -> str:
@@ -64,17 +59,6 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    relpath: str  # relative to the data directory, '/'-separated: the stable file identity
-    file_format: str
-    adapter: Adapter | None
-    sha256: str
-    size_bytes: int
-    day: date | None  # the delivery day written in its path, if any
-
-
 @dataclass
 class LoadReport:
     source: str
@@ -82,6 +66,7 @@ class LoadReport:
     files_not_yet_due: int
     files_loaded: list[str]
     files_unchanged: int
+    files_passed: list[str]  # ignored or superseded files, each with its reason
     rows_read: int
     rows_staged: int
     rows_quarantined: int
@@ -89,61 +74,6 @@ class LoadReport:
     amount_read: object  # Decimal | None
     amount_staged: object
     sample_quarantine: list[str]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-DATE_IN_PATH = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def file_day(relpath: str) -> date | None:
-    """The first valid ISO date (YYYY-MM-DD) written in a file's path, or None."""
-    for match in DATE_IN_PATH.finditer(relpath):
-        try:
-            return date(*(int(part) for part in match.groups()))
-        except ValueError:
-            continue
-    return None
-
-
-def discover(data_dir: Path, source: Source) -> list[SourceFile]:
-    """The source's files, sorted by path. Sub-folders name an adapter; other files are ignored."""
-    folder = data_dir / source.name
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        file_format = FORMATS.get(path.suffix.lower())
-        if file_format is None or file_format not in source.formats:
-            continue
-        sub = path.relative_to(folder).parts
-        adapter = None
-        if len(sub) > 1:
-            adapter = source.adapters.get(sub[0])
-            if adapter is None:
-                raise UnreadableFileError(
-                    f"{path}: sub-folder '{sub[0]}' of {source.name}/ names no known adapter "
-                    f"(known: {', '.join(sorted(source.adapters)) or 'none'})"
-                )
-        relpath = path.relative_to(data_dir).as_posix()
-        found.append(
-            SourceFile(
-                path=path,
-                relpath=relpath,
-                file_format=file_format,
-                adapter=adapter,
-                sha256=_sha256(path),
-                size_bytes=path.stat().st_size,
-                day=file_day(relpath),
-            )
-        )
-    return found
 
 
 def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
@@ -185,12 +115,22 @@ def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
             amount_staged DECIMAL(38, 12),
             amount_quarantined DECIMAL(38, 12),
             amount_duplicate DECIMAL(38, 12),
-            delivery_day DATE
+            delivery_day DATE,
+            load_status VARCHAR NOT NULL DEFAULT 'loaded',
+            status_reason VARCHAR,
+            compression VARCHAR
         )
         """
     )
-    # Warehouses created before delivery days were recorded gain the column (NULL: undated).
+    # Warehouses created by earlier releases gain the newer columns (NULL delivery day: undated;
+    # every file they recorded was loaded).
     conn.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS delivery_day DATE")
+    conn.execute(
+        "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS load_status VARCHAR "
+        "DEFAULT 'loaded'"
+    )
+    conn.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS status_reason VARCHAR")
+    conn.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS compression VARCHAR")
     conn.execute(
         """
         CREATE TABLE IF NOT EXISTS audit.changes (
@@ -256,10 +196,53 @@ def _field_expression(column: str, ref: FieldRef, base: str, params: dict, setti
     return base
 
 
-def _mapping(source: Source, adapter: Adapter | None) -> dict[str, FieldRef]:
+def _mapping(source: Source, adapter: str | None) -> dict[str, FieldRef]:
     if adapter is not None:
-        return adapter.columns
+        return source.adapters[adapter].columns
     return {c: FieldRef(c) for c in source.columns}
+
+
+def _recognise_adapter(source: Source, f: SourceFile, present: set[str]) -> SourceFile:
+    """The file as read: with its declared adapter, else in canonical form when it carries the
+    source's required columns, else with the first adapter whose required fields it carries
+    (LiteLLM spend logs are recognised by startTime, prompt_tokens, ...). A file matching none
+    keeps the canonical form and is refused naming the columns it lacks."""
+    if f.adapter is not None or set(source.required) <= present:
+        return f
+    for name, adapter in sorted(source.adapters.items()):
+        needed = {adapter.columns[c].name for c in source.required if c in adapter.columns}
+        if needed <= present:
+            return replace(f, adapter=name)
+    return f
+
+
+def _text_of(value: str, column_type: str | None) -> str:
+    """SQL text of a typed (Parquet) field as the text a CSV would carry: tags typed as a MAP
+    (AWS) or a list of key/value structs (GCP) become one JSON object; other nested values
+    JSON; a DOUBLE the shortest decimal text that reads back as the same double; DECIMAL,
+    integer and time values their exact text."""
+    kind = (column_type or "VARCHAR").upper()
+    if kind.startswith("MAP("):
+        return f"CAST(to_json({value}) AS VARCHAR)"
+    if kind.endswith("[]") and re.search(r"\bKEY\b", kind) and re.search(r"\bVALUE\b", kind):
+        pairs = (
+            f"list_transform({value}, lambda e: to_json(e.key) || ':' "
+            "|| COALESCE(to_json(e.value), 'null'))"
+        )
+        return f"('{{' || array_to_string({pairs}, ',') || '}}')"
+    if kind.startswith("STRUCT(") or kind.endswith("]"):
+        return f"CAST(to_json({value}) AS VARCHAR)"
+    return f"CAST({value} AS VARCHAR)"
+
+
+def _with_declared_currency(source: Source, column: str, value: str, params: dict, settings):
+    """A row's own currency, else the currency declared for the source's files that carry
+    none (IngestSettings.source_currencies)."""
+    declared = settings.source_currencies.get(source.name)
+    if column != source.currency_column or declared is None:
+        return value
+    params["declared_currency"] = declared
+    return f"COALESCE({value}, $declared_currency)"
 
 
 def _insert_landing(
@@ -271,10 +254,11 @@ def _insert_landing(
     doc: str | None,
     relation: str = "_numbered",
     relation_params: dict[str, object] | None = None,
+    types: dict[str, str] | None = None,
 ) -> None:
     """Copy the rows of `relation` (default temp table _numbered; columns source_line, raw_row,
-    landing_error and the file's own) into the landing table, mapping the file's fields to
-    canonical columns."""
+    landing_error and the file's own, typed as `types` says for Parquet) into the landing table,
+    mapping the file's fields to canonical columns."""
     mapping = _mapping(source, f.adapter)
     params: dict[str, object] = {"source_file": f.relpath, **(relation_params or {})}
     if doc is not None:
@@ -286,22 +270,31 @@ def _insert_landing(
             f"(SELECT d.*, json_extract_string({doc}, $field_paths) AS field_values "
             f"FROM {relation} AS d)"
         )
+    null_tokens = [t for t in source.null_tokens if t]
     exprs = []
     for column in source.columns:
         ref = mapping.get(column)
-        if ref is None or (present is not None and ref.name not in present):
-            exprs.append("CAST(NULL AS VARCHAR)")
+        name = ref.name if ref is not None else None
+        if ref is not None and present is not None and f.adapter is None:
+            name = _column_in_file(source, ref.name, present)
+        if ref is None or (present is not None and name not in present):
+            missing = "CAST(NULL AS VARCHAR)"
+            exprs.append(_with_declared_currency(source, column, missing, params, settings))
             continue
         if doc is None:  # tabular file: the field is a column of the relation
-            base = f"CAST(r.{quote_ident(ref.name)} AS VARCHAR)"
+            base = _text_of(f"r.{quote_ident(name)}", (types or {}).get(name))
         else:
-            base = f"r.field_values[{names.index(ref.name) + 1}]"
+            base = f"r.field_values[{names.index(name) + 1}]"
         value = _field_expression(column, ref, base, params, settings)
-        nulls = ", ".join(f"'{t}'" for t in source.null_tokens if t)
         cleaned = f"NULLIF(TRIM({value}), '')"
-        if nulls:
-            cleaned = f"CASE WHEN TRIM({value}) IN ({nulls}) THEN NULL ELSE {cleaned} END"
-        exprs.append(cleaned)
+        if null_tokens:
+            # null tokens ('NULL', 'null', ...) are nulls whatever their case
+            params["null_tokens"] = [t.upper() for t in null_tokens]
+            cleaned = (
+                f"CASE WHEN list_contains($null_tokens, UPPER(TRIM({value}))) THEN NULL "
+                f"ELSE {cleaned} END"
+            )
+        exprs.append(_with_declared_currency(source, column, cleaned, params, settings))
     columns = ", ".join(quote_ident(c) for c in _landing_columns(source))
     conn.execute(
         f"INSERT INTO landing_{source.name} ({columns}) "
@@ -358,17 +351,22 @@ def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Sourc
             "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
             "escape = '', auto_detect = false"
         )
-        params = {"path": str(f.path)}
+        params = {"path": str(f.path), "compression": f.compression or "none"}
     else:
         options = (
             "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
             "nullstr = $nulls"
         )
-        params = {"path": str(f.path), "nulls": [t for t in source.null_tokens if t] or [""]}
+        params = {
+            "path": str(f.path),
+            "compression": f.compression or "none",
+            "nulls": [t for t in source.null_tokens if t] or [""],
+        }
     try:
         conn.execute(
             f"CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, {options}, "
-            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan')",
+            "compression = $compression, store_rejects = true, rejects_table = '_rejects', "
+            "rejects_scan = '_rejects_scan')",
             params,
         )
     except duckdb.Error as error:
@@ -376,21 +374,44 @@ def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Sourc
         raise UnreadableFileError(f"{f.path}: cannot be read as {kind}: {error}") from error
 
 
-def _check_required_columns(f: SourceFile, source: Source, present: set[str]) -> None:
+def _column_in_file(source: Source, column: str, present: set[str]) -> str:
+    """The file's name for a canonical column: its own, else the first alias the file carries
+    (FOCUS renamed columns across versions: ProviderName, OCI's pre-release Provider)."""
+    if column in present:
+        return column
+    return next((a for a in source.aliases.get(column, ()) if a in present), column)
+
+
+def _resolve_columns(f: SourceFile, source: Source, present: set[str], settings) -> SourceFile:
+    """The file with its adapter recognised; refused, naming the columns it lacks, when it does
+    not carry a required column (a missing currency column may be declared per source)."""
+    f = _recognise_adapter(source, f, present)
     mapping = _mapping(source, f.adapter)
-    needed = {mapping[c].name for c in source.required if c in mapping}
+    needed = {
+        _column_in_file(source, mapping[c].name, present) if f.adapter is None else mapping[c].name
+        for c in source.required
+        if c in mapping
+        and not (c == source.currency_column and source.name in settings.source_currencies)
+    }
     missing = sorted(needed - present)
     if missing:
+        hint = ""
+        if source.currency_column in missing:
+            hint = (
+                f"; a file without {source.currency_column} needs its currency declared in "
+                f"IngestSettings.source_currencies (for example {{'{source.name}': 'USD'}})"
+            )
         raise UnreadableFileError(
             f"{f.path}: not a {source.name} file: missing required column(s) "
-            f"{', '.join(missing)} (found: {', '.join(sorted(present)) or 'none'})"
+            f"{', '.join(missing)} (found: {', '.join(sorted(present)) or 'none'}){hint}"
         )
+    return f
 
 
-def _land_csv(conn, source: Source, f: SourceFile, settings) -> int:
+def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     _read_csv_like(conn, f, source, lines=False)
     present = {row[0] for row in conn.execute("DESCRIBE _read").fetchall()}
-    _check_required_columns(f, source, present)
+    f = _resolve_columns(f, source, present, settings)
     rejected = _collect_rejected_lines(conn, f)
     _number_lines(conn, first_line=2)
     conn.execute(
@@ -402,7 +423,7 @@ def _land_csv(conn, source: Source, f: SourceFile, settings) -> int:
         """
     )
     _insert_landing(conn, source, f, settings, present, doc=None)
-    return rejected
+    return rejected, f
 
 
 # The row position column read_parquet adds; a file with a column of that name cannot use it.
@@ -411,31 +432,32 @@ PARQUET_ROW_NUMBER = "file_row_number"
 
 def _parquet_raw_row(columns: list[str]) -> str:
     """The raw row of a Parquet row `r` read with its row position: its own columns, in file
-    order, as one JSON object, written exactly as a whole row's to_json writes it (numbers keep
-    their scale: a billing line's identity is the digest of this text)."""
+    order, as one JSON object, written exactly as a whole row's to_json writes it."""
     fields = ", ".join(f"{quote_ident(c)} := r.{quote_ident(c)}" for c in columns)
     return f"CAST(to_json(struct_pack({fields})) AS VARCHAR)"
 
 
-def _parquet_columns(conn: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    return [
-        row[0]
+def _parquet_schema(conn: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    """A Parquet file's columns, in file order, with their DuckDB types."""
+    return {
+        row[0]: row[1]
         for row in conn.execute(
             "DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}
         ).fetchall()
-    ]
+    }
 
 
-def _land_parquet(conn, source: Source, f: SourceFile, settings) -> int:
+def _land_parquet(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     """Land a Parquet file straight from the file into the landing table: line n is row n of the
-    file (every row is readable), and the raw row of a row is written only if it is quarantined
-    (see :func:`_fill_parquet_raw_rows`), instead of serialising every row of the file."""
+    file (every row is readable), typed fields become the text a CSV would carry (see
+    :func:`_text_of`), and the raw row of a row is written only if it is quarantined (see
+    :func:`_fill_parquet_raw_rows`), instead of serialising every row of the file."""
     try:
-        columns = _parquet_columns(conn, f.path)
+        types = _parquet_schema(conn, f.path)
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as Parquet: {error}") from error
-    present = set(columns)
-    _check_required_columns(f, source, present)
+    present = set(types)
+    f = _resolve_columns(f, source, present, settings)
     if PARQUET_ROW_NUMBER in present:
         # The reader's row-position column would clash: number the rows in a temp table instead
         # (row ids follow file order) and keep every raw row, as for CSV.
@@ -448,11 +470,8 @@ def _land_parquet(conn, source: Source, f: SourceFile, settings) -> int:
             "SELECT r.rowid + 1 AS source_line, CAST(to_json(r) AS VARCHAR) AS raw_row, "
             "CAST(NULL AS VARCHAR) AS landing_error, r.* FROM _read AS r"
         )
-        _insert_landing(conn, source, f, settings, present, doc=None)
-        return 0
-    # A source whose rows are identified by their whole content (key '(row)': billing lines)
-    # needs every raw row; the others only those of rows that end in quarantine.
-    raw_row = _parquet_raw_row(columns) if source.key == "(row)" else "CAST(NULL AS VARCHAR)"
+        _insert_landing(conn, source, f, settings, present, doc=None, types=types)
+        return 0, f
     try:
         _insert_landing(
             conn,
@@ -462,15 +481,16 @@ def _land_parquet(conn, source: Source, f: SourceFile, settings) -> int:
             present,
             doc=None,
             relation=(
-                f"(SELECT r.file_row_number + 1 AS source_line, {raw_row} AS raw_row, "
+                "(SELECT r.file_row_number + 1 AS source_line, CAST(NULL AS VARCHAR) AS raw_row, "
                 "CAST(NULL AS VARCHAR) AS landing_error, r.* EXCLUDE (file_row_number) "
                 "FROM read_parquet($path, file_row_number = true) AS r)"
             ),
             relation_params={"path": str(f.path)},
+            types=types,
         )
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as Parquet: {error}") from error
-    return 0
+    return 0, f
 
 
 def _fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFile]) -> None:
@@ -486,7 +506,7 @@ def _fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFi
         ).fetchone()[0]
         if not wanted:
             continue
-        raw_row = _parquet_raw_row(_parquet_columns(conn, f.path))
+        raw_row = _parquet_raw_row(list(_parquet_schema(conn, f.path)))
         conn.execute(
             f"""
             UPDATE _checked AS c SET raw_row = p.raw_row
@@ -504,7 +524,7 @@ def _fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFi
         )
 
 
-def _land_json(conn, source: Source, f: SourceFile, settings) -> int:
+def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     if f.file_format == "jsonl":
         _read_csv_like(conn, f, source, lines=True)
         rejected = _collect_rejected_lines(conn, f)
@@ -553,11 +573,18 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> int:
         ) AS y
         """
     )
+    # JSON rows may leave out null fields, so required fields are not enforced per file; the
+    # keys of the first objects tell an adapter's rows from canonical ones.
+    keys = conn.execute(
+        "SELECT DISTINCT unnest(json_keys(doc)) FROM "
+        "(SELECT doc FROM _numbered WHERE doc IS NOT NULL ORDER BY source_line LIMIT 100)"
+    ).fetchall()
+    f = _recognise_adapter(source, f, {key for (key,) in keys})
     _insert_landing(conn, source, f, settings, present=None, doc="d.doc")
-    return rejected
+    return rejected, f
 
 
-def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> int:
+def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     try:
         conn.execute(
             "CREATE OR REPLACE TEMP TABLE catalogue_document AS "
@@ -574,11 +601,12 @@ def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> int:
         + read_sql("landing/litellm_price_catalogue.sql"),
         {"source_file": f.relpath, "effective_from": settings.litellm_prices_effective_from},
     )
-    return 0
+    return 0, f
 
 
-def _land_file(conn, source: Source, f: SourceFile, settings) -> int:
-    """Land one file into temp tables; returns the number of lines rejected by the reader.
+def _land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    """Land one file into temp tables; returns the number of lines rejected by the reader, and
+    the file as read (with the adapter its columns were recognised as).
 
     Runs outside the load transaction (temp tables only): row ids, which give line numbers,
     are only sequential for committed rows.
@@ -607,18 +635,21 @@ def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
     )
 
 
-def settings_fingerprint(settings) -> str:
-    """A digest of the settings that shape staged rows (tag keys, cost column, rates, dates)."""
+def settings_fingerprint(settings, model: str = "") -> str:
+    """A digest of what shapes a source's staged rows: the settings (tag keys, cost column,
+    rates, dates, formats) and the text of its staging model."""
     shaping = settings.model_dump(
         exclude={
             "data_dir",
             "quarantine_warn_ratio",
+            "source_adapters",
             "volume_baseline_days",
             "volume_low_ratio",
             "volume_high_ratio",
         }
     )
-    return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+    text = json.dumps(shaping, sort_keys=True) + model
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def amount_column(source: Source, settings) -> str | None:
@@ -672,30 +703,34 @@ def load_source(
     """Load every new or changed file of one source in one transaction: with `last_day`, the
     files dated on or before it and the undated ones; without, every file."""
     data_dir = Path(settings.data_dir)
-    found = discover(data_dir, source)
-    files = [f for f in found if last_day is None or f.day is None or f.day <= last_day]
+    found = discover(data_dir, source, settings.source_adapters)
+    files = [f for f in found.files if last_day is None or f.day is None or f.day <= last_day]
     ensure_audit_tables(conn)
-    fingerprint = settings_fingerprint(settings)
-    loaded = {
-        file: (sha, fp)
-        for file, sha, fp in conn.execute(
-            "SELECT source_file, file_sha256, settings_fingerprint FROM audit.load_ledger "
-            "WHERE source = $source",
+    model = read_sql(f"staging/{source.name}.sql")
+    fingerprint = settings_fingerprint(settings, model)
+    recorded = {
+        file: (status, sha, fp)
+        for file, status, sha, fp in conn.execute(
+            "SELECT source_file, load_status, file_sha256, settings_fingerprint "
+            "FROM audit.load_ledger WHERE source = $source",
             {"source": source.name},
         ).fetchall()
     }
-    # A file is (re)loaded when its content or the settings that shape its rows changed.
-    todo = [f for f in files if loaded.get(f.relpath) != (f.sha256, fingerprint)]
+    # A file is (re)loaded when its content, the settings that shape its rows or the staging
+    # model changed; a file newly ignored or superseded gives up the rows it loaded before.
+    todo = [f for f in files if recorded.get(f.relpath) != ("loaded", f.sha256, fingerprint)]
+    passed = [p for p in found.passed if recorded.get(p.relpath, ())[:2] != (p.status, p.sha256)]
     staging_table = f"staging.{source.name}"
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     money = amount_column(source, settings)
 
     _create_reference_tables(conn, settings)
+    conn.execute(read_sql("ingest/value_readers.sql"))
     _create_landing_table(conn, source)
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_sha256 VARCHAR, "
         "file_bytes BIGINT, file_format VARCHAR, adapter VARCHAR, rejected_lines BIGINT, "
-        "delivery_day DATE)"
+        "delivery_day DATE, load_status VARCHAR, status_reason VARCHAR, compression VARCHAR)"
     )
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _rejected_lines (source_file VARCHAR, source_line BIGINT, "
@@ -706,18 +741,24 @@ def load_source(
         "(day DATE, action_id VARCHAR, rows_added INTEGER, rows_removed INTEGER)"
     )
     for f in todo:
-        rejected = _land_file(conn, source, f, settings)
+        rejected, f = _land_file(conn, source, f, settings)
         conn.execute(
-            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6, $7, 'loaded', NULL, $8)",
             [
                 f.relpath,
                 f.sha256,
                 f.size_bytes,
                 f.file_format,
-                f.adapter.name if f.adapter else None,
+                f.adapter,
                 rejected,
                 f.day,
+                f.compression,
             ],
+        )
+    if passed:
+        conn.executemany(
+            "INSERT INTO _files VALUES ($1, $2, $3, '(not read)', NULL, 0, $4, $5, $6, NULL)",
+            [[p.relpath, p.sha256, p.size_bytes, p.day, p.status, p.reason] for p in passed],
         )
     staging_exists = table_exists(conn, "staging", source.name)
 
@@ -740,12 +781,17 @@ def load_source(
                 "WHERE source = $s AND source_file IN (SELECT source_file FROM _files)",
                 {"s": source.name},
             )
-        model = read_sql(f"staging/{source.name}.sql")
         conn.execute(
             "CREATE OR REPLACE TEMP TABLE _checked AS " + model,
             parameters_used(
                 model,
-                {**settings.tag_keys(), "billing_cost_column": settings.billing_cost_column},
+                {
+                    **settings.tag_keys(),
+                    "billing_cost_column": settings.billing_cost_column,
+                    "date_format": settings.date_formats.get(source.name),
+                    "plausible_from": settings.plausible_dates_from,
+                    "plausible_to": settings.plausible_dates_to,
+                },
             ),
         )
         if staging_exists:
@@ -800,7 +846,7 @@ def load_source(
                    c.amount_read, k.amount_staged,
                    COALESCE(c.amount_rejected, 0) + COALESCE(k.amount_conflict, 0),
                    COALESCE(k.amount_duplicate, 0),
-                   f.delivery_day
+                   f.delivery_day, f.load_status, f.status_reason, f.compression
             FROM _files AS f
             LEFT JOIN (
                 SELECT source_file, COUNT(*) AS rows_read,
@@ -860,7 +906,8 @@ def load_source(
     return LoadReport(
         source=source.name,
         files_seen=len(files),
-        files_not_yet_due=len(found) - len(files),
+        files_not_yet_due=len(found.files) - len(files),
+        files_passed=[f"{p.relpath} ({p.status}: {p.reason})" for p in found.passed],
         files_loaded=[f.relpath for f in todo],
         files_unchanged=len(files) - len(todo),
         rows_read=totals[0],

@@ -170,6 +170,36 @@ class IngestSettings(ConfigurableResource):
         description="Start date given to prices read from a LiteLLM price catalogue snapshot "
         "(the file has no dates of its own).",
     )
+    source_adapters: dict[str, str] = Field(
+        default={},
+        description="Adapter to read a folder's files with, by path under data_dir (a source "
+        "folder or any sub-folder: {'llm_requests/proxy-eu': 'litellm'}); the longest path "
+        "wins. Files elsewhere are recognised by their columns (sources.py).",
+    )
+    source_currencies: dict[str, str] = Field(
+        default={},
+        description="Currency of a source's rows that carry none, for files without a "
+        "currency column ({'billing_lines': 'USD'} for a FOCUS export without "
+        "BillingCurrency). Without it such a file is refused, naming the column.",
+    )
+    date_formats: dict[str, str] = Field(
+        default={},
+        description="Date/time format of a source whose files do not write ISO 8601, as a "
+        "strptime format ({'billing_lines': '%m/%d/%Y %H:%M'}); every date and time column of "
+        "that source is read with it. Without one, only ISO 8601 is read "
+        "(2026-10-03, 2026-10-03T14:05:00Z, 2026-10-03 14:05:00+02:00): '4/1/25' is "
+        "quarantined, never guessed.",
+    )
+    plausible_dates_from: str = Field(
+        default="2000-01-01",
+        description="Earliest day a date in any source may fall on; an earlier one is "
+        "quarantined as implausible.",
+    )
+    plausible_dates_to: str = Field(
+        default="2099-12-31",
+        description="Latest day a date in any source may fall on; a later one is quarantined "
+        "as implausible.",
+    )
     quarantine_warn_ratio: float = Field(
         default=0.05,
         description="Share of a load's rows in quarantine above which the load check warns.",

@@ -6,8 +6,11 @@ columns, all as text, plus ``source_file``, ``source_line`` and ``raw_row`` (for
 filled only for the rows that end in quarantine, and for billing lines, whose identity it is).
 The staging model ``sql/staging/<table>.sql`` then types and validates them.
 
-A sub-folder named after an adapter (for example ``llm_requests/litellm/``) holds files written by
-another tool; the adapter declares, per canonical column, which field of that tool's rows feeds it.
+Files written by another tool are read through an adapter, which declares, per canonical column,
+which field of that tool's rows feeds it. A file is read with the adapter declared for its folder
+(``IngestSettings.source_adapters``), else recognised by its columns: a file that carries the
+source's required columns is canonical, one that carries an adapter's is that adapter's. Folder
+names never select an adapter, so any delivery layout (``dt=2026-10-03/``, run folders) works.
 """
 
 from __future__ import annotations
@@ -52,7 +55,13 @@ class Source:
     # staging column whose exact decimal total is conserved from file to staging, if any
     amount_column: str | None = None
     # FOCUS exports name their columns in PascalCase; their landing columns keep those names
-    null_tokens: tuple[str, ...] = ("",)
+    # text read as a missing value in any column, whatever its case ('' always)
+    null_tokens: tuple[str, ...] = ("", "NULL")
+    # other names a file may give a canonical column (FOCUS renamed columns across versions)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the column naming the currency of a row's amounts; a file without it takes the currency
+    # declared for the source (IngestSettings.source_currencies), or is refused
+    currency_column: str | None = None
     # staging column dating a row: a change to the row changes the metrics from this day on
     day_column: str | None = None
     # event sources arrive daily and are partitioned by day; reference data is not
@@ -82,6 +91,7 @@ FOCUS_COLUMNS = (
     "ChargeDescription",
     "ProviderName",
     "ServiceProviderName",
+    "HostProviderName",
     "PublisherName",
     "InvoiceIssuerName",
     "ServiceName",
@@ -173,7 +183,13 @@ SOURCES: dict[str, Source] = {
             formats=("csv", "parquet"),
             key="(row)",
             amount_column="effective_cost",
-            null_tokens=("", "NULL"),
+            aliases={
+                # FOCUS 1.3 deprecates ProviderName for ServiceProviderName; OCI's pre-release
+                # FOCUS reports write Provider and Publisher
+                "ProviderName": ("Provider",),
+                "PublisherName": ("Publisher",),
+            },
+            currency_column="BillingCurrency",
         ),
         Source(
             name="llm_requests",
@@ -287,6 +303,7 @@ SOURCES: dict[str, Source] = {
                 "description",
             ),
             required=("record_id", "record_type", "amount", "currency", "occurred_at"),
+            currency_column="currency",
             amount_column="amount",
         ),
         Source(

@@ -442,7 +442,8 @@ def test_a_pull_request_with_a_bad_field_is_quarantined_with_file_line_and_field
             "source_file": "pull_requests/2026-10-31.json",
             "source_line": 2,
             "column_name": "mergedAt",
-            "reason": "mergedAt: not a timestamp ('yesterday')",
+            "reason": "mergedAt: not a date or time in the expected layout ('yesterday'; "
+            "ISO 8601 unless the source declares a format in IngestSettings.date_formats)",
         },
         {
             "source_file": "pull_requests/2026-10-31.json",

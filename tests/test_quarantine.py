@@ -80,7 +80,12 @@ def test_bad_number_timestamp_and_missing_field_name_their_columns(data_dir, ing
     assert ingest().success
     assert [(r[1], r[2], r[3]) for r in quarantined(query, "tool_calls")] == [
         (3, "cost_usd", "cost_usd: not a decimal number ('abc')"),
-        (4, "called_at", "called_at: not a timestamp ('yesterday')"),
+        (
+            4,
+            "called_at",
+            "called_at: not a date or time in the expected layout ('yesterday'; ISO 8601 "
+            "unless the source declares a format in IngestSettings.date_formats)",
+        ),
         (5, "tool_name", "tool_name: missing"),
         (7, "cost_usd", "cost_usd: missing, and no units with unit_price_usd to compute it"),
     ]

@@ -62,6 +62,8 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                 load_id=context.run.run_id,
                 last_day=days.last_day if days else None,
             )
+        for line in report.files_passed:
+            context.log.warning(f"not loaded: {ingest_settings.data_dir}/{line}")
         for line in report.sample_quarantine:
             context.log.warning(f"quarantined: {ingest_settings.data_dir}/{line}")
         if report.rows_quarantined > len(report.sample_quarantine):
@@ -77,6 +79,9 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                 "\n".join(f"- `{f}`" for f in report.files_loaded) or "none: no new or changed file"
             ),
             "files_unchanged": report.files_unchanged,
+            "files_not_loaded": MetadataValue.md(
+                "\n".join(f"- `{f}`" for f in report.files_passed) or "none"
+            ),
             "rows_read": report.rows_read,
             "rows_staged": report.rows_staged,
             "rows_quarantined": report.rows_quarantined,

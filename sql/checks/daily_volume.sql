@@ -15,7 +15,8 @@ WITH daily AS (
 files AS (
     SELECT DISTINCT delivery_day AS day
     FROM audit.load_ledger
-    WHERE source = $source AND delivery_day BETWEEN $first_day AND $last_day
+    WHERE source = $source AND load_status = 'loaded'
+        AND delivery_day BETWEEN $first_day AND $last_day
 ),
 
 run_days AS (

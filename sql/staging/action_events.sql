@@ -7,7 +7,7 @@ WITH typed AS (
         l.*,
         LOWER(REPLACE(REPLACE(l.event_type, ' ', '_'), '-', '_')) AS event_type_n,
         LOWER(l.escalation_kind) AS escalation_kind_n,
-        CAST(TRY_CAST(l.occurred_at AS TIMESTAMPTZ) AS TIMESTAMP) AS occurred_at_utc
+        read_instant(l.occurred_at, $date_format) AS occurred_at_utc
     FROM landing_action_events AS l
 ),
 
@@ -35,8 +35,9 @@ checked AS (
             END,
             CASE
                 WHEN t.occurred_at IS NULL THEN 'occurred_at: missing'
-                WHEN t.occurred_at_utc IS NULL
-                    THEN 'occurred_at: not a timestamp (''' || LEFT(t.occurred_at, 40) || ''')'
+                ELSE instant_problem(
+                    'occurred_at', t.occurred_at, t.occurred_at_utc, $plausible_from, $plausible_to
+                )
             END
         ), '')) AS reject_reason
     FROM typed AS t

@@ -5,7 +5,7 @@
 WITH typed AS (
     SELECT
         l.*,
-        CAST(TRY_CAST(l.attempted_at AS TIMESTAMPTZ) AS TIMESTAMP) AS attempted_at_utc,
+        read_instant(l.attempted_at, $date_format) AS attempted_at_utc,
         UPPER(l.risk_grade) AS risk_grade_n
     FROM landing_agent_actions AS l
 ),
@@ -17,8 +17,9 @@ checked AS (
             CASE WHEN t.action_id IS NULL THEN 'action_id: missing' END,
             CASE
                 WHEN t.attempted_at IS NULL THEN 'attempted_at: missing'
-                WHEN t.attempted_at_utc IS NULL
-                    THEN 'attempted_at: not a timestamp (''' || LEFT(t.attempted_at, 40) || ''')'
+                ELSE instant_problem(
+                    'attempted_at', t.attempted_at, t.attempted_at_utc, $plausible_from, $plausible_to
+                )
             END,
             CASE WHEN t.task_id IS NULL THEN 'task_id: missing' END,
             CASE WHEN t.agent_id IS NULL THEN 'agent_id: missing' END,

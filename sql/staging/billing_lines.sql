@@ -1,9 +1,14 @@
--- One row per charge line read from a FOCUS 1.0-1.2 billing export (CSV or Parquet), typed and
--- checked. Source: landing_billing_lines (every FOCUS column as text, with source_file,
--- source_line and raw_row). Rows with a reject_reason go to quarantine; the rest to
--- staging.billing_lines. Costs stay in the billing currency as exported (FOCUS edge), exact to 12
--- decimal places; fx_rate_to_usd is the declared rate. Tags are case- and whitespace-sensitive;
--- the work_type tag's value is kept in lower case (development work is decided in core).
+-- One row per charge line read from a FOCUS 1.0-1.3 billing export (CSV, compressed CSV or
+-- Parquet), typed and checked. Source: landing_billing_lines (every FOCUS column as text, with
+-- source_file, source_line and raw_row; typed Parquet tags already as a JSON object). Rows with a
+-- reject_reason go to quarantine; the rest to staging.billing_lines. Costs stay in the billing
+-- currency as exported (FOCUS edge), exact to 12 decimal places, negatives (credits) included;
+-- fx_rate_to_usd is the declared rate. Dates are ISO 8601 unless the source declares a format.
+-- Tags are case- and whitespace-sensitive; the work_type tag's value is kept in lower case.
+-- Row identity (SPEC 9): a FOCUS row has no id, so a line is identified by its content, read as
+-- typed values (so column order, CSV or Parquet, and number formatting do not matter), and by its
+-- occurrence among identical rows of its file: two identical rows in one file are two charges,
+-- the same charge delivered again in another file is one.
 WITH typed AS (
     SELECT
         l.*,
@@ -12,10 +17,11 @@ WITH typed AS (
         TRY_CAST(l.ListCost AS DECIMAL(38, 12)) AS list_cost,
         TRY_CAST(l.ContractedCost AS DECIMAL(38, 12)) AS contracted_cost,
         TRY_CAST(l.ConsumedQuantity AS DECIMAL(38, 12)) AS consumed_quantity,
-        CAST(TRY_CAST(l.ChargePeriodStart AS TIMESTAMPTZ) AS TIMESTAMP) AS charge_period_start,
-        CAST(TRY_CAST(l.ChargePeriodEnd AS TIMESTAMPTZ) AS TIMESTAMP) AS charge_period_end,
-        CAST(TRY_CAST(l.BillingPeriodStart AS TIMESTAMPTZ) AS TIMESTAMP) AS billing_period_start,
-        CAST(TRY_CAST(l.BillingPeriodEnd AS TIMESTAMPTZ) AS TIMESTAMP) AS billing_period_end,
+        TRY_CAST(l.PricingQuantity AS DECIMAL(38, 12)) AS pricing_quantity,
+        read_instant(l.ChargePeriodStart, $date_format) AS charge_period_start,
+        read_instant(l.ChargePeriodEnd, $date_format) AS charge_period_end,
+        read_instant(l.BillingPeriodStart, $date_format) AS billing_period_start,
+        read_instant(l.BillingPeriodEnd, $date_format) AS billing_period_end,
         UPPER(l.BillingCurrency) AS billing_currency,
         -- Azure exports may drop the outer braces of Tags; they are put back before parsing.
         CASE
@@ -43,6 +49,7 @@ WITH typed AS (
 checked AS (
     SELECT
         t.*,
+        COALESCE(t.ServiceProviderName, t.ProviderName) AS provider_name,
         fx.rate_to_usd AS fx_rate_to_usd,
         CASE WHEN json_valid(t.tags_text) THEN t.tags_text END AS tags_json,
         CASE
@@ -53,38 +60,42 @@ checked AS (
         COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE
                 WHEN t.BilledCost IS NULL THEN 'BilledCost: missing'
-                WHEN t.billed_cost IS NULL
-                    THEN 'BilledCost: not a decimal number (''' || LEFT(t.BilledCost, 40) || ''')'
+                ELSE amount_problem('BilledCost', t.BilledCost, t.billed_cost)
             END,
             CASE
                 WHEN t.EffectiveCost IS NULL THEN 'EffectiveCost: missing'
-                WHEN t.effective_cost IS NULL
-                    THEN 'EffectiveCost: not a decimal number ('''
-                        || LEFT(t.EffectiveCost, 40) || ''')'
+                ELSE amount_problem('EffectiveCost', t.EffectiveCost, t.effective_cost)
             END,
-            CASE
-                WHEN t.ListCost IS NOT NULL AND t.list_cost IS NULL
-                    THEN 'ListCost: not a decimal number (''' || LEFT(t.ListCost, 40) || ''')'
-            END,
-            CASE
-                WHEN t.ContractedCost IS NOT NULL AND t.contracted_cost IS NULL
-                    THEN 'ContractedCost: not a decimal number ('''
-                        || LEFT(t.ContractedCost, 40) || ''')'
-            END,
+            amount_problem('ListCost', t.ListCost, t.list_cost),
+            amount_problem('ContractedCost', t.ContractedCost, t.contracted_cost),
             CASE
                 WHEN t.ChargePeriodStart IS NULL THEN 'ChargePeriodStart: missing'
-                WHEN t.charge_period_start IS NULL
-                    THEN 'ChargePeriodStart: not a timestamp ('''
-                        || LEFT(t.ChargePeriodStart, 40) || ''')'
+                ELSE instant_problem(
+                    'ChargePeriodStart', t.ChargePeriodStart, t.charge_period_start,
+                    $plausible_from, $plausible_to
+                )
             END,
             CASE
                 WHEN t.ChargePeriodEnd IS NULL THEN 'ChargePeriodEnd: missing'
-                WHEN t.charge_period_end IS NULL
-                    THEN 'ChargePeriodEnd: not a timestamp ('''
-                        || LEFT(t.ChargePeriodEnd, 40) || ''')'
+                WHEN instant_problem(
+                    'ChargePeriodEnd', t.ChargePeriodEnd, t.charge_period_end,
+                    $plausible_from, $plausible_to
+                ) IS NOT NULL
+                    THEN instant_problem(
+                        'ChargePeriodEnd', t.ChargePeriodEnd, t.charge_period_end,
+                        $plausible_from, $plausible_to
+                    )
                 WHEN t.charge_period_end <= t.charge_period_start
                     THEN 'ChargePeriodEnd: not after ChargePeriodStart (periods are [start, end))'
             END,
+            instant_problem(
+                'BillingPeriodStart', t.BillingPeriodStart, t.billing_period_start,
+                $plausible_from, $plausible_to
+            ),
+            instant_problem(
+                'BillingPeriodEnd', t.BillingPeriodEnd, t.billing_period_end,
+                $plausible_from, $plausible_to
+            ),
             CASE
                 WHEN t.BillingCurrency IS NULL THEN 'BillingCurrency: missing'
                 WHEN fx.rate_to_usd IS NULL
@@ -100,6 +111,32 @@ checked AS (
         ), '')) AS reject_reason
     FROM typed AS t
     LEFT JOIN fx_rates AS fx ON t.billing_currency = fx.currency
+),
+
+-- the charge as typed values: the same whatever the file's format, column order or spelling of
+-- numbers; tags as their sorted key/value pairs
+identified AS (
+    SELECT
+        c.*,
+        md5(to_json(list_value(
+            CAST(c.billed_cost AS VARCHAR), CAST(c.effective_cost AS VARCHAR),
+            CAST(c.list_cost AS VARCHAR), CAST(c.contracted_cost AS VARCHAR),
+            CAST(c.consumed_quantity AS VARCHAR), CAST(c.pricing_quantity AS VARCHAR),
+            c.billing_currency, c.BillingAccountId,
+            CAST(c.billing_period_start AS VARCHAR), CAST(c.billing_period_end AS VARCHAR),
+            CAST(c.charge_period_start AS VARCHAR), CAST(c.charge_period_end AS VARCHAR),
+            c.charge_category, c.ChargeClass, c.charge_frequency, c.ChargeDescription,
+            c.provider_name, c.PublisherName, c.InvoiceIssuerName, c.ServiceName,
+            c.ServiceCategory, c.RegionId, c.ResourceId, c.ResourceName, c.ResourceType,
+            c.SkuId, c.SubAccountId, c.SubAccountName, c.ConsumedUnit, c.PricingUnit,
+            COALESCE(
+                CAST(to_json(list_sort(map_entries(
+                    json_transform(c.tags_json, '"MAP(VARCHAR, VARCHAR)"')
+                ))) AS VARCHAR),
+                c.tags_text
+            )
+        ))) AS charge_hash
+    FROM checked AS c
 )
 
 SELECT
@@ -107,12 +144,15 @@ SELECT
     c.source_line,
     c.raw_row,
     c.reject_reason,
-    -- A billing line is a duplicate when every column the provider wrote is identical.
-    md5(c.raw_row) AS dedup_key,
-    md5(c.raw_row) AS row_hash,
+    -- the charge and its occurrence among identical rows of its file
+    c.charge_hash || '#' || CAST(ROW_NUMBER() OVER (
+        PARTITION BY c.source_file, c.charge_hash ORDER BY c.source_line
+    ) AS VARCHAR) AS dedup_key,
+    c.charge_hash AS row_hash,
     CASE WHEN $billing_cost_column = 'BilledCost' THEN c.billed_cost ELSE c.effective_cost END
         AS conserved_amount,
-    COALESCE(c.ServiceProviderName, c.ProviderName) AS provider_name,
+    c.provider_name,
+    c.HostProviderName AS host_provider_name,
     c.PublisherName AS publisher_name,
     c.InvoiceIssuerName AS invoice_issuer_name,
     c.BillingAccountId AS billing_account_id,
@@ -149,4 +189,4 @@ SELECT
     json_extract_string(c.tags_json, '$."' || $session_tag_key || '"') AS session_id,
     json_extract_string(c.tags_json, '$."' || $action_tag_key || '"') AS action_id,
     LOWER(TRIM(json_extract_string(c.tags_json, '$."' || $work_type_tag_key || '"'))) AS work_type
-FROM checked AS c
+FROM identified AS c

@@ -10,7 +10,7 @@ WITH typed AS (
         TRY_CAST(l.amount AS DECIMAL(38, 12)) AS amount_n,
         UPPER(l.currency) AS currency_n,
         LOWER(COALESCE(l.amount_unit, 'major')) AS amount_unit_n,
-        CAST(TRY_CAST(l.occurred_at AS TIMESTAMPTZ) AS TIMESTAMP) AS occurred_at_utc
+        read_instant(l.occurred_at, $date_format) AS occurred_at_utc
     FROM landing_consequence_records AS l
 ),
 
@@ -45,8 +45,9 @@ checked AS (
             END,
             CASE
                 WHEN t.occurred_at IS NULL THEN 'occurred_at: missing'
-                WHEN t.occurred_at_utc IS NULL
-                    THEN 'occurred_at: not a timestamp (''' || LEFT(t.occurred_at, 40) || ''')'
+                ELSE instant_problem(
+                    'occurred_at', t.occurred_at, t.occurred_at_utc, $plausible_from, $plausible_to
+                )
             END,
             CASE
                 WHEN COALESCE(t.action_id, t.task_id, t.agent_id, t.team_id) IS NULL

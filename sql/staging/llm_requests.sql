@@ -7,7 +7,7 @@
 WITH typed AS (
     SELECT
         l.*,
-        CAST(TRY_CAST(l.requested_at AS TIMESTAMPTZ) AS TIMESTAMP) AS requested_at_utc,
+        read_instant(l.requested_at, $date_format) AS requested_at_utc,
         TRY_CAST(l.input_tokens AS BIGINT) AS input_tokens_n,
         COALESCE(TRY_CAST(l.cached_input_tokens AS BIGINT), 0) AS cached_input_tokens_n,
         COALESCE(TRY_CAST(l.cache_write_input_tokens AS BIGINT), 0) AS cache_write_input_tokens_n,
@@ -29,8 +29,9 @@ checked AS (
             CASE WHEN t.request_id IS NULL THEN 'request_id: missing' END,
             CASE
                 WHEN t.requested_at IS NULL THEN 'requested_at: missing'
-                WHEN t.requested_at_utc IS NULL
-                    THEN 'requested_at: not a timestamp (''' || LEFT(t.requested_at, 40) || ''')'
+                ELSE instant_problem(
+                    'requested_at', t.requested_at, t.requested_at_utc, $plausible_from, $plausible_to
+                )
             END,
             CASE WHEN t.model IS NULL THEN 'model: missing' END,
             CASE

@@ -6,7 +6,7 @@ WITH typed AS (
         l.*,
         TRY_CAST(l.loaded_hourly_rate AS DECIMAL(18, 6)) AS rate_n,
         UPPER(COALESCE(l.currency, 'USD')) AS currency_n,
-        TRY_CAST(l.effective_from AS DATE) AS effective_from_n
+        CAST(read_instant(l.effective_from, $date_format) AS DATE) AS effective_from_n
     FROM landing_loaded_rates AS l
 ),
 
@@ -32,8 +32,9 @@ checked AS (
             END,
             CASE
                 WHEN t.effective_from IS NULL THEN 'effective_from: missing'
-                WHEN t.effective_from_n IS NULL
-                    THEN 'effective_from: not a date (''' || LEFT(t.effective_from, 40) || ''')'
+                ELSE instant_problem(
+                    'effective_from', t.effective_from, t.effective_from_n, $plausible_from, $plausible_to
+                )
             END
         ), '')) AS reject_reason
     FROM typed AS t

@@ -7,7 +7,7 @@ WITH typed AS (
         l.*,
         LOWER(l.token_kind) AS token_kind_n,
         TRY_CAST(l.usd_per_million_tokens AS DECIMAL(38, 12)) AS usd_per_million_tokens_n,
-        CAST(TRY_CAST(l.effective_from AS TIMESTAMPTZ) AS TIMESTAMP) AS effective_from_utc
+        read_instant(l.effective_from, $date_format) AS effective_from_utc
     FROM landing_model_prices AS l
 ),
 
@@ -32,8 +32,9 @@ checked AS (
             END,
             CASE
                 WHEN t.effective_from IS NULL THEN 'effective_from: missing'
-                WHEN t.effective_from_utc IS NULL
-                    THEN 'effective_from: not a date (''' || LEFT(t.effective_from, 40) || ''')'
+                ELSE instant_problem(
+                    'effective_from', t.effective_from, t.effective_from_utc, $plausible_from, $plausible_to
+                )
             END
         ), '')) AS reject_reason
     FROM typed AS t

@@ -11,7 +11,7 @@ WITH typed AS (
             NULLIF(regexp_extract(l.url, '^https?://[^/]+/([^/]+/[^/]+)/pull/[0-9]+', 1), '')
         )) AS repository_n,
         TRY_CAST(l.number AS INTEGER) AS number_n,
-        CAST(TRY_CAST(l.mergedAt AS TIMESTAMPTZ) AS TIMESTAMP) AS merged_at_utc,
+        read_instant(l.mergedAt, $date_format) AS merged_at_utc,
         TRY_CAST(l.additions AS BIGINT) AS additions_n,
         TRY_CAST(l.deletions AS BIGINT) AS deletions_n,
         CASE
@@ -48,8 +48,9 @@ checked AS (
             CASE WHEN t.title IS NULL THEN 'title: missing' END,
             CASE
                 WHEN t.mergedAt IS NULL THEN 'mergedAt: missing (not merged)'
-                WHEN t.merged_at_utc IS NULL
-                    THEN 'mergedAt: not a timestamp (''' || LEFT(t.mergedAt, 40) || ''')'
+                ELSE instant_problem(
+                    'mergedAt', t.mergedAt, t.merged_at_utc, $plausible_from, $plausible_to
+                )
             END,
             CASE
                 WHEN t.additions IS NULL THEN 'additions: missing'

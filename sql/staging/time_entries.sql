@@ -6,7 +6,7 @@
 WITH typed AS (
     SELECT
         l.*,
-        TRY_CAST(l.work_date AS DATE) AS work_date_n,
+        CAST(read_instant(l.work_date, $date_format) AS DATE) AS work_date_n,
         TRY_CAST(l.hours AS DECIMAL(18, 6)) AS hours_n,
         LOWER(REPLACE(l.activity, ' ', '_')) AS activity_n
     FROM landing_time_entries AS l
@@ -21,8 +21,9 @@ checked AS (
             CASE WHEN t.role IS NULL THEN 'role: missing' END,
             CASE
                 WHEN t.work_date IS NULL THEN 'work_date: missing'
-                WHEN t.work_date_n IS NULL
-                    THEN 'work_date: not a date (''' || LEFT(t.work_date, 40) || ''')'
+                ELSE instant_problem(
+                    'work_date', t.work_date, t.work_date_n, $plausible_from, $plausible_to
+                )
             END,
             CASE
                 WHEN t.hours IS NULL THEN 'hours: missing'

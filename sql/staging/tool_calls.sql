@@ -4,7 +4,7 @@
 WITH typed AS (
     SELECT
         l.*,
-        CAST(TRY_CAST(l.called_at AS TIMESTAMPTZ) AS TIMESTAMP) AS called_at_utc,
+        read_instant(l.called_at, $date_format) AS called_at_utc,
         TRY_CAST(l.units AS DECIMAL(38, 12)) AS units_n,
         TRY_CAST(l.unit_price_usd AS DECIMAL(38, 12)) AS unit_price_usd_n,
         TRY_CAST(l.cost_usd AS DECIMAL(38, 12)) AS logged_cost_usd,
@@ -37,8 +37,9 @@ checked AS (
             CASE WHEN c.call_id IS NULL THEN 'call_id: missing' END,
             CASE
                 WHEN c.called_at IS NULL THEN 'called_at: missing'
-                WHEN c.called_at_utc IS NULL
-                    THEN 'called_at: not a timestamp (''' || LEFT(c.called_at, 40) || ''')'
+                ELSE instant_problem(
+                    'called_at', c.called_at, c.called_at_utc, $plausible_from, $plausible_to
+                )
             END,
             CASE WHEN c.tool_name IS NULL THEN 'tool_name: missing' END,
             CASE
