@@ -432,7 +432,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "billing_lines": {
         c: (MONEY if c.endswith("Cost") else pl.Decimal(38, 6) if c.endswith("Quantity") else STR)
         for c in FOCUS_COLUMNS
-        if c != "ServiceProviderName"
+        if c not in ("ServiceProviderName", "HostProviderName")
     },
     "model_prices": {c: STR for c in SOURCES["model_prices"].columns},
     "loaded_rates": {c: STR for c in SOURCES["loaded_rates"].columns},

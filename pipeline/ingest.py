@@ -340,6 +340,60 @@ def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
     )
 
 
+def _number_csv_records(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
+    """Give each CSV record read its physical line number, in temp table _line_numbers.
+
+    The CSV reader skips blank lines and a quoted field may span lines, so the k-th record is
+    not always on line k + 1. The file's physical lines are counted; when they are exactly the
+    header, the records and the rejected lines, each record is on its own line (the fast path).
+    Otherwise a record starts on a line that is not blank and is not inside a quoted field (an
+    even number of quote characters before it), and the k-th record read is on the k-th such
+    line that the reader did not reject (the reader reports rejected lines by physical number).
+    """
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _physical AS SELECT line FROM read_csv($path, "
+        "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
+        "escape = '', auto_detect = false, compression = $compression)",
+        {"path": str(f.path), "compression": f.compression or "none"},
+    )
+    lines, blank = conn.execute(
+        "SELECT COUNT(*), COUNT(CASE WHEN TRIM(COALESCE(line, '')) = '' THEN 1 END) FROM _physical"
+    ).fetchone()
+    expected = (
+        1
+        + conn.execute(
+            "SELECT (SELECT COUNT(*) FROM _read) + (SELECT COUNT(DISTINCT line) FROM _rejects)"
+        ).fetchone()[0]
+    )
+    if lines == expected and blank == 0:
+        _number_lines(conn, first_line=2)
+        return
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _line_numbers AS
+        WITH physical AS (
+            SELECT rowid + 1 AS n, line,
+                   length(COALESCE(line, '')) - length(replace(COALESCE(line, ''), '"', ''))
+                       AS quotes
+            FROM _physical
+        ),
+
+        starts AS (
+            SELECT n, line,
+                   COALESCE(SUM(quotes) OVER (
+                       ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                   ), 0) % 2 = 0 AS outside_quotes
+            FROM physical
+        )
+
+        SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
+        FROM starts
+        WHERE n > 1 AND outside_quotes AND TRIM(COALESCE(line, '')) <> ''
+            AND n NOT IN (SELECT line FROM _rejects)
+        """
+    )
+
+
 def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Source, *, lines: bool):
     """Read a CSV file (or a JSONL file as one text column per line) into temp table _read,
     with malformed lines in temp table _rejects."""
@@ -413,7 +467,7 @@ def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
     present = {row[0] for row in conn.execute("DESCRIBE _read").fetchall()}
     f = _resolve_columns(f, source, present, settings)
     rejected = _collect_rejected_lines(conn, f)
-    _number_lines(conn, first_line=2)
+    _number_csv_records(conn, f)
     conn.execute(
         """
         CREATE OR REPLACE TEMP TABLE _numbered AS
@@ -725,7 +779,7 @@ def load_source(
     money = amount_column(source, settings)
 
     _create_reference_tables(conn, settings)
-    conn.execute(read_sql("ingest/value_readers.sql"))
+    conn.execute(read_sql("ingest/macros/value_readers.sql"))
     _create_landing_table(conn, source)
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_sha256 VARCHAR, "

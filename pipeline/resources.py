@@ -191,7 +191,7 @@ class IngestSettings(ConfigurableResource):
         "quarantined, never guessed.",
     )
     plausible_dates_from: str = Field(
-        default="2000-01-01",
+        default="1970-01-01",
         description="Earliest day a date in any source may fall on; an earlier one is "
         "quarantined as implausible.",
     )

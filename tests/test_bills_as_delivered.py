@@ -330,7 +330,7 @@ def test_a_date_outside_the_plausible_days_is_quarantined(data_dir, ingest, quer
     assert ingest().success
     assert query("SELECT reason FROM audit.quarantine") == [
         (
-            "ChargePeriodStart: outside the plausible days 2000-01-01 to 2099-12-31 "
+            "ChargePeriodStart: outside the plausible days 1970-01-01 to 2099-12-31 "
             "('1926-10-03T00:00:00Z')",
         )
     ]

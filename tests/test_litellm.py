@@ -116,3 +116,38 @@ def test_litellm_catalogue_skips_entries_without_token_prices(data_dir, ingest, 
     assert query("SELECT rows_read, rows_staged, rows_quarantined FROM audit.load_ledger") == [
         (6022, 6022, 0)
     ]
+
+
+def test_spend_logs_in_a_dated_gateway_folder_are_recognised_by_their_columns(
+    data_dir, ingest, query
+):
+    copy_in(
+        data_dir,
+        LITELLM / "spendlogs_payload_rows_from_litellm_tests.jsonl",
+        "llm_requests/gateway/date=2025-03-24/spend.jsonl",
+    )
+    assert ingest().success
+    assert query("SELECT adapter, CAST(delivery_day AS VARCHAR) FROM audit.load_ledger") == [
+        ("litellm", "2025-03-24")
+    ]
+    assert query("SELECT COUNT(*), SUM(input_tokens) FROM staging.llm_requests") == [(1, 10)]
+
+
+def test_a_declared_adapter_reads_its_folder(data_dir, ingest, query):
+    copy_in(
+        data_dir,
+        LITELLM / "spendlogs_payload_rows_from_litellm_tests.jsonl",
+        "llm_requests/proxy-eu/spend.jsonl",
+    )
+    assert ingest(source_adapters={"llm_requests/proxy-eu": "litellm"}).success
+    assert query("SELECT adapter FROM audit.load_ledger") == [("litellm",)]
+
+
+def test_a_declared_adapter_the_source_lacks_fails_naming_the_setting(data_dir, ingest):
+    write(data_dir, "llm_requests/proxy-eu/spend.jsonl", "{}\n")
+    result = ingest(source_adapters={"llm_requests/proxy-eu": "langfuse"})
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "source_adapters: 'llm_requests/proxy-eu' names adapter 'langfuse'" in (
+        failure.event_specific_data.error.cause.message
+    )

@@ -216,3 +216,32 @@ def test_azure_tags_without_braces_are_read_and_invalid_tags_keep_the_line(data_
     assert [r[3] for r in quarantined(query, "billing_lines")] == [
         "BillingCurrency: no declared exchange rate for 'CHF'"
     ]
+
+
+TOOL_HEADER = "call_id,called_at,tool_name,cost_usd,description\n"
+
+
+def test_a_blank_line_does_not_shift_the_line_numbers_after_it(data_dir, ingest, query):
+    write(
+        data_dir,
+        "tool_calls/day1.csv",
+        TOOL_HEADER
+        + "c1,2026-10-01T09:00:00Z,search,0.5,ok\n"
+        + "\n"
+        + "c2,2026-10-01T09:00:00Z,search,abc,bad cost\n",
+    )
+    assert ingest().success
+    assert [(r[1], r[2]) for r in quarantined(query, "tool_calls")] == [(4, "cost_usd")]
+
+
+def test_a_quoted_field_over_two_lines_keeps_the_numbers_after_it(data_dir, ingest, query):
+    write(
+        data_dir,
+        "tool_calls/day1.csv",
+        TOOL_HEADER
+        + 'c1,2026-10-01T09:00:00Z,search,0.5,"first line\nsecond line"\n'
+        + "c2,2026-10-01T09:00:00Z,search,abc,bad cost\n",
+    )
+    assert ingest().success
+    assert [(r[1], r[2]) for r in quarantined(query, "tool_calls")] == [(4, "cost_usd")]
+    assert query("SELECT source_line FROM staging.tool_calls") == [(2,)]

@@ -145,7 +145,7 @@ SELECT
     c.raw_row,
     c.reject_reason,
     -- the charge and its occurrence among identical rows of its file
-    c.charge_hash || '#' || CAST(ROW_NUMBER() OVER (
+    c.charge_hash || '-' || CAST(ROW_NUMBER() OVER (
         PARTITION BY c.source_file, c.charge_hash ORDER BY c.source_line
     ) AS VARCHAR) AS dedup_key,
     c.charge_hash AS row_hash,
