@@ -27,7 +27,6 @@ from pathlib import Path
 import duckdb
 
 from pipeline.discovery import (  # noqa: F401 (file_day is part of this module's interface)
-    PassedFile,
     SourceFile,
     UnreadableFileError,
     discover,
@@ -349,6 +348,8 @@ def _number_csv_records(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
     Otherwise a record starts on a line that is not blank and is not inside a quoted field (an
     even number of quote characters before it), and the k-th record read is on the k-th such
     line that the reader did not reject (the reader reports rejected lines by physical number).
+    Should the quotes not tell as many starts as records read, the records keep the reader's
+    numbering rather than lose a row.
     """
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _physical AS SELECT line FROM read_csv($path, "
@@ -392,6 +393,13 @@ def _number_csv_records(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
             AND n NOT IN (SELECT line FROM _rejects)
         """
     )
+    numbered, records = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM _line_numbers), (SELECT COUNT(*) FROM _read)"
+    ).fetchone()
+    if numbered < records:
+        # quote characters the reader read differently (a stray quote): never lose a row for
+        # its number; number records as the reader counts them
+        _number_lines(conn, first_line=2)
 
 
 def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Source, *, lines: bool):

@@ -153,3 +153,9 @@ def check_results(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], bo
     return {
         (e.asset_key.path[-1], e.check_name): e.passed for e in result.get_asset_check_evaluations()
     }
+
+
+def step_failure_message(result: dg.ExecuteInProcessResult) -> str:
+    """The underlying error message of the run's first failed step."""
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    return failure.step_failure_data.error.cause.message

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import OUTSIDE_DATA, check_results, write
+from tests.conftest import OUTSIDE_DATA, check_results, step_failure_message, write
 
 FOCUS_SAMPLE = OUTSIDE_DATA / "focus" / "focus-1.0_sample_1000.csv"
 
@@ -361,13 +361,12 @@ def test_null_in_any_case_is_a_null_in_typed_columns(data_dir, ingest, query):
     ]
 
 
-def test_a_file_without_billing_currency_is_refused_naming_the_column(data_dir, ingest, db_path):
+def test_a_file_without_billing_currency_is_refused_naming_the_column(data_dir, ingest):
     no_currency = HEADER.replace("BillingCurrency,", "") + LINE.replace("USD,", "")
     write(data_dir, "billing_lines/2026-10-03.csv", no_currency)
     result = ingest()
     assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    message = failure.event_specific_data.error.cause.message
+    message = step_failure_message(result)
     assert "missing required column(s) BillingCurrency" in message
     assert "IngestSettings.source_currencies" in message
 
@@ -392,3 +391,24 @@ def test_focus_1_3_service_provider_name_is_the_provider(data_dir, ingest, query
     assert query("SELECT provider_name, host_provider_name FROM staging.billing_lines") == [
         ("Snowflake", "AWS")
     ]
+
+
+def test_the_public_samples_net_credit_days_publish(data_dir, run_pipeline, db_path):
+    # The public FOCUS sample nets negative on two of its thirty days (2024-09-03, 2024-09-10).
+    header, rows = [], []
+    for provider in ("AWS", "Microsoft", "Oracle"):
+        header, provider_rows = sample(provider)
+        rows += provider_rows
+    write_gz(data_dir, "billing_lines/focus/2024-09.csv.gz", csv_text(header, rows))
+    assert run_pipeline(metric={"as_of": "2024-10-31T00:00:00"}).success
+    day_total = sum(
+        (Decimal(r["EffectiveCost"]) for r in rows if r["ChargePeriodStart"][:10] == "2024-09-03"),
+        Decimal(0),
+    )
+    with duckdb.connect(str(db_path.parent / "published.duckdb"), read_only=True) as conn:
+        published = conn.execute(
+            "SELECT total_cost_usd, credits_usd < 0 FROM serving.showback_fleet_daily "
+            "WHERE day = DATE '2024-09-03'"
+        ).fetchall()
+    assert day_total == Decimal("-0.14899513897")
+    assert published == [(day_total, True)]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import OUTSIDE_DATA, check_results, copy_in, write
+from tests.conftest import OUTSIDE_DATA, check_results, copy_in, step_failure_message, write
 
 LITELLM = OUTSIDE_DATA / "llm-logs" / "litellm"
 CATALOGUE = OUTSIDE_DATA / "prices" / "litellm_model_prices_and_context_window.json"
@@ -147,7 +147,6 @@ def test_a_declared_adapter_the_source_lacks_fails_naming_the_setting(data_dir, 
     write(data_dir, "llm_requests/proxy-eu/spend.jsonl", "{}\n")
     result = ingest(source_adapters={"llm_requests/proxy-eu": "langfuse"})
     assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure)
     assert "source_adapters: 'llm_requests/proxy-eu' names adapter 'langfuse'" in (
-        failure.event_specific_data.error.cause.message
+        step_failure_message(result)
     )

@@ -8,7 +8,7 @@ import dagster as dg
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
 from pipeline.resources import IngestSettings, Warehouse
-from tests.conftest import DEFAULT_DAY, check_results, day_tags, write
+from tests.conftest import DEFAULT_DAY, check_results, day_tags, step_failure_message, write
 
 HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"
 
@@ -52,8 +52,7 @@ def test_unreadable_file_fails_the_asset_and_keeps_earlier_data(data_dir, ingest
     write(data_dir, "tool_calls/day3.csv", HEADER + "c3,2026-10-03T09:00:00Z,search,0.2,a1\n")
     result = ingest()
     assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    message = failure.step_failure_data.error.cause.message
+    message = step_failure_message(result)
     assert "tool_calls/day2.csv" in message
     assert "missing required column(s) call_id, called_at, tool_name" in message
     # Nothing of the failed load is written: day3 waits for the file to be fixed.
@@ -65,8 +64,7 @@ def test_corrupt_parquet_file_is_named_in_the_error(data_dir, ingest):
     (data_dir / "agent_actions").mkdir()
     (data_dir / "agent_actions" / "day1.parquet").write_bytes(b"PAR1 not really parquet")
     result = ingest()
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    message = failure.step_failure_data.error.cause.message
+    message = step_failure_message(result)
     assert "agent_actions/day1.parquet: cannot be read as Parquet" in message
 
 
