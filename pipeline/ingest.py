@@ -765,6 +765,11 @@ def load_source(
     """Load every new or changed file of one source in one transaction: with `last_day`, the
     files dated on or before it and the undated ones; without, every file."""
     data_dir = Path(settings.data_dir)
+    if not data_dir.is_dir():
+        # a mistyped or unmounted folder must not publish a day of empty tables as if all were well
+        raise UnreadableFileError(
+            f"IngestSettings.data_dir '{data_dir}' is not a folder (resolved: {data_dir.resolve()})"
+        )
     found = discover(data_dir, source, settings.source_adapters)
     files = [f for f in found.files if last_day is None or f.day is None or f.day <= last_day]
     ensure_audit_tables(conn)

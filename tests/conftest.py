@@ -62,7 +62,7 @@ def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessRe
             [*ingest_assets, *ingest_checks],
             resources={
                 "warehouse": Warehouse(database=str(db_path)),
-                "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
+                "ingest_settings": IngestSettings(**{"data_dir": str(data_dir), **settings}),
             },
             tags=day_tags(days),
             raise_on_error=False,
@@ -104,7 +104,7 @@ def materialize_everything(
         ],
         resources={
             "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(data_dir=str(data_dir), **settings),
+            "ingest_settings": IngestSettings(**{"data_dir": str(data_dir), **settings}),
             "metric_settings": MetricSettings(**(metric or {})),
             "serving_settings": serving_settings(db_path),
             "alert_settings": alerts or AlertSettings(),

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from tests.conftest import check_results, write
+from tests.conftest import check_results, step_failure_message, write
 
 ACTIONS_HEADER = "action_id,attempted_at,task_id,session_id,parent_session_id,agent_id,team_id,task_type,risk_grade\n"  # noqa: E501
 
@@ -245,3 +245,32 @@ def test_a_quoted_field_over_two_lines_keeps_the_numbers_after_it(data_dir, inge
     assert ingest().success
     assert [(r[1], r[2]) for r in quarantined(query, "tool_calls")] == [(4, "cost_usd")]
     assert query("SELECT source_line FROM staging.tool_calls") == [(2,)]
+
+
+REQUEST_HEADER = "request_id,requested_at,model,input_tokens,output_tokens\n"
+
+
+def test_a_count_that_is_not_a_whole_number_is_quarantined_not_rounded(data_dir, ingest, query):
+    write(
+        data_dir,
+        "llm_requests/day1.csv",
+        REQUEST_HEADER
+        + "r1,2026-10-01T09:00:00Z,gpt-4o,1.5,10\n"
+        + "r2,2026-10-01T09:00:00Z,gpt-4o,0x10,10\n"
+        + "r3,2026-10-01T09:00:00Z,gpt-4o,12,10.0\n",
+    )
+    assert ingest().success
+    assert [(r[1], r[2]) for r in quarantined(query, "llm_requests")] == [
+        (2, "input_tokens"),
+        (3, "input_tokens"),
+    ]
+    assert query("SELECT request_id, input_tokens, output_tokens FROM staging.llm_requests") == [
+        ("r3", 12, 10)
+    ]
+
+
+def test_a_data_dir_that_does_not_exist_fails_the_run_naming_it(tmp_path, ingest):
+    result = ingest(data_dir=str(tmp_path / "no-such-folder"))
+    assert not result.success
+    assert "IngestSettings.data_dir" in step_failure_message(result)
+    assert "no-such-folder" in step_failure_message(result)

@@ -8,11 +8,11 @@ WITH typed AS (
     SELECT
         l.*,
         read_instant(l.requested_at, $date_format) AS requested_at_utc,
-        TRY_CAST(l.input_tokens AS BIGINT) AS input_tokens_n,
-        COALESCE(TRY_CAST(l.cached_input_tokens AS BIGINT), 0) AS cached_input_tokens_n,
-        COALESCE(TRY_CAST(l.cache_write_input_tokens AS BIGINT), 0) AS cache_write_input_tokens_n,
-        TRY_CAST(l.output_tokens AS BIGINT) AS output_tokens_n,
-        COALESCE(TRY_CAST(l.reasoning_tokens AS BIGINT), 0) AS reasoning_tokens_n,
+        read_count(l.input_tokens) AS input_tokens_n,
+        COALESCE(read_count(l.cached_input_tokens), 0) AS cached_input_tokens_n,
+        COALESCE(read_count(l.cache_write_input_tokens), 0) AS cache_write_input_tokens_n,
+        read_count(l.output_tokens) AS output_tokens_n,
+        COALESCE(read_count(l.reasoning_tokens), 0) AS reasoning_tokens_n,
         TRY_CAST(l.reported_cost_usd AS DECIMAL(38, 12)) AS reported_cost_usd_n,
         CASE
             WHEN l.status IS NULL THEN 'success'
@@ -44,14 +44,14 @@ checked AS (
             END,
             CASE
                 WHEN t.cached_input_tokens IS NOT NULL
-                    AND (TRY_CAST(t.cached_input_tokens AS BIGINT) IS NULL
+                    AND (read_count(t.cached_input_tokens) IS NULL
                         OR t.cached_input_tokens_n < 0)
                     THEN 'cached_input_tokens: not a non-negative whole number ('''
                         || LEFT(t.cached_input_tokens, 40) || ''')'
             END,
             CASE
                 WHEN t.cache_write_input_tokens IS NOT NULL
-                    AND (TRY_CAST(t.cache_write_input_tokens AS BIGINT) IS NULL
+                    AND (read_count(t.cache_write_input_tokens) IS NULL
                         OR t.cache_write_input_tokens_n < 0)
                     THEN 'cache_write_input_tokens: not a non-negative whole number ('''
                         || LEFT(t.cache_write_input_tokens, 40) || ''')'
@@ -66,7 +66,7 @@ checked AS (
             END,
             CASE
                 WHEN t.reasoning_tokens IS NOT NULL
-                    AND (TRY_CAST(t.reasoning_tokens AS BIGINT) IS NULL
+                    AND (read_count(t.reasoning_tokens) IS NULL
                         OR t.reasoning_tokens_n < 0)
                     THEN 'reasoning_tokens: not a non-negative whole number ('''
                         || LEFT(t.reasoning_tokens, 40) || ''')'

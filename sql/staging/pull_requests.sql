@@ -10,10 +10,10 @@ WITH typed AS (
             l.repository,
             NULLIF(regexp_extract(l.url, '^https?://[^/]+/([^/]+/[^/]+)/pull/[0-9]+', 1), '')
         )) AS repository_n,
-        TRY_CAST(l.number AS INTEGER) AS number_n,
+        TRY_CAST(read_count(l.number) AS INTEGER) AS number_n,
         read_instant(l.mergedAt, $date_format) AS merged_at_utc,
-        TRY_CAST(l.additions AS BIGINT) AS additions_n,
-        TRY_CAST(l.deletions AS BIGINT) AS deletions_n,
+        read_count(l.additions) AS additions_n,
+        read_count(l.deletions) AS deletions_n,
         CASE
             WHEN json_valid(l.author) AND json_type(l.author) = 'OBJECT'
                 THEN json_extract_string(l.author, '$.login')

@@ -43,3 +43,13 @@ CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, parsed) AS (
         ELSE column_name || ': not a decimal number (''' || LEFT(value, 40) || ''')'
     END
 );
+
+-- read_count(value) is a count (tokens, lines) written as text: a whole decimal number (a typed
+-- Parquet DOUBLE may add '.0'), else NULL. '1.5', '0x10', '1e3' and '1_000' are not read, so a
+-- count is never rounded or guessed.
+CREATE OR REPLACE TEMP MACRO read_count(value) AS (
+    CASE
+        WHEN regexp_full_match(TRIM(value), '[+-]?[0-9]+(\.0*)?')
+            THEN TRY_CAST(regexp_replace(TRIM(value), '\.0*$', '') AS BIGINT)
+    END
+);
