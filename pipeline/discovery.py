@@ -257,8 +257,9 @@ def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Disco
     readable: list[Path] = []
     manifests: list[Path] = []
     ignored: dict[Path, str] = {}
+    formats = {path: _format_of(path) for path in everything}
     for path in everything:
-        file_format, compression = _format_of(path)
+        file_format, compression = formats[path]
         if _is_manifest(path):
             manifests.append(path)
             ignored[path] = "export manifest: read to choose the current export run, not loaded"
@@ -297,7 +298,7 @@ def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Disco
                 )
             )
             continue
-        file_format, compression = _format_of(path)
+        file_format, compression = formats[path]
         declared = [p for p in declared_adapters if relpath.startswith(p.rstrip("/") + "/")]
         found.files.append(
             SourceFile(

@@ -269,13 +269,12 @@ def _insert_landing(
             f"(SELECT d.*, json_extract_string({doc}, $field_paths) AS field_values "
             f"FROM {relation} AS d)"
         )
-    null_tokens = [t for t in source.null_tokens if t]
+    # null tokens ('NULL', 'null', ...) are nulls whatever their case
+    params["null_tokens"] = [t.upper() for t in source.null_tokens if t]
     exprs = []
     for column in source.columns:
         ref = mapping.get(column)
-        name = ref.name if ref is not None else None
-        if ref is not None and present is not None and f.adapter is None:
-            name = _column_in_file(source, ref.name, present)
+        name = None if ref is None else _column_in_file(source, f, ref.name, present)
         if ref is None or (present is not None and name not in present):
             missing = "CAST(NULL AS VARCHAR)"
             exprs.append(_with_declared_currency(source, column, missing, params, settings))
@@ -285,14 +284,10 @@ def _insert_landing(
         else:
             base = f"r.field_values[{names.index(name) + 1}]"
         value = _field_expression(column, ref, base, params, settings)
-        cleaned = f"NULLIF(TRIM({value}), '')"
-        if null_tokens:
-            # null tokens ('NULL', 'null', ...) are nulls whatever their case
-            params["null_tokens"] = [t.upper() for t in null_tokens]
-            cleaned = (
-                f"CASE WHEN list_contains($null_tokens, UPPER(TRIM({value}))) THEN NULL "
-                f"ELSE {cleaned} END"
-            )
+        cleaned = (
+            f"CASE WHEN list_contains($null_tokens, UPPER(TRIM({value}))) THEN NULL "
+            f"ELSE NULLIF(TRIM({value}), '') END"
+        )
         exprs.append(_with_declared_currency(source, column, cleaned, params, settings))
     columns = ", ".join(quote_ident(c) for c in _landing_columns(source))
     conn.execute(
@@ -436,10 +431,11 @@ def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Sourc
         raise UnreadableFileError(f"{f.path}: cannot be read as {kind}: {error}") from error
 
 
-def _column_in_file(source: Source, column: str, present: set[str]) -> str:
-    """The file's name for a canonical column: its own, else the first alias the file carries
-    (FOCUS renamed columns across versions: ProviderName, OCI's pre-release Provider)."""
-    if column in present:
+def _column_in_file(source: Source, f: SourceFile, column: str, present: set[str] | None) -> str:
+    """The file's name for a field the mapping reads: for a tabular file in canonical form, the
+    column's own name, else the first alias the file carries (FOCUS renamed columns across
+    versions: ProviderName, OCI's pre-release Provider); otherwise the mapped name as it is."""
+    if f.adapter is not None or present is None or column in present:
         return column
     return next((a for a in source.aliases.get(column, ()) if a in present), column)
 
@@ -450,7 +446,7 @@ def _resolve_columns(f: SourceFile, source: Source, present: set[str], settings)
     f = _recognise_adapter(source, f, present)
     mapping = _mapping(source, f.adapter)
     needed = {
-        _column_in_file(source, mapping[c].name, present) if f.adapter is None else mapping[c].name
+        _column_in_file(source, f, mapping[c].name, present)
         for c in source.required
         if c in mapping
         and not (c == source.currency_column and source.name in settings.source_currencies)
