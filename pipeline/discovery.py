@@ -60,6 +60,7 @@ class SourceFile:
     sha256: str
     size_bytes: int
     day: date | None  # the delivery day written in its path, if any
+    landing_note: str | None = None  # what reading it found worth a line in the ledger
 
 
 @dataclass(frozen=True)

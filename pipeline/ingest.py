@@ -26,6 +26,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.csv_records import (
+    collect_reader_rejects,
+    header_columns,
+    read_csv_records,
+    read_physical_lines,
+)
 from pipeline.discovery import (  # noqa: F401 (file_day is part of this module's interface)
     SourceFile,
     UnreadableFileError,
@@ -298,27 +304,6 @@ def _insert_landing(
     )
 
 
-def _collect_rejected_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
-    """Rows the reader could not split into the header's columns, kept for quarantine."""
-    conn.execute(
-        """
-        INSERT INTO _rejected_lines
-        SELECT $source_file, e.line, COALESCE(e.column_name, '(row)'),
-               COALESCE(e.column_name, '(row)') || ': unreadable line ('
-                   || LOWER(REPLACE(CAST(e.error_type AS VARCHAR), '_', ' ')) || ': '
-                   || e.error_message || ')',
-               e.csv_line
-        FROM (
-            SELECT line, MIN(column_name) AS column_name, MIN(error_type) AS error_type,
-                   MIN(error_message) AS error_message, MIN(csv_line) AS csv_line
-            FROM _rejects GROUP BY line
-        ) AS e
-        """,
-        {"source_file": f.relpath},
-    )
-    return conn.execute("SELECT COUNT(DISTINCT line) FROM _rejects").fetchone()[0]
-
-
 def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
     """Give each row read (in file order, as the rowid of _read) its line number, skipping the
     lines the reader rejected: the k-th row read is on the k-th line not rejected."""
@@ -334,101 +319,22 @@ def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
     )
 
 
-def _number_csv_records(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
-    """Give each CSV record read its physical line number, in temp table _line_numbers.
-
-    The CSV reader skips blank lines and a quoted field may span lines, so the k-th record is
-    not always on line k + 1. The file's physical lines are counted; when they are exactly the
-    header, the records and the rejected lines, each record is on its own line (the fast path).
-    Otherwise a record starts on a line that is not blank and is not inside a quoted field (an
-    even number of quote characters before it), and the k-th record read is on the k-th such
-    line that the reader did not reject (the reader reports rejected lines by physical number).
-    Should the quotes not tell as many starts as records read, the records keep the reader's
-    numbering rather than lose a row.
-    """
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _physical AS SELECT line FROM read_csv($path, "
-        "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
-        "escape = '', auto_detect = false, compression = $compression)",
-        {"path": str(f.path), "compression": f.compression or "none"},
-    )
-    lines, blank = conn.execute(
-        "SELECT COUNT(*), COUNT(CASE WHEN TRIM(COALESCE(line, '')) = '' THEN 1 END) FROM _physical"
-    ).fetchone()
-    expected = (
-        1
-        + conn.execute(
-            "SELECT (SELECT COUNT(*) FROM _read) + (SELECT COUNT(DISTINCT line) FROM _rejects)"
-        ).fetchone()[0]
-    )
-    if lines == expected and blank == 0:
-        _number_lines(conn, first_line=2)
-        return
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _line_numbers AS
-        WITH physical AS (
-            SELECT rowid + 1 AS n, line,
-                   length(COALESCE(line, '')) - length(replace(COALESCE(line, ''), '"', ''))
-                       AS quotes
-            FROM _physical
-        ),
-
-        starts AS (
-            SELECT n, line,
-                   COALESCE(SUM(quotes) OVER (
-                       ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                   ), 0) % 2 = 0 AS outside_quotes
-            FROM physical
-        )
-
-        SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
-        FROM starts
-        WHERE n > 1 AND outside_quotes AND TRIM(COALESCE(line, '')) <> ''
-            AND n NOT IN (SELECT line FROM _rejects)
-        """
-    )
-    numbered, records = conn.execute(
-        "SELECT (SELECT COUNT(*) FROM _line_numbers), (SELECT COUNT(*) FROM _read)"
-    ).fetchone()
-    if numbered < records:
-        # quote characters the reader read differently (a stray quote): never lose a row for
-        # its number; number records as the reader counts them
-        _number_lines(conn, first_line=2)
-
-
-def _read_csv_like(conn: duckdb.DuckDBPyConnection, f: SourceFile, source: Source, *, lines: bool):
-    """Read a CSV file (or a JSONL file as one text column per line) into temp table _read,
-    with malformed lines in temp table _rejects."""
+def _read_json_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
+    """Read a JSONL file as one text column per line into temp table _read, with lines the
+    reader rejects (over its line-size limit) in temp table _rejects."""
     conn.execute("DROP TABLE IF EXISTS _rejects")
     conn.execute("DROP TABLE IF EXISTS _rejects_scan")
-    if lines:
-        # A JSON line cannot hold a raw 0x1F control character, so no line is ever split.
-        options = (
-            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
-            "escape = '', auto_detect = false"
-        )
-        params = {"path": str(f.path), "compression": f.compression or "none"}
-    else:
-        options = (
-            "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-            "nullstr = $nulls"
-        )
-        params = {
-            "path": str(f.path),
-            "compression": f.compression or "none",
-            "nulls": [t for t in source.null_tokens if t] or [""],
-        }
     try:
+        # A JSON line cannot hold a raw 0x1F control character, so no line is ever split.
         conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, {options}, "
-            "compression = $compression, store_rejects = true, rejects_table = '_rejects', "
-            "rejects_scan = '_rejects_scan')",
-            params,
+            "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, "
+            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
+            "escape = '', auto_detect = false, compression = $compression, "
+            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan')",
+            {"path": str(f.path), "compression": f.compression or "none"},
         )
     except duckdb.Error as error:
-        kind = "JSON lines" if lines else "CSV"
-        raise UnreadableFileError(f"{f.path}: cannot be read as {kind}: {error}") from error
+        raise UnreadableFileError(f"{f.path}: cannot be read as JSON lines: {error}") from error
 
 
 def _column_in_file(source: Source, f: SourceFile, column: str, present: set[str] | None) -> str:
@@ -467,11 +373,11 @@ def _resolve_columns(f: SourceFile, source: Source, present: set[str], settings)
 
 
 def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
-    _read_csv_like(conn, f, source, lines=False)
-    present = {row[0] for row in conn.execute("DESCRIBE _read").fetchall()}
-    f = _resolve_columns(f, source, present, settings)
-    rejected = _collect_rejected_lines(conn, f)
-    _number_csv_records(conn, f)
+    if read_physical_lines(conn, f) == 0:
+        return 0, replace(f, landing_note="empty file: a delivery with no rows")
+    columns = header_columns(conn, f)
+    f = _resolve_columns(f, source, set(columns), settings)
+    rejected = read_csv_records(conn, f, columns, [t for t in source.null_tokens if t] or [""])
     conn.execute(
         """
         CREATE OR REPLACE TEMP TABLE _numbered AS
@@ -480,7 +386,7 @@ def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
         FROM _read AS r JOIN _line_numbers AS n ON n.k = r.rowid + 1
         """
     )
-    _insert_landing(conn, source, f, settings, present, doc=None)
+    _insert_landing(conn, source, f, settings, set(columns), doc=None)
     return rejected, f
 
 
@@ -584,8 +490,8 @@ def _fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFi
 
 def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     if f.file_format == "jsonl":
-        _read_csv_like(conn, f, source, lines=True)
-        rejected = _collect_rejected_lines(conn, f)
+        _read_json_lines(conn, f)
+        rejected = collect_reader_rejects(conn, f)
         _number_lines(conn, first_line=1)
         numbered = (
             "SELECT n.source_line, r.line FROM _read AS r "
@@ -669,6 +575,8 @@ def _land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
     Runs outside the load transaction (temp tables only): row ids, which give line numbers,
     are only sequential for committed rows.
     """
+    if f.size_bytes == 0:
+        return 0, replace(f, landing_note="empty file (0 bytes): a delivery with no rows")
     if f.file_format == "csv":
         return _land_csv(conn, source, f, settings)
     if f.file_format == "parquet":
@@ -806,7 +714,7 @@ def load_source(
     for f in todo:
         rejected, f = _land_file(conn, source, f, settings)
         conn.execute(
-            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6, $7, 'loaded', NULL, $8)",
+            "INSERT INTO _files VALUES ($1, $2, $3, $4, $5, $6, $7, 'loaded', $8, $9)",
             [
                 f.relpath,
                 f.sha256,
@@ -815,6 +723,7 @@ def load_source(
                 f.adapter,
                 rejected,
                 f.day,
+                f.landing_note,
                 f.compression,
             ],
         )
