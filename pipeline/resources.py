@@ -96,7 +96,7 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Iterator[Warehouse]:
-        run = context.dagster_run
+        run = context.run
         if run is None:  # not a run (e.g. resources built outside one): nothing to keep apart
             with super().yield_for_execution(context) as resource:
                 yield resource
