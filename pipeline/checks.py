@@ -53,7 +53,7 @@ from pipeline.ingest import (
     table_exists,
 )
 from pipeline.partitions import RunDays, run_days
-from pipeline.resources import AlertSettings, IngestSettings, Warehouse
+from pipeline.resources import WAREHOUSE_POOL, AlertSettings, IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
 
 
@@ -86,6 +86,7 @@ def _per_file_counts(conn, source: Source, money: str | None):
 def build_row_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
+        pool=WAREHOUSE_POOL,
         name="rows_conserved",
         blocking=True,
         description="Rows read = rows staged + rows quarantined + duplicates dropped, per file.",
@@ -125,6 +126,7 @@ def build_row_check(source: Source) -> AssetChecksDefinition:
 def build_amount_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
+        pool=WAREHOUSE_POOL,
         name="amount_conserved",
         blocking=True,
         description=f"The exact total of {source.amount_column or 'the amount'} read from the "
@@ -171,6 +173,7 @@ def build_amount_check(source: Source) -> AssetChecksDefinition:
 def build_quarantine_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
+        pool=WAREHOUSE_POOL,
         name="quarantine_share",
         description="Warns when the share of rows read that went to quarantine exceeds "
         "IngestSettings.quarantine_warn_ratio; lists the most frequent reasons.",
@@ -246,6 +249,7 @@ def _day_list(days: list, limit: int = 31) -> str:
 def build_freshness_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
+        pool=WAREHOUSE_POOL,
         name="delivered_every_day",
         description="Warns when the source has not delivered for a day of the run: "
         + (
@@ -297,6 +301,7 @@ def build_freshness_check(source: Source) -> AssetChecksDefinition:
 def build_volume_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
+        pool=WAREHOUSE_POOL,
         name="daily_volume_normal",
         description=f"Warns when a day's {source.name} rows are below volume_low_ratio or above "
         "volume_high_ratio times the median of the volume_baseline_days days before it.",
@@ -413,6 +418,7 @@ LEDGER_SOURCE_TOTALS = """
 
 @asset_check(
     asset=AssetKey(["core", "cost_ledger"]),
+    pool=WAREHOUSE_POOL,
     name="money_conserved",
     blocking=True,
     description="For every source and day, attributed + allocated + unallocated in the ledger "
@@ -495,6 +501,7 @@ SHOWBACK_PROBLEMS = """
 
 @asset_check(
     asset=AssetKey(["marts", "showback"]),
+    pool=WAREHOUSE_POOL,
     name="headline_is_well_formed",
     blocking=True,
     description="Every showback row: line shares sum to 1 when the total is not 0 (negative "
@@ -570,6 +577,7 @@ CHANGE_SHOWBACK_PROBLEMS = """
 
 @asset_check(
     asset=AssetKey(["marts", "change_showback"]),
+    pool=WAREHOUSE_POOL,
     name="change_cost_and_units_conserved",
     blocking=True,
     description="Each month, the five lines of cost per accepted change (all teams) = the "
@@ -646,6 +654,7 @@ def build_operate_check(
 
     @asset_check(
         asset=AssetKey(["marts", asset_name]),
+        pool=WAREHOUSE_POOL,
         name=name,
         blocking=False,
         description=description,

@@ -16,13 +16,14 @@ from dagster import (
 
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import ensure_audit_tables
-from pipeline.resources import Warehouse
+from pipeline.resources import WAREHOUSE_POOL, Warehouse
 from pipeline.sources import Source
 
 
 def build_delivery_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
+        pool=WAREHOUSE_POOL,
         name="every_file_loaded",
         description=f"Warns when a file under <data_dir>/{source.name}/ is not loaded (not a "
         "format the source reads, hidden, ...), naming each file and why; restated export runs "

@@ -38,6 +38,7 @@ from pipeline.discovery import (  # noqa: F401 (file_day is part of this module'
     discover,
     file_day,
 )
+from pipeline.resources import rollback
 from pipeline.sources import FieldRef, Source
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -870,10 +871,10 @@ def load_source(
                 {"source": source.name, "load_id": load_id},
             ).fetchall()
         ]
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as error:
+        rollback(conn, error)
         raise
+    conn.execute("COMMIT")  # a failed COMMIT ends the transaction itself: its error is the cause
 
     return LoadReport(
         source=source.name,

@@ -6,16 +6,22 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field
+
+from pipeline.locks import exclusive, holder
+
+# The Dagster concurrency pool of every asset that writes the warehouse: an instance that limits it
+# to one slot with run granularity (dagster.yaml) runs one such run at a time, queueing the rest.
+WAREHOUSE_POOL = "agent_finops_warehouse"
 
 # Engine-specific helpers the models call (sql/macros/), created on every connection.
 MACROS_DIR = Path(__file__).resolve().parent.parent / "sql" / "macros"
@@ -55,6 +61,12 @@ class Warehouse(DuckDBResource):
     """The embedded DuckDB file every asset reads and writes.
 
     Sessions run in UTC so that timestamps with an offset are stored as UTC wall time.
+
+    One run writes a warehouse at a time: a run holds the lock file ``<database>.lock`` from the
+    moment its resources are set up until it ends (pipeline/locks.py). A second run on the same
+    file fails at once naming the run that holds it and when that run started, or waits for it
+    up to ``lock_wait_seconds``. Runs launched through a Dagster instance queue before they start
+    instead (pool ``agent_finops_warehouse``, dagster.yaml).
     """
 
     database: str = Field(
@@ -69,6 +81,34 @@ class Warehouse(DuckDBResource):
     temp_directory: str | None = Field(
         default=None, description="Spill folder; DuckDB's default (<database>.tmp) when unset."
     )
+    lock_wait_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        description="How long a run waits for another run writing the same warehouse (or "
+        "publishing to the same published database) to finish; after that it fails naming "
+        "that run. 0: fail at once.",
+    )
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file a run holds while it writes the warehouse."""
+        return Path(f"{self.database}.lock")
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator[Warehouse]:
+        run = context.run
+        if run is None:  # not a run (e.g. resources built outside one): nothing to keep apart
+            with super().yield_for_execution(context) as resource:
+                yield resource
+            return
+        with exclusive(
+            self.lock_path,
+            holder(run.run_id, run.job_name),
+            f"The warehouse {self.database}",
+            self.lock_wait_seconds,
+        ):
+            with super().yield_for_execution(context) as resource:
+                yield resource
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -84,8 +124,43 @@ class Warehouse(DuckDBResource):
                 for macro in sorted(MACROS_DIR.glob("*.sql")):
                     conn.execute(macro.read_text())
                 yield conn
-            finally:
-                conn.close()
+            except BaseException as error:
+                also_on_failure(error, "closing the warehouse connection", conn.close)
+                raise
+            conn.close()
+
+
+def also_on_failure(error: BaseException, what: str, action: Callable[[], object]) -> None:
+    """Run a clean-up `action` after `error`, which the caller then raises. If the clean-up fails
+    too, its error is added to `error` as a note: the error a run reports is always the one that
+    failed it (a full disk, a denied permission, a file's line), never the clean-up's."""
+    try:
+        action()
+    except Exception as secondary:
+        error.add_note(f"({what} then failed too: {type(secondary).__name__}: {secondary})")
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT around the block; on failure the block's own error is raised.
+
+    A failed statement leaves the transaction open: it is rolled back, and a failing ROLLBACK is
+    only noted on the error. A failed COMMIT (a full disk when the write-ahead log is written)
+    has already ended the transaction in DuckDB, with nothing of it kept; its error is raised as
+    it is, and no ROLLBACK is sent that could only fail with "no transaction is active"."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException as error:
+        rollback(conn, error)
+        raise
+    conn.execute("COMMIT")
+
+
+def rollback(conn: duckdb.DuckDBPyConnection, error: BaseException) -> None:
+    """Roll back the open transaction a statement failed in with `error` (which the caller then
+    raises); a failing ROLLBACK is noted on `error`, never raised in its place."""
+    also_on_failure(error, "the rollback", lambda: conn.execute("ROLLBACK"))
 
 
 class ComputeEngine(ConfigurableResource):

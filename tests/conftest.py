@@ -87,11 +87,12 @@ def materialize_everything(
     days: str | tuple[str, str] = DEFAULT_DAY,
     alerts: AlertSettings | None = None,
     engine: ComputeEngine | None = None,
+    warehouse: dict | None = None,
     **settings,
 ) -> dg.ExecuteInProcessResult:
     """Every asset and check of the pipeline, in process, for one day or a range of days;
-    `metric` overrides MetricSettings fields and keyword arguments override IngestSettings
-    fields."""
+    `metric` overrides MetricSettings fields, `warehouse` Warehouse fields and keyword arguments
+    override IngestSettings fields."""
     return dg.materialize(
         [
             *ingest_assets,
@@ -103,7 +104,7 @@ def materialize_everything(
             *serving_assets,
         ],
         resources={
-            "warehouse": Warehouse(database=str(db_path)),
+            "warehouse": Warehouse(**{"database": str(db_path), **(warehouse or {})}),
             "ingest_settings": IngestSettings(**{"data_dir": str(data_dir), **settings}),
             "metric_settings": MetricSettings(**(metric or {})),
             "serving_settings": serving_settings(db_path),
@@ -159,3 +160,9 @@ def step_failure_message(result: dg.ExecuteInProcessResult) -> str:
     """The underlying error message of the run's first failed step."""
     failure = next(e for e in result.all_events if e.is_step_failure)
     return failure.step_failure_data.error.cause.message
+
+
+def run_failure_message(result: dg.ExecuteInProcessResult) -> str:
+    """The underlying error message of a run that failed before any step (its resources)."""
+    failure = next(e for e in result.all_events if e.is_run_failure)
+    return failure.event_specific_data.error.cause.message

@@ -5,13 +5,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+from dagster._core.instance.ref import InstanceRef
 
 from pipeline.definitions import agent_finops_job, defs
 from pipeline.partitions import daily_partitions
+from pipeline.resources import WAREHOUSE_POOL
 from pipeline.schedules import ScheduleSettings, build_daily_schedule
 from pipeline.sources import SOURCES
 
-SQL = Path(__file__).resolve().parent.parent / "sql"
+PROJECT = Path(__file__).resolve().parent.parent
+SQL = PROJECT / "sql"
 
 
 def test_one_staging_asset_per_source_in_the_staging_group():
@@ -90,3 +93,22 @@ def test_a_schedule_in_another_timezone_still_builds_the_last_complete_utc_day()
         )
     ).run_requests
     assert request.partition_key == "2026-10-03"
+
+
+def test_every_step_that_opens_the_warehouse_is_in_the_warehouse_pool():
+    steps = [s for s in [*defs.assets, *defs.asset_checks] if isinstance(s, dg.AssetsDefinition)]
+    pools = {step.op.name: step.op.pool for step in steps}
+    opening = {step.op.name for step in steps if "warehouse" in step.required_resource_keys}
+    assert {name: pools[name] for name in opening} == dict.fromkeys(opening, WAREHOUSE_POOL)
+    assert {name: pool for name, pool in pools.items() if name not in opening} == {
+        "serving__parquet_export": None,
+        "serving__showback_report": None,
+    }
+
+
+def test_the_project_instance_runs_one_warehouse_run_at_a_time(tmp_path):
+    # what `dg dev` run from the project folder loads (dagster.yaml)
+    ref = InstanceRef.from_dir(str(tmp_path), config_dir=str(PROJECT))
+    with dg.DagsterInstance.from_ref(ref) as instance:
+        pools = instance.get_concurrency_config().pool_config
+    assert (pools.pool_granularity.value, pools.default_pool_limit) == ("run", 1)

@@ -1,13 +1,17 @@
 """Re-loading never doubles; a changed file replaces its rows; an unreadable file fails the asset
-and leaves earlier data untouched; the conservation checks fail when the tables lose a row."""
+and leaves earlier data untouched; the conservation checks fail when the tables lose a row; a
+failed write reports its own cause, never the rollback that followed."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
+import duckdb
+import pytest
 
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import IngestSettings, Warehouse, transaction
 from tests.conftest import DEFAULT_DAY, check_results, day_tags, step_failure_message, write
 
 HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"
@@ -210,3 +214,37 @@ def test_a_failed_load_leaves_the_warehouse_file_closed(data_dir, db_path, inges
             assert conn.execute("SELECT COUNT(*) FROM audit.load_ledger").fetchone() == (0,)
     finally:
         gc.enable()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_commit_failing_on_a_full_disk_reports_the_full_disk_not_the_rollback(db_path):
+    wal = Path(f"{db_path}.wal")
+    with Warehouse(database=str(db_path)).get_connection() as conn:
+        conn.execute("CREATE TABLE kept AS SELECT range AS n FROM range(10)")
+        conn.execute("CHECKPOINT")  # the write-ahead log is written out and removed
+        assert not wal.exists()
+        # the next write-ahead log is /dev/full: every write to it fails with ENOSPC, as on a
+        # full disk, for root too
+        wal.symlink_to("/dev/full")
+        with pytest.raises(duckdb.TransactionException) as failure, transaction(conn):
+            conn.execute("INSERT INTO kept SELECT range FROM range(100)")
+        wal.unlink()
+        assert str(failure.value) == (
+            f'TransactionContext Error: Failed to commit: Could not write file "{wal}": '
+            "No space left on device"
+        )
+        assert getattr(failure.value, "__notes__", []) == []
+        assert conn.execute("SELECT COUNT(*) FROM kept").fetchone() == (10,)
+
+
+def test_a_failed_statement_in_a_transaction_is_rolled_back_and_reported(db_path):
+    with Warehouse(database=str(db_path)).get_connection() as conn:
+        conn.execute("CREATE TABLE kept AS SELECT range AS n FROM range(10)")
+        with pytest.raises(duckdb.ConversionException) as failure, transaction(conn):
+            conn.execute("INSERT INTO kept SELECT range FROM range(100)")
+            conn.execute("INSERT INTO kept VALUES ('not a number')")
+        assert str(failure.value).startswith(
+            "Conversion Error: Could not convert string 'not a number' to INT64"
+        )
+        assert getattr(failure.value, "__notes__", []) == []
+        assert conn.execute("SELECT COUNT(*) FROM kept").fetchone() == (10,)

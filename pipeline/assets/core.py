@@ -37,7 +37,14 @@ from dagster import (
 from pipeline.assets.ingest import staging_key
 from pipeline.ingest import SQL_DIR, parameters_used, read_sql, sql_header, table_exists
 from pipeline.partitions import daily_partitions, run_days
-from pipeline.resources import ComputeEngine, IngestSettings, MetricSettings, Warehouse
+from pipeline.resources import (
+    WAREHOUSE_POOL,
+    ComputeEngine,
+    IngestSettings,
+    MetricSettings,
+    Warehouse,
+    transaction,
+)
 from pipeline.sources import SOURCES
 from pipeline.spark import run_on_spark
 
@@ -293,6 +300,7 @@ def recompute_window(
     kinds={"duckdb"},
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
 )
 def recompute_window_asset(
     context: AssetExecutionContext,
@@ -335,8 +343,7 @@ def replace_rows(
     table = f"{schema}.{name}"
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     whole = day_column is None or window.full_rebuild or not table_exists(conn, schema, name)
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         if whole:
             conn.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", parameters)
             written = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
@@ -351,10 +358,6 @@ def replace_rows(
             )
             written = conn.execute(f"INSERT INTO {table} {sql}", parameters).fetchone()[0]
         total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return written, total
 
 
@@ -373,6 +376,7 @@ def build_sql_asset(
         kinds={"duckdb"},
         partitions_def=daily_partitions,
         backfill_policy=BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
     )
     def _model(
         context: AssetExecutionContext,

@@ -21,7 +21,7 @@ from dagster import (
 
 from pipeline.ingest import load_source, sql_header
 from pipeline.partitions import daily_partitions, run_days
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
 
 
@@ -49,6 +49,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         kinds={"duckdb"},
         partitions_def=daily_partitions if source.daily else None,
         backfill_policy=BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
     )
     def _ingest(
         context: AssetExecutionContext, warehouse: Warehouse, ingest_settings: IngestSettings

@@ -34,7 +34,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipeline.assets.core import decided_window, now_utc
 from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
-from pipeline.resources import ServingSettings, Warehouse
+from pipeline.locks import exclusive, holder
+from pipeline.resources import (
+    WAREHOUSE_POOL,
+    ServingSettings,
+    Warehouse,
+    also_on_failure,
+    transaction,
+)
 
 SERVING_DIR = SQL_DIR / "serving"
 
@@ -133,50 +140,43 @@ def _sql_string(text: str) -> str:
         AssetKey(["marts", "spend_forecast"]),
     ],
     kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
 )
 def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     descriptions = {
         row["column_name"]: row["description"]
         for row in csv.DictReader((SERVING_DIR / "columns.csv").open())
     }
-    with warehouse.get_connection() as conn:
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
-            for path in sorted(SERVING_DIR.glob("*.sql")):
-                conn.execute(read_sql(f"serving/{path.name}"))
-            views = serving_views(conn)
-            for view in views:
-                source = next(
-                    (p for p in SERVING_DIR.glob("*.sql") if f"serving.{view} " in p.read_text()),
-                )
-                conn.execute(
-                    f"COMMENT ON VIEW serving.{quote_ident(view)} IS "
-                    + _sql_string(sql_header(f"serving/{source.name}"))
-                )
-            columns = conn.execute(
-                "SELECT table_name, column_name FROM duckdb_columns() "
-                "WHERE schema_name = 'serving' ORDER BY 1, 2"
-            ).fetchall()
-            # a '<view>.<column>' row describes that view's column; a bare name every other
-            described = {
-                (v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns
-            }
-            undocumented = sorted({c for (v, c), text in described.items() if text is None})
-            if undocumented:
-                raise ValueError(
-                    "serving columns without a description in sql/serving/columns.csv: "
-                    + ", ".join(undocumented)
-                )
-            for view, column in columns:
-                conn.execute(
-                    f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
-                    + _sql_string(described[(view, column)])
-                )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    with warehouse.get_connection() as conn, transaction(conn):
+        conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
+        for path in sorted(SERVING_DIR.glob("*.sql")):
+            conn.execute(read_sql(f"serving/{path.name}"))
+        views = serving_views(conn)
+        for view in views:
+            source = next(
+                (p for p in SERVING_DIR.glob("*.sql") if f"serving.{view} " in p.read_text()),
+            )
+            conn.execute(
+                f"COMMENT ON VIEW serving.{quote_ident(view)} IS "
+                + _sql_string(sql_header(f"serving/{source.name}"))
+            )
+        columns = conn.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' ORDER BY 1, 2"
+        ).fetchall()
+        # a '<view>.<column>' row describes that view's column; a bare name every other
+        described = {(v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns}
+        undocumented = sorted({c for (v, c), text in described.items() if text is None})
+        if undocumented:
+            raise ValueError(
+                "serving columns without a description in sql/serving/columns.csv: "
+                + ", ".join(undocumented)
+            )
+        for view, column in columns:
+            conn.execute(
+                f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
+                + _sql_string(described[(view, column)])
+            )
     return MaterializeResult(
         metadata={
             "views": MetadataValue.md("\n".join(f"- `serving.{v}`" for v in views)),
@@ -233,16 +233,60 @@ def _previous_publication(conn, target: Path) -> str | None:
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "views"])],
     kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
 )
 def published_database(
     context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
 ) -> MaterializeResult:
     target = Path(serving_settings.published_database)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Files left by runs killed before their rename; only one run writes at a time.
-    for stale in target.parent.glob(f".{target.name}.*.building"):
-        stale.unlink()
-    building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
+    # One publish at a time per published database, whichever warehouse it comes from.
+    with exclusive(
+        publish_lock_path(target),
+        holder(context.run.run_id, context.run.job_name),
+        f"The published database {target}",
+        warehouse.lock_wait_seconds,
+    ):
+        removed = remove_left_behind(target)
+        if removed:
+            context.log.info("removed what killed publishes left: " + ", ".join(removed))
+        building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
+        try:
+            return _publish(context, warehouse, target, building, removed)
+        except BaseException as error:
+            also_on_failure(error, f"removing {building.name}", lambda: _remove(building))
+            raise
+
+
+def publish_lock_path(target: Path) -> Path:
+    """The lock file a run holds while it publishes to `target`."""
+    return target.with_name(f"{target.name}.lock")
+
+
+def _remove(building: Path) -> None:
+    """A publish's file being built and what DuckDB keeps beside it (its .wal)."""
+    for path in building.parent.glob(f"{building.name}*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def remove_left_behind(target: Path) -> list[str]:
+    """Remove the `.building` files of publishes to `target` that are no longer running, with
+    their write-ahead logs (`.building.wal`), and return their names. Called with the publish
+    lock held: every publish holds it from before it creates its file until that file is renamed
+    over `target` or removed, so every such file found now is a killed run's."""
+    left = sorted(target.parent.glob(f".{target.name}.*.building*"))
+    for path in left:
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    return [path.name for path in left]
+
+
+def _publish(
+    context: AssetExecutionContext,
+    warehouse: Warehouse,
+    target: Path,
+    building: Path,
+    removed: list[str],
+) -> MaterializeResult:
     published_at = now_utc()
     rows, republished = {}, {}
     with warehouse.get_connection() as conn:
@@ -333,8 +377,14 @@ def published_database(
                 "'One row: the run that published this database, when, and the time outcomes "
                 "were judged at (as_of).'"
             )
-        finally:
-            conn.execute("DETACH publish_target")
+        except BaseException as error:
+            also_on_failure(
+                error,
+                "detaching the file being built",
+                lambda: conn.execute("DETACH publish_target"),
+            )
+            raise
+        conn.execute("DETACH publish_target")
         # One rename: readers opening the path see the old file or the new one, never a mix.
         os.replace(building, target)
         if window:
@@ -360,6 +410,9 @@ def published_database(
             "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
             "rows_written": MetadataValue.md(
                 "\n".join(f"- {v}: {n}" for v, n in republished.items())
+            ),
+            "removed_left_behind": MetadataValue.md(
+                "\n".join(f"- {name}" for name in removed) or "nothing"
             ),
         }
     )
