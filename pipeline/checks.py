@@ -18,6 +18,8 @@ And the metric contracts: ``money_conserved`` on ``core/cost_ledger`` and
 over the days the run recomputed (earlier rows were checked by the run that wrote them), or over
 everything when the run rebuilt everything or is a check run on its own. ``change_cost_and_units_
 conserved`` on ``marts/change_showback`` (blocking) does the same for cost per accepted change.
+``no_event_before_its_action`` on ``core/action_events_before_attempt`` (warning) names every
+action event dated before its action's attempt (it decides no outcome), with file and line.
 Negative amounts (credits, refunds of charges, savings-plan true-ups) are valid data (SPEC 9): a
 line, a day or an owner netting negative never fails a check; only a wrong figure does.
 
@@ -604,7 +606,40 @@ def change_showback_conserved(warehouse: Warehouse) -> AssetCheckResult:
     )
 
 
-metric_checks = [ledger_money_conserved, showback_well_formed, change_showback_conserved]
+@asset_check(
+    asset=AssetKey(["core", "action_events_before_attempt"]),
+    name="no_event_before_its_action",
+    blocking=False,
+    description="Warns when an action event is dated before its action's attempt: it decides "
+    "no outcome; lists each with its file, line and reason.",
+)
+def no_event_before_its_action(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        early = conn.execute(
+            "SELECT source_file, source_line, reason FROM core.action_events_before_attempt "
+            "ORDER BY source_file, source_line"
+        ).fetchall()
+    return AssetCheckResult(
+        passed=not early,
+        severity=AssetCheckSeverity.WARN,
+        description="\n".join(f"{f} line {n}: {reason}" for f, n, reason in early[:50]) or None,
+        metadata={
+            "events_before_attempt": len(early),
+            "events": MetadataValue.md(
+                "\n".join(f"- `{f}` line {n}: {reason}" for f, n, reason in early[:50]) or "none"
+            ),
+        },
+    )
+
+
+metric_checks = [
+    ledger_money_conserved,
+    showback_well_formed,
+    change_showback_conserved,
+    no_event_before_its_action,
+]
 
 
 # --- operate alerts --------------------------------------------------------------------------

@@ -4,8 +4,10 @@ One call of :func:`load_source` is one transaction: every new or changed file of
 read into a landing table, typed and checked by ``sql/staging/<source>.sql``, and split into
 staged rows, quarantined rows (with file, line, column and reason) and duplicates dropped. A file
 whose content is already loaded is skipped, and a file whose content changed replaces its earlier
-rows, so re-loading never doubles anything. A file that cannot be read at all raises
-:class:`UnreadableFileError` and the transaction is rolled back: earlier data stays as it was.
+rows, so re-loading never doubles anything; the duplicates and conflicts other files hold of the
+keys it gave up (kept in ``audit.duplicates_<source>``) are judged again with its new rows. A
+file that cannot be read at all raises :class:`UnreadableFileError` and the transaction is rolled
+back: earlier data stays as it was.
 
 A file whose path holds a date (``2026-10-01.csv``, ``dt=2026-10-01/part-0.parquet``) is delivered
 for that day and is read by the first run whose last day is on or after it; a file with no date
@@ -45,6 +47,11 @@ SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
 # Columns every model in sql/staging returns besides the staging table's own columns.
 MODEL_ONLY_COLUMNS = ("raw_row", "reject_reason", "conserved_amount")
+
+# audit.duplicates_<source>: the valid rows of a source that are not staged because another row
+# of their key is (exact duplicates and conflicts), typed as staged, so that they can be judged
+# again when that row is restated away.
+DUPLICATES_PREFIX = "duplicates_"
 
 
 def read_sql(relative_path: str) -> str:
@@ -734,11 +741,19 @@ def load_source(
             [[p.relpath, p.sha256, p.size_bytes, p.day, p.status, p.reason] for p in passed],
         )
     staging_exists = table_exists(conn, "staging", source.name)
+    duplicates_table = f"audit.{DUPLICATES_PREFIX}{source.name}"
+    duplicates_exist = table_exists(conn, "audit", f"{DUPLICATES_PREFIX}{source.name}")
 
     conn.execute("BEGIN TRANSACTION")
     try:
-        # A changed file replaces what it loaded before.
+        # A changed file replaces what it loaded before. The keys whose staged row goes with it
+        # are released: the copies other files hold of them are judged again (_classify).
         if staging_exists:
+            conn.execute(
+                "CREATE OR REPLACE TEMP TABLE _released_keys AS "
+                f"SELECT DISTINCT dedup_key FROM {staging_table} "
+                "WHERE source_file IN (SELECT source_file FROM _files)"
+            )
             _record_changed_rows(
                 conn,
                 source,
@@ -747,6 +762,13 @@ def load_source(
             )
             conn.execute(
                 f"DELETE FROM {staging_table} WHERE source_file IN (SELECT source_file FROM _files)"
+            )
+        else:
+            conn.execute("CREATE OR REPLACE TEMP TABLE _released_keys (dedup_key VARCHAR)")
+        if duplicates_exist:
+            conn.execute(
+                f"DELETE FROM {duplicates_table} "
+                "WHERE source_file IN (SELECT source_file FROM _files)"
             )
         for table in ("audit.quarantine", "audit.load_ledger"):
             conn.execute(
@@ -768,7 +790,7 @@ def load_source(
             ),
         )
         if staging_exists:
-            _add_new_columns(conn, source, staging_table)
+            _add_new_columns(conn, staging_table)
         else:
             conn.execute(
                 f"CREATE TABLE {staging_table} AS "
@@ -776,7 +798,16 @@ def load_source(
                 "CAST(NULL AS VARCHAR) AS load_id, CAST(NULL AS TIMESTAMP) AS loaded_at "
                 "FROM _checked WHERE false"
             )
-        _classify(conn, staging_table)
+        if duplicates_exist:
+            _add_new_columns(conn, duplicates_table)
+        else:
+            conn.execute(
+                f"CREATE TABLE {duplicates_table} AS "
+                "SELECT * EXCLUDE (reject_reason), CAST(NULL AS VARCHAR) AS load_status, "
+                "CAST(NULL AS VARCHAR) AS first_seen, CAST(NULL AS VARCHAR) AS load_id, "
+                "CAST(NULL AS TIMESTAMP) AS loaded_at FROM _checked WHERE false"
+            )
+        _classify(conn, staging_table, duplicates_table)
         conn.execute(
             f"INSERT INTO {staging_table} BY NAME "
             f"SELECT * EXCLUDE ({', '.join(MODEL_ONLY_COLUMNS)}, first_seen, load_status), "
@@ -785,8 +816,15 @@ def load_source(
             {"load_id": load_id, "loaded_at": loaded_at},
         )
         _record_changed_rows(conn, source, "_classified WHERE load_status = 'staged'", added=True)
+        _apply_rejudged(conn, source, staging_table, duplicates_table, load_id, loaded_at)
         _summarise_changes(conn, source, load_id, loaded_at)
         _fill_parquet_raw_rows(conn, todo)
+        conn.execute(
+            f"INSERT INTO {duplicates_table} BY NAME "
+            "SELECT * EXCLUDE (reject_reason), $load_id AS load_id, $loaded_at AS loaded_at "
+            "FROM _classified WHERE load_status IN ('duplicate', 'conflict')",
+            {"load_id": load_id, "loaded_at": loaded_at},
+        )
         conn.execute(
             """
             INSERT INTO audit.quarantine
@@ -893,10 +931,11 @@ def load_source(
     )
 
 
-def _add_new_columns(conn: duckdb.DuckDBPyConnection, source: Source, staging_table: str) -> None:
-    """Give a staging table created by an earlier release the columns its model now writes
-    (NULL in rows loaded before; a changed file reloads its rows with them)."""
-    schema, name = staging_table.split(".")
+def _add_new_columns(conn: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Give a staging table (or its duplicates table) created by an earlier release the columns
+    its model now writes (NULL in rows loaded before; a changed file reloads its rows with
+    them)."""
+    schema, name = table.split(".")
     existing = {
         row[0]
         for row in conn.execute(
@@ -907,26 +946,30 @@ def _add_new_columns(conn: duckdb.DuckDBPyConnection, source: Source, staging_ta
     }
     for column, column_type, *_ in conn.execute("DESCRIBE _checked").fetchall():
         if column not in existing and column not in MODEL_ONLY_COLUMNS:
-            conn.execute(
-                f"ALTER TABLE {staging_table} ADD COLUMN {quote_ident(column)} {column_type}"
-            )
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {quote_ident(column)} {column_type}")
 
 
-def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str) -> None:
+def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str, duplicates_table: str) -> None:
     """Split valid rows into staged, exact duplicates and conflicting duplicates.
 
     The first row of a key wins: a row already staged from another file, else the first in file
     and line order. A later row with identical content is a duplicate (dropped, counted); with
     different content it is a conflict (quarantined, so nothing is silently lost).
 
+    A key is *released* when its staged row goes with a changed, superseded or ignored file
+    (temp table _released_keys). The copies of a released key that other, unchanged files hold
+    (in `duplicates_table`) are judged again with the batch by the same rule, as a fresh load of
+    the current files would judge them; their new status is in temp table _reopened (with the
+    status they had, for the ledger).
+
     Only the rows that are not staged are written out (temp table _not_staged, usually few or
     none); view _classified gives every valid row of _checked its load_status from it. Keys are
-    counted with a hash aggregate, and only keys seen twice in the batch are ranked in file and
-    line order, so a clean batch is neither sorted nor copied.
+    counted with a hash aggregate, and only keys seen twice in the batch or released with copies
+    elsewhere are ranked in file and line order, so a clean batch is neither sorted nor copied.
     """
     conn.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _not_staged AS
+        CREATE OR REPLACE TEMP TABLE _judged AS
         WITH batch_duplicate_keys AS (
             SELECT c.dedup_key
             FROM _checked AS c
@@ -935,23 +978,46 @@ def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str) -> None:
             HAVING COUNT(*) > 1
         ),
 
-        ranked AS (
-            SELECT
-                c.rowid AS checked_row,
-                c.dedup_key,
-                c.row_hash,
-                ROW_NUMBER() OVER (
-                    PARTITION BY c.dedup_key ORDER BY c.source_file, c.source_line
-                ) AS batch_rank,
-                FIRST_VALUE(c.row_hash) OVER (
-                    PARTITION BY c.dedup_key ORDER BY c.source_file, c.source_line
-                ) AS first_hash,
-                FIRST_VALUE(c.source_file || ' line ' || CAST(c.source_line AS VARCHAR)) OVER (
-                    PARTITION BY c.dedup_key ORDER BY c.source_file, c.source_line
-                ) AS batch_first_seen
+        -- copies in unchanged files of the keys whose staged row this load removed
+        reopened_copies AS (
+            SELECT d.source_file, d.source_line, d.dedup_key, d.row_hash
+            FROM {duplicates_table} AS d
+            WHERE d.dedup_key IN (SELECT r.dedup_key FROM _released_keys AS r)
+        ),
+
+        contested_keys AS (
+            SELECT dedup_key FROM batch_duplicate_keys
+            UNION
+            SELECT dedup_key FROM reopened_copies
+        ),
+
+        candidates AS (
+            SELECT c.rowid AS checked_row, c.source_file, c.source_line, c.dedup_key, c.row_hash
             FROM _checked AS c
             WHERE c.reject_reason IS NULL
-                AND c.dedup_key IN (SELECT dedup_key FROM batch_duplicate_keys)
+                AND c.dedup_key IN (SELECT dedup_key FROM contested_keys)
+            UNION ALL
+            SELECT NULL, o.source_file, o.source_line, o.dedup_key, o.row_hash
+            FROM reopened_copies AS o
+        ),
+
+        ranked AS (
+            SELECT
+                k.checked_row,
+                k.source_file,
+                k.source_line,
+                k.dedup_key,
+                k.row_hash,
+                ROW_NUMBER() OVER (
+                    PARTITION BY k.dedup_key ORDER BY k.source_file, k.source_line
+                ) AS batch_rank,
+                FIRST_VALUE(k.row_hash) OVER (
+                    PARTITION BY k.dedup_key ORDER BY k.source_file, k.source_line
+                ) AS first_hash,
+                FIRST_VALUE(k.source_file || ' line ' || CAST(k.source_line AS VARCHAR)) OVER (
+                    PARTITION BY k.dedup_key ORDER BY k.source_file, k.source_line
+                ) AS batch_first_seen
+            FROM candidates AS k
         ),
 
         prior AS (
@@ -962,38 +1028,67 @@ def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str) -> None:
             FROM {staging_table} AS s
             WHERE s.dedup_key IN (
                 SELECT c.dedup_key FROM _checked AS c WHERE c.reject_reason IS NULL
+                UNION
+                SELECT dedup_key FROM reopened_copies
             )
             GROUP BY s.dedup_key
         ),
 
-        -- keys repeated in the batch: all but the first row, or every row if already staged
-        repeated_in_batch AS (
+        -- contested keys: the first row wins unless the key is already staged; every other
+        -- row is a duplicate or a conflict of the row kept
+        contested AS (
             SELECT
                 r.checked_row,
-                CASE WHEN COALESCE(p.row_hash, r.first_hash) = r.row_hash
-                    THEN 'duplicate' ELSE 'conflict' END AS load_status,
-                COALESCE(p.seen, r.batch_first_seen) AS first_seen
+                r.source_file,
+                r.source_line,
+                CASE
+                    WHEN p.dedup_key IS NULL AND r.batch_rank = 1 THEN 'staged'
+                    WHEN COALESCE(p.row_hash, r.first_hash) = r.row_hash THEN 'duplicate'
+                    ELSE 'conflict'
+                END AS load_status,
+                CASE WHEN p.dedup_key IS NOT NULL OR r.batch_rank > 1
+                    THEN COALESCE(p.seen, r.batch_first_seen) END AS first_seen
             FROM ranked AS r
             LEFT JOIN prior AS p ON p.dedup_key = r.dedup_key
-            WHERE p.dedup_key IS NOT NULL OR r.batch_rank > 1
         ),
 
-        -- keys once in the batch that an earlier load already staged
+        -- keys once in the batch, not contested, that an earlier load already staged
         already_staged AS (
             SELECT
                 c.rowid AS checked_row,
+                c.source_file,
+                c.source_line,
                 CASE WHEN p.row_hash = c.row_hash THEN 'duplicate' ELSE 'conflict' END
                     AS load_status,
                 p.seen AS first_seen
             FROM _checked AS c
             INNER JOIN prior AS p ON p.dedup_key = c.dedup_key
             WHERE c.reject_reason IS NULL
-                AND c.dedup_key NOT IN (SELECT dedup_key FROM batch_duplicate_keys)
+                AND c.dedup_key NOT IN (SELECT dedup_key FROM contested_keys)
         )
 
-        SELECT * FROM repeated_in_batch
+        SELECT * FROM contested
         UNION ALL
         SELECT * FROM already_staged
+        """
+    )
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _not_staged AS
+        SELECT checked_row, load_status, first_seen
+        FROM _judged
+        WHERE checked_row IS NOT NULL AND load_status <> 'staged'
+        """
+    )
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _reopened AS
+        SELECT j.source_file, j.source_line, j.load_status, j.first_seen,
+               d.load_status AS previous_status, d.conserved_amount
+        FROM _judged AS j
+        INNER JOIN {duplicates_table} AS d
+            ON d.source_file = j.source_file AND d.source_line = j.source_line
+        WHERE j.checked_row IS NULL
         """
     )
     conn.execute(
@@ -1013,7 +1108,95 @@ def _classify(conn: duckdb.DuckDBPyConnection, staging_table: str) -> None:
         FROM _checked AS c
         WHERE c.raw_row IS NULL AND (
             c.reject_reason IS NOT NULL
-            OR c.rowid IN (SELECT checked_row FROM _not_staged WHERE load_status = 'conflict')
+            -- conflicts, and duplicates (kept in case their key is released later)
+            OR c.rowid IN (SELECT checked_row FROM _not_staged)
         )
         """
+    )
+
+
+def _apply_rejudged(
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    staging_table: str,
+    duplicates_table: str,
+    load_id: str,
+    loaded_at: datetime,
+) -> None:
+    """Write the new status of the copies judged again (temp table _reopened, see _classify):
+    a copy that now wins is staged; a conflict's quarantine row is written again with the row it
+    now conflicts with; a copy that turned duplicate leaves quarantine; and the load ledger of
+    each file holding such a copy moves its rows and amounts between staged, quarantined and
+    duplicate, so it reads as a fresh load of the current files would."""
+    params = {"load_id": load_id, "loaded_at": loaded_at}
+    same_row = "d.source_file = r.source_file AND d.source_line = r.source_line AND r.load_status "
+    restored = f"{duplicates_table} AS d, _reopened AS r WHERE {same_row} = 'staged'"
+    conn.execute(
+        f"INSERT INTO {staging_table} BY NAME "
+        "SELECT d.* EXCLUDE (raw_row, conserved_amount, load_status, first_seen, load_id, "
+        f"loaded_at), $load_id AS load_id, $loaded_at AS loaded_at FROM {restored}",
+        params,
+    )
+    _record_changed_rows(conn, source, f"(SELECT d.* FROM {restored})", added=True)
+    conn.execute(
+        "DELETE FROM audit.quarantine AS q USING _reopened AS r "
+        "WHERE q.source = $source AND q.source_file = r.source_file "
+        "AND q.source_line = r.source_line",
+        {"source": source.name},
+    )
+    conn.execute(
+        """
+        INSERT INTO audit.quarantine
+        SELECT $source, d.source_file, d.source_line, $key,
+               $key || ': duplicate key with different content; kept the row in '
+                   || r.first_seen,
+               d.raw_row, d.conserved_amount, $load_id, $loaded_at
+        FROM """
+        + duplicates_table
+        + f" AS d, _reopened AS r WHERE {same_row} = 'conflict'",
+        {"source": source.name, "key": source.key, **params},
+    )
+    conn.execute(
+        f"UPDATE {duplicates_table} AS d SET load_status = r.load_status, "
+        f"first_seen = r.first_seen FROM _reopened AS r WHERE {same_row} <> 'staged'"
+    )
+    conn.execute(
+        f"DELETE FROM {duplicates_table} AS d USING _reopened AS r WHERE {same_row} = 'staged'"
+    )
+    conn.execute(
+        """
+        UPDATE audit.load_ledger AS l
+        SET rows_staged = l.rows_staged + m.rows_staged,
+            rows_quarantined = l.rows_quarantined + m.rows_quarantined,
+            rows_duplicate = l.rows_duplicate + m.rows_duplicate,
+            amount_staged = CASE WHEN l.amount_staged IS NULL AND m.amount_staged IS NULL
+                THEN NULL ELSE COALESCE(l.amount_staged, 0) + COALESCE(m.amount_staged, 0) END,
+            amount_quarantined = l.amount_quarantined + m.amount_quarantined,
+            amount_duplicate = l.amount_duplicate + m.amount_duplicate
+        FROM (
+            -- each file's moves: + the status its copies took, - the status they had
+            SELECT
+                source_file,
+                COUNT(*) FILTER (WHERE now = 'staged') AS rows_staged,
+                COUNT(*) FILTER (WHERE now = 'conflict')
+                    - COUNT(*) FILTER (WHERE was = 'conflict') AS rows_quarantined,
+                COUNT(*) FILTER (WHERE now = 'duplicate')
+                    - COUNT(*) FILTER (WHERE was = 'duplicate') AS rows_duplicate,
+                SUM(amount) FILTER (WHERE now = 'staged') AS amount_staged,
+                COALESCE(SUM(amount) FILTER (WHERE now = 'conflict'), 0)
+                    - COALESCE(SUM(amount) FILTER (WHERE was = 'conflict'), 0)
+                    AS amount_quarantined,
+                COALESCE(SUM(amount) FILTER (WHERE now = 'duplicate'), 0)
+                    - COALESCE(SUM(amount) FILTER (WHERE was = 'duplicate'), 0)
+                    AS amount_duplicate
+            FROM (
+                SELECT source_file, load_status AS now, previous_status AS was,
+                       conserved_amount AS amount
+                FROM _reopened
+            ) AS moves
+            GROUP BY source_file
+        ) AS m
+        WHERE l.source = $source AND l.source_file = m.source_file
+        """,
+        {"source": source.name},
     )

@@ -51,6 +51,8 @@ from pipeline.spark import run_on_spark
 # Every model, with the day column its rows are replaced by (None: rebuilt whole each run).
 MODELS: dict[str, str | None] = {
     "core/action_outcomes": "attempted_date",
+    # events dated before their action's attempt: few, and their action may arrive in any run
+    "core/action_events_before_attempt": None,
     "core/llm_request_costs": "requested_date",
     "core/session_roots": None,
     "core/labour_costs": "work_date",
@@ -435,6 +437,11 @@ core_assets = [
         "action_outcomes",
         deps=[staging_key("agent_actions"), staging_key("action_events")],
         summary_by="outcome",
+    ),
+    build_sql_asset(
+        "action_events_before_attempt",
+        deps=[staging_key("agent_actions"), staging_key("action_events")],
+        summary_by="event_type",
     ),
     build_sql_asset(
         "llm_request_costs",

@@ -5,6 +5,8 @@
 -- boundary inclusive), accepted_confirmed (accepted, window elapsed), accepted_provisional
 -- (accepted, window still open) or pending (no outcome yet). Approval and a correct escalation
 -- count as acceptance. accepted_units weighs an accepted action by its risk grade.
+-- An event dated before its action's attempt decides nothing (it is listed with its reason in
+-- core.action_events_before_attempt).
 -- Only actions attempted on or after $recompute_from are judged (the run's recompute window).
 WITH recomputed_actions AS (
     SELECT *
@@ -13,11 +15,13 @@ WITH recomputed_actions AS (
         AND attempted_at <= CAST($as_of AS TIMESTAMP)
 ),
 
+-- the events known by $as_of that happened no earlier than their action's attempt
 events AS (
-    SELECT action_id, event_type, escalation_kind, occurred_at
-    FROM staging.action_events
-    WHERE occurred_at <= CAST($as_of AS TIMESTAMP)
-        AND action_id IN (SELECT action_id FROM recomputed_actions)
+    SELECT e.action_id, e.event_type, e.escalation_kind, e.occurred_at
+    FROM staging.action_events AS e
+    INNER JOIN recomputed_actions AS act ON act.action_id = e.action_id
+    WHERE e.occurred_at <= CAST($as_of AS TIMESTAMP)
+        AND e.occurred_at >= act.attempted_at
 ),
 
 acceptance AS (
