@@ -284,3 +284,26 @@ def test_hours_with_more_than_6_decimal_places_are_quarantined_not_rounded(data_
     assert query("SELECT entry_id, hours FROM staging.time_entries") == [
         ("h2", Decimal("1.123456"))
     ]
+
+
+def test_floating_point_noise_beyond_12_places_is_read_rounded(data_dir, ingest, query):
+    # 0.1 + 0.2 as a JSON or Parquet double: the digits past the 12th place are below what the
+    # binary type can tell apart; a cost off by a genuine 1e-13 is still quarantined
+    write(
+        data_dir,
+        "tool_calls/t.jsonl",
+        '{"call_id": "c1", "called_at": "2026-10-01T09:00:00Z", "tool_name": "search", '
+        '"cost_usd": 0.30000000000000004}\n'
+        '{"call_id": "c2", "called_at": "2026-10-01T09:00:00Z", "tool_name": "search", '
+        '"cost_usd": 0.3000000000001}\n',
+    )
+    assert ingest().success
+    assert quarantined(query) == [
+        (
+            "tool_calls",
+            "tool_calls/t.jsonl",
+            2,
+            "cost_usd: more than 12 decimal places ('0.3000000000001'), which would be rounded",
+        )
+    ]
+    assert query("SELECT call_id, cost_usd FROM staging.tool_calls") == [("c1", Decimal("0.3"))]

@@ -86,11 +86,22 @@ CREATE OR REPLACE TEMP MACRO decimal_places(value) AS (
     END
 );
 
+-- is_float_noise(value, places): the digits of a decimal text beyond `places` are below the
+-- precision of a binary floating-point number (2^-51 of the value): the shortest text of a
+-- DOUBLE (a Parquet DOUBLE, a JSON number such as LiteLLM's spend 0.00022500000000000002)
+-- carries them as an artefact of the binary type, not as cents. Such a value is read rounded to
+-- `places`, which changes it by less than its own type can tell; any larger excess is
+-- quarantined. The DOUBLE arithmetic only classifies the text; the value read is exact decimal.
+CREATE OR REPLACE TEMP MACRO is_float_noise(value, places) AS (
+    ABS(TRY_CAST(TRIM(value) AS DOUBLE) - ROUND(TRY_CAST(TRIM(value) AS DOUBLE), places))
+        <= ABS(TRY_CAST(TRIM(value) AS DOUBLE)) * POW(2, -51)
+);
+
 -- amount_problem(column, value, kind) is the quarantine reason of an amount that is present but
 -- not read as a decimal number, or NULL: it says so when the text is formatted for people
 -- ('$10,000.00', '1 234,50 EUR'): currency symbols and separators are never guessed away; a
--- number beyond the limit of its kind, or with more decimal places than its kind keeps, is named
--- with the limit (value_limit).
+-- number beyond the limit of its kind, or with more decimal places than its kind keeps (beyond
+-- floating-point noise, is_float_noise), is named with the limit (value_limit).
 CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, kind) AS (
     CASE
         WHEN value IS NULL THEN NULL
@@ -107,6 +118,7 @@ CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, kind) AS (
             THEN column_name || ': beyond the limit of ' || value_limit(kind).shown || ' ('''
                 || LEFT(TRIM(value), 40) || ''')'
         WHEN decimal_places(value) > value_limit(kind).places
+            AND NOT is_float_noise(value, value_limit(kind).places)
             THEN column_name || ': more than ' || CAST(value_limit(kind).places AS VARCHAR)
                 || ' decimal places (''' || LEFT(TRIM(value), 40) || '''), which would be rounded'
     END
