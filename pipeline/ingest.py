@@ -686,7 +686,10 @@ def load_source(
     files = [f for f in found.files if last_day is None or f.day is None or f.day <= last_day]
     ensure_audit_tables(conn)
     model = read_sql(f"staging/{source.name}.sql")
-    fingerprint = settings_fingerprint(settings, model)
+    # the value readers (and the limits they state) shape staged rows as the model does
+    fingerprint = settings_fingerprint(
+        settings, model + read_sql("ingest/macros/value_readers.sql")
+    )
     recorded = {
         file: (status, sha, fp)
         for file, status, sha, fp in conn.execute(

@@ -2,7 +2,10 @@
 -- Parquet), typed and checked. Source: landing_billing_lines (every FOCUS column as text, with
 -- source_file, source_line and raw_row; typed Parquet tags already as a JSON object). Rows with a
 -- reject_reason go to quarantine; the rest to staging.billing_lines. Costs stay in the billing
--- currency as exported (FOCUS edge), exact to 12 decimal places, negatives (credits) included;
+-- currency as exported (FOCUS edge), exact to 12 decimal places, negatives (credits) included,
+-- within the money limit (value_limit; a cost beyond it, or with more places, is quarantined).
+-- ConsumedQuantity and PricingQuantity are informational (never summed or priced) and read
+-- unchecked, to 12 places;
 -- fx_rate_to_usd is the declared rate. Dates are ISO 8601 unless the source declares a format.
 -- Tags are case- and whitespace-sensitive; the work_type tag's value is kept in lower case.
 -- Row identity (SPEC 9): a FOCUS row has no id, so a line is identified by its content, read as
@@ -12,10 +15,10 @@
 WITH typed AS (
     SELECT
         l.*,
-        TRY_CAST(l.BilledCost AS DECIMAL(38, 12)) AS billed_cost,
-        TRY_CAST(l.EffectiveCost AS DECIMAL(38, 12)) AS effective_cost,
-        TRY_CAST(l.ListCost AS DECIMAL(38, 12)) AS list_cost,
-        TRY_CAST(l.ContractedCost AS DECIMAL(38, 12)) AS contracted_cost,
+        read_amount(l.BilledCost, 'money') AS billed_cost,
+        read_amount(l.EffectiveCost, 'money') AS effective_cost,
+        read_amount(l.ListCost, 'money') AS list_cost,
+        read_amount(l.ContractedCost, 'money') AS contracted_cost,
         TRY_CAST(l.ConsumedQuantity AS DECIMAL(38, 12)) AS consumed_quantity,
         TRY_CAST(l.PricingQuantity AS DECIMAL(38, 12)) AS pricing_quantity,
         read_instant(l.ChargePeriodStart, $date_format) AS charge_period_start,
@@ -60,14 +63,14 @@ checked AS (
         COALESCE(t.landing_error, NULLIF(CONCAT_WS('; ',
             CASE
                 WHEN t.BilledCost IS NULL THEN 'BilledCost: missing'
-                ELSE amount_problem('BilledCost', t.BilledCost, t.billed_cost)
+                ELSE amount_problem('BilledCost', t.BilledCost, 'money')
             END,
             CASE
                 WHEN t.EffectiveCost IS NULL THEN 'EffectiveCost: missing'
-                ELSE amount_problem('EffectiveCost', t.EffectiveCost, t.effective_cost)
+                ELSE amount_problem('EffectiveCost', t.EffectiveCost, 'money')
             END,
-            amount_problem('ListCost', t.ListCost, t.list_cost),
-            amount_problem('ContractedCost', t.ContractedCost, t.contracted_cost),
+            amount_problem('ListCost', t.ListCost, 'money'),
+            amount_problem('ContractedCost', t.ContractedCost, 'money'),
             CASE
                 WHEN t.ChargePeriodStart IS NULL THEN 'ChargePeriodStart: missing'
                 ELSE instant_problem(

@@ -1,6 +1,6 @@
 -- One row per declared budget: a scope (fleet, team, agent or task_type) and its id, the month it
 -- applies to (NULL: every month), a limit on total spend and / or on cost per accepted action,
--- in USD. Source: landing_budgets (a CSV the FinOps team keeps). A month may be written
+-- in USD (exact, within the money limit of value_limit). Source: landing_budgets (a CSV the FinOps team keeps). A month may be written
 -- 2026-10 or 2026-10-01; budget_id is '<scope>:<scope_id>@<month or every month>'.
 WITH typed AS (
     SELECT
@@ -10,8 +10,8 @@ WITH typed AS (
         CAST(date_trunc('month', COALESCE(
             TRY_CAST(l.month AS DATE), TRY_CAST(l.month || '-01' AS DATE)
         )) AS DATE) AS month_n,
-        TRY_CAST(l.budget_usd AS DECIMAL(38, 12)) AS budget_usd_n,
-        TRY_CAST(l.max_cost_per_accepted_action_usd AS DECIMAL(38, 12)) AS max_cpaa_n
+        read_amount(l.budget_usd, 'money') AS budget_usd_n,
+        read_amount(l.max_cost_per_accepted_action_usd, 'money') AS max_cpaa_n
     FROM landing_budgets AS l
 ),
 
@@ -30,17 +30,16 @@ checked AS (
                 WHEN t.month IS NOT NULL AND t.month_n IS NULL
                     THEN 'month: not a month (''' || LEFT(t.month, 40) || ''')'
             END,
-            CASE
-                WHEN t.budget_usd IS NOT NULL AND t.budget_usd_n IS NULL
-                    THEN 'budget_usd: not a decimal number (''' || LEFT(t.budget_usd, 40) || ''')'
-                WHEN t.budget_usd_n < 0 THEN 'budget_usd: negative'
-            END,
-            CASE
-                WHEN t.max_cost_per_accepted_action_usd IS NOT NULL AND t.max_cpaa_n IS NULL
-                    THEN 'max_cost_per_accepted_action_usd: not a decimal number ('''
-                        || LEFT(t.max_cost_per_accepted_action_usd, 40) || ''')'
-                WHEN t.max_cpaa_n < 0 THEN 'max_cost_per_accepted_action_usd: negative'
-            END,
+            COALESCE(
+                amount_problem('budget_usd', t.budget_usd, 'money'),
+                CASE WHEN t.budget_usd_n < 0 THEN 'budget_usd: negative' END
+            ),
+            COALESCE(
+                amount_problem(
+                    'max_cost_per_accepted_action_usd', t.max_cost_per_accepted_action_usd, 'money'
+                ),
+                CASE WHEN t.max_cpaa_n < 0 THEN 'max_cost_per_accepted_action_usd: negative' END
+            ),
             CASE
                 WHEN t.budget_usd IS NULL AND t.max_cost_per_accepted_action_usd IS NULL
                     THEN 'budget_usd: missing (a budget limits spend, cost per accepted action '

@@ -1,13 +1,13 @@
 -- One row per booked consequence of agent work: a refund, credit, SLA penalty, escalation, lost
 -- revenue or incident, with the action / task / agent / team it concerns. Source:
 -- landing_consequence_records. amount is kept as written (minor units such as Stripe cents when
--- amount_unit = 'minor'); amount_usd converts it at the declared rate. A currency with no
--- declared rate is quarantined, never summed.
+-- amount_unit = 'minor'), exact and within the money limit (value_limit); amount_usd converts
+-- it at the declared rate. A currency with no declared rate is quarantined, never summed.
 WITH typed AS (
     SELECT
         l.*,
         LOWER(REPLACE(REPLACE(l.record_type, ' ', '_'), '-', '_')) AS record_type_n,
-        TRY_CAST(l.amount AS DECIMAL(38, 12)) AS amount_n,
+        read_amount(l.amount, 'money') AS amount_n,
         UPPER(l.currency) AS currency_n,
         LOWER(COALESCE(l.amount_unit, 'major')) AS amount_unit_n,
         read_instant(l.occurred_at, $date_format) AS occurred_at_utc
@@ -30,9 +30,14 @@ checked AS (
             END,
             CASE
                 WHEN t.amount IS NULL THEN 'amount: missing'
-                WHEN t.amount_n IS NULL
-                    THEN 'amount: not a decimal number (''' || LEFT(t.amount, 40) || ''')'
+                WHEN amount_problem('amount', t.amount, 'money') IS NOT NULL
+                    THEN amount_problem('amount', t.amount, 'money')
                 WHEN t.amount_n < 0 THEN 'amount: negative (consequences are booked as costs)'
+                WHEN t.amount_unit_n = 'minor'
+                    AND t.amount_n * fx.minor_unit_factor
+                        <> CAST(t.amount_n * fx.minor_unit_factor AS DECIMAL(38, 12))
+                    THEN 'amount: more than 12 decimal places in major units ('''
+                        || LEFT(t.amount, 40) || ''' minor units), which would be rounded'
             END,
             CASE
                 WHEN t.currency IS NULL THEN 'currency: missing'
@@ -73,8 +78,14 @@ SELECT
     c.amount_n AS amount,
     c.currency_n AS currency,
     c.amount_unit_n AS amount_unit,
+    -- in major units first (exact: the check above), so the product with the rate keeps
+    -- 20 decimal places and room for 18 integer digits
     CAST(
-        CASE WHEN c.amount_unit_n = 'minor' THEN c.amount_n * c.minor_unit_factor ELSE c.amount_n END
+        CASE
+            WHEN c.amount_unit_n = 'minor'
+                THEN CAST(c.amount_n * c.minor_unit_factor AS DECIMAL(38, 12))
+            ELSE c.amount_n
+        END
         * c.rate_to_usd AS DECIMAL(38, 12)
     ) AS amount_usd,
     c.occurred_at_utc AS occurred_at,

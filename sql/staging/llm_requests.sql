@@ -2,18 +2,20 @@
 -- Source: landing_llm_requests (canonical columns as text; LiteLLM spend logs arrive here through
 -- the declared adapter mapping). Token convention: input_tokens INCLUDES cached_input_tokens
 -- (cache reads) and cache_write_input_tokens; output_tokens INCLUDES reasoning_tokens, so no token
--- is priced twice. reported_cost_usd is kept as reported (exact decimal, 12 places). work_type
+-- is priced twice; each token count is within the tokens limit (value_limit). reported_cost_usd
+-- is kept as reported (exact decimal, 12 places, within the money limit). work_type
 -- (lower case) says what kind of work the request served; development work is decided in core.
 WITH typed AS (
     SELECT
         l.*,
         read_instant(l.requested_at, $date_format) AS requested_at_utc,
-        read_count(l.input_tokens) AS input_tokens_n,
-        COALESCE(read_count(l.cached_input_tokens), 0) AS cached_input_tokens_n,
-        COALESCE(read_count(l.cache_write_input_tokens), 0) AS cache_write_input_tokens_n,
-        read_count(l.output_tokens) AS output_tokens_n,
-        COALESCE(read_count(l.reasoning_tokens), 0) AS reasoning_tokens_n,
-        TRY_CAST(l.reported_cost_usd AS DECIMAL(38, 12)) AS reported_cost_usd_n,
+        read_bounded_count(l.input_tokens, 'tokens') AS input_tokens_n,
+        COALESCE(read_bounded_count(l.cached_input_tokens, 'tokens'), 0) AS cached_input_tokens_n,
+        COALESCE(read_bounded_count(l.cache_write_input_tokens, 'tokens'), 0)
+            AS cache_write_input_tokens_n,
+        read_bounded_count(l.output_tokens, 'tokens') AS output_tokens_n,
+        COALESCE(read_bounded_count(l.reasoning_tokens, 'tokens'), 0) AS reasoning_tokens_n,
+        read_amount(l.reported_cost_usd, 'money') AS reported_cost_usd_n,
         CASE
             WHEN l.status IS NULL THEN 'success'
             WHEN LOWER(l.status) IN ('success', 'ok') THEN 'success'
@@ -36,47 +38,25 @@ checked AS (
             CASE WHEN t.model IS NULL THEN 'model: missing' END,
             CASE
                 WHEN t.input_tokens IS NULL THEN 'input_tokens: missing'
-                WHEN t.input_tokens_n IS NULL OR t.input_tokens_n < 0
-                    THEN 'input_tokens: not a non-negative whole number ('''
-                        || LEFT(t.input_tokens, 40) || ''')'
+                WHEN count_problem('input_tokens', t.input_tokens, 'tokens') IS NOT NULL
+                    THEN count_problem('input_tokens', t.input_tokens, 'tokens')
                 WHEN t.cached_input_tokens_n + t.cache_write_input_tokens_n > t.input_tokens_n
                     THEN 'input_tokens: smaller than cached + cache-write tokens it includes'
             END,
-            CASE
-                WHEN t.cached_input_tokens IS NOT NULL
-                    AND (read_count(t.cached_input_tokens) IS NULL
-                        OR t.cached_input_tokens_n < 0)
-                    THEN 'cached_input_tokens: not a non-negative whole number ('''
-                        || LEFT(t.cached_input_tokens, 40) || ''')'
-            END,
-            CASE
-                WHEN t.cache_write_input_tokens IS NOT NULL
-                    AND (read_count(t.cache_write_input_tokens) IS NULL
-                        OR t.cache_write_input_tokens_n < 0)
-                    THEN 'cache_write_input_tokens: not a non-negative whole number ('''
-                        || LEFT(t.cache_write_input_tokens, 40) || ''')'
-            END,
+            count_problem('cached_input_tokens', t.cached_input_tokens, 'tokens'),
+            count_problem('cache_write_input_tokens', t.cache_write_input_tokens, 'tokens'),
             CASE
                 WHEN t.output_tokens IS NULL THEN 'output_tokens: missing'
-                WHEN t.output_tokens_n IS NULL OR t.output_tokens_n < 0
-                    THEN 'output_tokens: not a non-negative whole number ('''
-                        || LEFT(t.output_tokens, 40) || ''')'
+                WHEN count_problem('output_tokens', t.output_tokens, 'tokens') IS NOT NULL
+                    THEN count_problem('output_tokens', t.output_tokens, 'tokens')
                 WHEN t.reasoning_tokens_n > t.output_tokens_n
                     THEN 'output_tokens: smaller than the reasoning tokens it includes'
             END,
-            CASE
-                WHEN t.reasoning_tokens IS NOT NULL
-                    AND (read_count(t.reasoning_tokens) IS NULL
-                        OR t.reasoning_tokens_n < 0)
-                    THEN 'reasoning_tokens: not a non-negative whole number ('''
-                        || LEFT(t.reasoning_tokens, 40) || ''')'
-            END,
-            CASE
-                WHEN t.reported_cost_usd IS NOT NULL AND t.reported_cost_usd_n IS NULL
-                    THEN 'reported_cost_usd: not a decimal number ('''
-                        || LEFT(t.reported_cost_usd, 40) || ''')'
-                WHEN t.reported_cost_usd_n < 0 THEN 'reported_cost_usd: negative'
-            END,
+            count_problem('reasoning_tokens', t.reasoning_tokens, 'tokens'),
+            COALESCE(
+                amount_problem('reported_cost_usd', t.reported_cost_usd, 'money'),
+                CASE WHEN t.reported_cost_usd_n < 0 THEN 'reported_cost_usd: negative' END
+            ),
             CASE
                 WHEN t.status_n IS NULL
                     THEN 'status: not success or error (''' || LEFT(t.status, 40) || ''')'

@@ -1,10 +1,10 @@
 -- One row per loaded hourly labour rate: a role's (or one person's) fully-loaded cost per hour
--- from a start date. Source: landing_loaded_rates. The rate is converted to USD at the declared
--- exchange rate. Confidential: later layers expose labour cost, never a person's rate.
+-- from a start date. Source: landing_loaded_rates. The rate is exact to 6 decimal places and
+-- within the hourly_rate limit (value_limit); it is converted to USD at the declared exchange rate. Confidential: later layers expose labour cost, never a person's rate.
 WITH typed AS (
     SELECT
         l.*,
-        TRY_CAST(l.loaded_hourly_rate AS DECIMAL(18, 6)) AS rate_n,
+        CAST(read_amount(l.loaded_hourly_rate, 'hourly_rate') AS DECIMAL(18, 6)) AS rate_n,
         UPPER(COALESCE(l.currency, 'USD')) AS currency_n,
         CAST(read_instant(l.effective_from, $date_format) AS DATE) AS effective_from_n
     FROM landing_loaded_rates AS l
@@ -21,9 +21,9 @@ checked AS (
             END,
             CASE
                 WHEN t.loaded_hourly_rate IS NULL THEN 'loaded_hourly_rate: missing'
-                WHEN t.rate_n IS NULL
-                    THEN 'loaded_hourly_rate: not a decimal number ('''
-                        || LEFT(t.loaded_hourly_rate, 40) || ''')'
+                WHEN amount_problem('loaded_hourly_rate', t.loaded_hourly_rate, 'hourly_rate')
+                    IS NOT NULL
+                    THEN amount_problem('loaded_hourly_rate', t.loaded_hourly_rate, 'hourly_rate')
                 WHEN t.rate_n <= 0 THEN 'loaded_hourly_rate: not positive'
             END,
             CASE

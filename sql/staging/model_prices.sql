@@ -1,12 +1,13 @@
 -- One row per model, provider, token kind and start date of a price, from the model price
 -- catalogue. Source: landing_model_prices (canonical CSV/Parquet, or LiteLLM's
 -- model_prices_and_context_window.json unpivoted by sql/landing/litellm_price_catalogue.sql).
--- usd_per_token is exact (DECIMAL 18 places); effective_to is filled by the core layer.
+-- usd_per_million_tokens is exact (12 places) within its limit (value_limit), so usd_per_token is
+-- exact (DECIMAL 18 places); effective_to is filled by the core layer.
 WITH typed AS (
     SELECT
         l.*,
         LOWER(l.token_kind) AS token_kind_n,
-        TRY_CAST(l.usd_per_million_tokens AS DECIMAL(38, 12)) AS usd_per_million_tokens_n,
+        read_amount(l.usd_per_million_tokens, 'usd_per_million_tokens') AS usd_per_million_tokens_n,
         read_instant(l.effective_from, $date_format) AS effective_from_utc
     FROM landing_model_prices AS l
 ),
@@ -25,9 +26,12 @@ checked AS (
             END,
             CASE
                 WHEN t.usd_per_million_tokens IS NULL THEN 'usd_per_million_tokens: missing'
-                WHEN t.usd_per_million_tokens_n IS NULL
-                    THEN 'usd_per_million_tokens: not a decimal number ('''
-                        || LEFT(t.usd_per_million_tokens, 40) || ''')'
+                WHEN amount_problem(
+                    'usd_per_million_tokens', t.usd_per_million_tokens, 'usd_per_million_tokens'
+                ) IS NOT NULL
+                    THEN amount_problem(
+                        'usd_per_million_tokens', t.usd_per_million_tokens, 'usd_per_million_tokens'
+                    )
                 WHEN t.usd_per_million_tokens_n < 0 THEN 'usd_per_million_tokens: negative'
             END,
             CASE

@@ -2,7 +2,8 @@
 -- CLI's JSON fields as text: files, author, labels and mergeCommit hold JSON documents). The
 -- repository ('owner/name', lower case) is the `repository` field, else read from the pull
 -- request's url; change_id is '<repository>#<number>'. files keeps the per-file JSON array
--- ({path, additions, deletions}) for the core layer, which decides which lines count.
+-- ({path, additions, deletions}) for the core layer, which decides which lines count. Line counts,
+-- the pull request's and each file's, are whole numbers within the lines limit (value_limit).
 WITH typed AS (
     SELECT
         l.*,
@@ -12,8 +13,24 @@ WITH typed AS (
         )) AS repository_n,
         TRY_CAST(read_count(l.number) AS INTEGER) AS number_n,
         read_instant(l.mergedAt, $date_format) AS merged_at_utc,
-        read_count(l.additions) AS additions_n,
-        read_count(l.deletions) AS deletions_n,
+        read_bounded_count(l.additions, 'lines') AS additions_n,
+        read_bounded_count(l.deletions, 'lines') AS deletions_n,
+        -- what is wrong with the line counts of the files, each file's count checked as the
+        -- pull request's are
+        CASE
+            WHEN json_valid(l.files) AND json_type(l.files) = 'ARRAY'
+                THEN list_filter(
+                    list_transform(
+                        json_extract_string(l.files, '$[*].additions'),
+                        lambda v: count_problem('additions', v, 'lines')
+                    )
+                    || list_transform(
+                        json_extract_string(l.files, '$[*].deletions'),
+                        lambda v: count_problem('deletions', v, 'lines')
+                    ),
+                    lambda p: p IS NOT NULL
+                )
+        END AS file_count_problems,
         CASE
             WHEN json_valid(l.author) AND json_type(l.author) = 'OBJECT'
                 THEN json_extract_string(l.author, '$.login')
@@ -54,20 +71,18 @@ checked AS (
             END,
             CASE
                 WHEN t.additions IS NULL THEN 'additions: missing'
-                WHEN t.additions_n IS NULL OR t.additions_n < 0
-                    THEN 'additions: not a non-negative whole number ('''
-                        || LEFT(t.additions, 40) || ''')'
+                ELSE count_problem('additions', t.additions, 'lines')
             END,
             CASE
                 WHEN t.deletions IS NULL THEN 'deletions: missing'
-                WHEN t.deletions_n IS NULL OR t.deletions_n < 0
-                    THEN 'deletions: not a non-negative whole number ('''
-                        || LEFT(t.deletions, 40) || ''')'
+                ELSE count_problem('deletions', t.deletions, 'lines')
             END,
             CASE
                 WHEN t.files IS NOT NULL
                     AND NOT (json_valid(t.files) AND json_type(t.files) = 'ARRAY')
                     THEN 'files: not a JSON array of {path, additions, deletions}'
+                WHEN len(t.file_count_problems) > 0
+                    THEN 'files: a file''s ' || t.file_count_problems[1]
             END
         ), '')) AS reject_reason
     FROM typed AS t

@@ -1,13 +1,13 @@
 -- One row per HR time entry: a person's hours on one date for one activity, and the action / task /
--- agent / team it concerns. Source: landing_time_entries. hours is exact (DECIMAL 6 places);
--- activity is lower-case; which cost line an activity feeds (oversight, remediation, other) is
--- decided in the core layer, as is whether work_type marks software development work. Pay rates
--- are joined later, never exposed here.
+-- agent / team it concerns. Source: landing_time_entries. hours is exact (DECIMAL 6 places; more
+-- are quarantined, never rounded); activity is lower-case; which cost line an activity feeds
+-- (oversight, remediation, other) is decided in the core layer, as is whether work_type marks
+-- software development work. Pay rates are joined later, never exposed here.
 WITH typed AS (
     SELECT
         l.*,
         CAST(read_instant(l.work_date, $date_format) AS DATE) AS work_date_n,
-        TRY_CAST(l.hours AS DECIMAL(18, 6)) AS hours_n,
+        CAST(read_amount(l.hours, 'hours') AS DECIMAL(18, 6)) AS hours_n,
         LOWER(REPLACE(l.activity, ' ', '_')) AS activity_n
     FROM landing_time_entries AS l
 ),
@@ -27,10 +27,10 @@ checked AS (
             END,
             CASE
                 WHEN t.hours IS NULL THEN 'hours: missing'
-                WHEN t.hours_n IS NULL
-                    THEN 'hours: not a decimal number (''' || LEFT(t.hours, 40) || ''')'
-                WHEN t.hours_n <= 0 OR t.hours_n > 24
+                WHEN TRY_CAST(t.hours AS DECIMAL(38, 12)) <= 0
+                    OR TRY_CAST(t.hours AS DECIMAL(38, 12)) > 24
                     THEN 'hours: outside (0, 24] (''' || LEFT(t.hours, 40) || ''')'
+                ELSE amount_problem('hours', t.hours, 'hours')
             END,
             CASE WHEN t.activity IS NULL THEN 'activity: missing' END
         ), '')) AS reject_reason

@@ -31,16 +31,106 @@ CREATE OR REPLACE TEMP MACRO instant_problem(column_name, value, parsed, earlies
     END
 );
 
--- amount_problem(column, value, parsed) is the quarantine reason of an amount that is present but
--- not read as a decimal number, or NULL; it says so when the text is formatted for people
--- ('$10,000.00', '1 234,50 EUR'): currency symbols and separators are never guessed away.
-CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, parsed) AS (
+-- value_limit(kind) is the one place the limits of values read at staging are stated: the
+-- largest magnitude a value of the kind may have (max_abs, shown in reasons as `shown`) and the
+-- decimal places it may carry (places). They keep every later sum, product and cast of the core
+-- and mart models inside its type (DECIMAL(38, 12), HUGEINT units of 10^-12 USD, BIGINT token
+-- sums), so a staged row can never make a later run fail; docs/tables.md 'Value limits' gives
+-- the reasoning. A value beyond its limit, or with more decimal places than the column keeps, is
+-- quarantined, never rounded.
+CREATE OR REPLACE TEMP MACRO value_limit(kind) AS (
+    CASE kind
+        -- costs, amounts, budgets and unit prices, in their own currency
+        WHEN 'money' THEN {'max_abs': CAST('1e12' AS DECIMAL(38, 12)), 'places': 12, 'shown': '1e12'}
+        WHEN 'usd_per_million_tokens'
+            THEN {'max_abs': CAST('1e7' AS DECIMAL(38, 12)), 'places': 12, 'shown': '1e7'}
+        -- metered units of one tool call
+        WHEN 'units' THEN {'max_abs': CAST('1e12' AS DECIMAL(38, 12)), 'places': 12, 'shown': '1e12'}
+        -- loaded hourly labour rate and hours of one time entry (staged as DECIMAL(18, 6))
+        WHEN 'hourly_rate'
+            THEN {'max_abs': CAST('1e9' AS DECIMAL(38, 12)), 'places': 6, 'shown': '1e9'}
+        WHEN 'hours' THEN {'max_abs': CAST('24' AS DECIMAL(38, 12)), 'places': 6, 'shown': '24'}
+        -- counts: tokens of one request, lines changed by one pull request or one of its files
+        WHEN 'tokens' THEN {'max_abs': CAST('1e9' AS DECIMAL(38, 12)), 'places': 0, 'shown': '1e9'}
+        WHEN 'lines' THEN {'max_abs': CAST('1e9' AS DECIMAL(38, 12)), 'places': 0, 'shown': '1e9'}
+    END
+);
+
+-- is_decimal_text(value): the text is a plain decimal number: optional sign, digits with an
+-- optional point, an optional exponent of up to 4 digits ('12.50', '-3', '.5', '1.5e-7').
+CREATE OR REPLACE TEMP MACRO is_decimal_text(value) AS (
+    regexp_full_match(TRIM(value), '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?')
+);
+
+-- decimal_places(value) is the number of decimal places the exact number a decimal text writes
+-- needs: trailing zeros do not count, the exponent does ('12.500' -> 1, '1.5e-13' -> 14,
+-- '100e-2' -> 0).
+CREATE OR REPLACE TEMP MACRO decimal_places(value) AS (
     CASE
-        WHEN value IS NULL OR parsed IS NOT NULL THEN NULL
-        WHEN regexp_matches(value, '[0-9]') AND regexp_matches(value, '[^0-9.eE+ -]')
+        WHEN regexp_full_match(
+            regexp_extract(TRIM(value), '^[+-]?([0-9]*)\.?([0-9]*)', ['whole', 'fraction']).whole
+                || regexp_extract(TRIM(value), '^[+-]?([0-9]*)\.?([0-9]*)', ['whole', 'fraction']).fraction,
+            '0*'
+        ) THEN 0
+        ELSE GREATEST(0,
+            LENGTH(regexp_extract(TRIM(value), '^[+-]?[0-9]*\.?([0-9]*)', 1))
+            - COALESCE(TRY_CAST(regexp_extract(TRIM(value), '[eE]([+-]?[0-9]+)$', 1) AS INTEGER), 0)
+            - (
+                LENGTH(regexp_replace(regexp_extract(TRIM(value), '^[+-]?([0-9]*\.?[0-9]*)', 1), '\.', ''))
+                - LENGTH(rtrim(
+                    regexp_replace(regexp_extract(TRIM(value), '^[+-]?([0-9]*\.?[0-9]*)', 1), '\.', ''),
+                    '0'
+                ))
+            )
+        )
+    END
+);
+
+-- is_float_noise(value, places): the digits of a decimal text beyond `places` are below the
+-- precision of a binary floating-point number (2^-51 of the value): the shortest text of a
+-- DOUBLE (a Parquet DOUBLE, a JSON number such as LiteLLM's spend 0.00022500000000000002)
+-- carries them as an artefact of the binary type, not as cents. Such a value is read rounded to
+-- `places`, which changes it by less than its own type can tell; any larger excess is
+-- quarantined. The DOUBLE arithmetic only classifies the text; the value read is exact decimal.
+CREATE OR REPLACE TEMP MACRO is_float_noise(value, places) AS (
+    ABS(TRY_CAST(TRIM(value) AS DOUBLE) - ROUND(TRY_CAST(TRIM(value) AS DOUBLE), places))
+        <= ABS(TRY_CAST(TRIM(value) AS DOUBLE)) * POW(2, -51)
+);
+
+-- amount_problem(column, value, kind) is the quarantine reason of an amount that is present but
+-- not read as a decimal number, or NULL: it says so when the text is formatted for people
+-- ('$10,000.00', '1 234,50 EUR'): currency symbols and separators are never guessed away; a
+-- number beyond the limit of its kind, or with more decimal places than its kind keeps (beyond
+-- floating-point noise, is_float_noise), is named with the limit (value_limit).
+CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, kind) AS (
+    CASE
+        WHEN value IS NULL THEN NULL
+        WHEN NOT is_decimal_text(value) AND regexp_matches(value, '[0-9]')
+            AND regexp_matches(value, '[^0-9.eE+ -]')
             THEN column_name || ': not a plain decimal number (''' || LEFT(value, 40)
                 || '''): currency symbols, letters and thousands separators are not read'
-        ELSE column_name || ': not a decimal number (''' || LEFT(value, 40) || ''')'
+        WHEN NOT is_decimal_text(value)
+            THEN column_name || ': not a decimal number (''' || LEFT(value, 40) || ''')'
+        -- a number too large even for DECIMAL(38, 12) is beyond every limit
+        WHEN COALESCE(
+            ABS(TRY_CAST(TRIM(value) AS DECIMAL(38, 12))) > value_limit(kind).max_abs, TRUE
+        )
+            THEN column_name || ': beyond the limit of ' || value_limit(kind).shown || ' ('''
+                || LEFT(TRIM(value), 40) || ''')'
+        WHEN decimal_places(value) > value_limit(kind).places
+            AND NOT is_float_noise(value, value_limit(kind).places)
+            THEN column_name || ': more than ' || CAST(value_limit(kind).places AS VARCHAR)
+                || ' decimal places (''' || LEFT(TRIM(value), 40) || '''), which would be rounded'
+    END
+);
+
+-- read_amount(value, kind) is the DECIMAL(38, 12) an amount's text writes, exactly, or NULL when
+-- it is absent or amount_problem has a reason for it (not a number, beyond its limit, too many
+-- decimal places); so nothing beyond a limit reaches a sum or a product.
+CREATE OR REPLACE TEMP MACRO read_amount(value, kind) AS (
+    CASE
+        WHEN amount_problem('', value, kind) IS NULL
+            THEN TRY_CAST(TRIM(value) AS DECIMAL(38, 12))
     END
 );
 
@@ -52,4 +142,25 @@ CREATE OR REPLACE TEMP MACRO read_count(value) AS (
         WHEN regexp_full_match(TRIM(value), '[+-]?[0-9]+(\.0*)?')
             THEN TRY_CAST(regexp_replace(TRIM(value), '\.0*$', '') AS BIGINT)
     END
+);
+
+-- count_problem(column, value, kind) is the quarantine reason of a count that is present but
+-- not a non-negative whole number, or beyond the limit of its kind (value_limit), else NULL.
+CREATE OR REPLACE TEMP MACRO count_problem(column_name, value, kind) AS (
+    CASE
+        WHEN value IS NULL THEN NULL
+        -- a whole number too large for BIGINT is beyond every limit
+        WHEN regexp_full_match(TRIM(value), '\+?[0-9]+(\.0*)?')
+            AND COALESCE(read_count(value) > value_limit(kind).max_abs, TRUE)
+            THEN column_name || ': beyond the limit of ' || value_limit(kind).shown || ' ('''
+                || LEFT(TRIM(value), 40) || ''')'
+        WHEN read_count(value) IS NULL OR read_count(value) < 0
+            THEN column_name || ': not a non-negative whole number (''' || LEFT(value, 40) || ''')'
+    END
+);
+
+-- read_bounded_count(value, kind) is the count read_count reads when count_problem has no reason
+-- for it, else NULL.
+CREATE OR REPLACE TEMP MACRO read_bounded_count(value, kind) AS (
+    CASE WHEN count_problem('', value, kind) IS NULL THEN read_count(value) END
 );
