@@ -34,7 +34,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipeline.assets.core import decided_window, now_utc
 from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
-from pipeline.resources import ServingSettings, Warehouse
+from pipeline.resources import MACROS_DIR, ServingSettings, Warehouse
 
 SERVING_DIR = SQL_DIR / "serving"
 
@@ -44,14 +44,22 @@ PARTITION_DATE = {
     "failure_impact_by_agent_risk_grade": "month",
     "cost_allocation_focus": "ChargePeriodStart",
     "spend_forecast": "forecast_month",
+    **{
+        f"showback_{grain}_weekly": "week"
+        for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
+    },
 }
+
+# The table macro any [from, to] window is read through (SPEC 11), created in the published
+# database with the macros of sql/macros/ it calls, so any client of that file can use it.
+WINDOW_MACRO = "showback_range.sql"
 
 
 # Published tables whose rows dated before the run's recompute_from cannot have changed (each
 # source they read is replaced from that day on); their partition_date column dates a row.
 # Publishing starts from a copy of the last published file and replaces only their rows from
 # that day, and the Parquet export rewrites only those months; every other table is republished
-# whole.
+# whole. A week can start before recompute_from, so the weekly tables are republished whole.
 WINDOWED_TABLES = frozenset(
     {
         *(
@@ -59,6 +67,7 @@ WINDOWED_TABLES = frozenset(
             for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
             for period in ("daily", "monthly")
         ),
+        "showback_daily_facts",
         "unallocated_costs",
         "failure_impact_by_agent_risk_grade",
         "cost_allocation_focus",
@@ -143,6 +152,8 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
+            # in name order: showback_range.sql's macro reads showback_daily_facts.sql's view and
+            # showback_views.sql's weekly views call the macro
             for path in sorted(SERVING_DIR.glob("*.sql")):
                 conn.execute(read_sql(f"serving/{path.name}"))
             views = serving_views(conn)
@@ -218,6 +229,19 @@ def _previous_publication(conn, target: Path) -> str | None:
     except duckdb.Error:
         return None
     return last[0] if in_file and in_file[0] == last[0] else None
+
+
+def _create_window_macro(conn, warehouse_name: str) -> None:
+    """showback_between (and the macros it calls) in the published database's default schema,
+    so `SELECT * FROM showback_between(DATE '2026-10-01', DATE '2026-10-07')` works from any
+    client of that file; it reads the published serving.showback_daily_facts."""
+    conn.execute("USE publish_target")
+    try:
+        for macro in sorted(MACROS_DIR.glob("*.sql")):
+            conn.execute(macro.read_text())
+        conn.execute(read_sql(f"serving/{WINDOW_MACRO}"))
+    finally:
+        conn.execute(f"USE {quote_ident(warehouse_name)}")
 
 
 @asset(
@@ -333,6 +357,7 @@ def published_database(
                 "'One row: the run that published this database, when, and the time outcomes "
                 "were judged at (as_of).'"
             )
+            _create_window_macro(conn, warehouse_name)
         finally:
             conn.execute("DETACH publish_target")
         # One rename: readers opening the path see the old file or the new one, never a mix.
