@@ -4,9 +4,9 @@
   ``sql/serving/``, with a comment on every view (its file's leading comment) and on every column
   (``sql/serving/columns.csv``);
 - ``serving/published``: the published database, a separate DuckDB file holding every serving view
-  as a table, built beside the old one and swapped in with one rename once every blocking check
-  has passed, so readers never see a half-built state and a reader holding it open never blocks
-  a run;
+  as a table (and the table macro ``showback_between`` for any window of days), built beside the
+  old one and swapped in with one rename once every blocking check has passed, so readers never
+  see a half-built state and a reader holding it open never blocks a run;
 - ``serving/parquet_export``: every published table as Parquet, hive-partitioned by month,
   published atomically by switching a ``current`` link to a fully written folder;
 - ``serving/showback_report``: a self-contained HTML page for the latest month, from the published
@@ -124,7 +124,9 @@ def _sql_string(text: str) -> str:
 @asset(
     key=AssetKey(["serving", "views"]),
     description="One row per view of schema `serving`: the stable, documented tables BI tools "
-    "read (showback by fleet / team / agent / task type / task, daily and monthly; unallocated "
+    "read (showback by fleet / team / agent / task type / task, daily, weekly and monthly, and "
+    "the daily facts they sum, with the table macro showback_between(from_day, to_day) for any "
+    "other window; unallocated "
     "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation; cost per "
     "accepted change by month and team, with the changes and repair candidates behind it).",
     group_name="serving",
@@ -248,7 +250,9 @@ def _create_window_macro(conn, warehouse_name: str) -> None:
     key=AssetKey(["serving", "published"]),
     description="The published database (ServingSettings.published_database): every serving "
     "view as a table with its comments, and one row in serving.publication saying when it was "
-    "published and as of when outcomes were judged. Built into a new file beside the old one "
+    "published and as of when outcomes were judged, and the table macro "
+    "showback_between(from_day, to_day) over its daily facts. Built into a new file beside the "
+    "old one "
     "and renamed over it only after the run's blocking checks passed: a failed or killed run "
     "leaves the last good file in place, and a reader holding the old file open keeps reading "
     "it until it reconnects. Records the build in audit.builds, which closes the changes it "
