@@ -102,12 +102,9 @@ REQUESTS = (
 )
 
 
-@pytest.fixture(scope="module")
-def month_end(tmp_path_factory):
+def write_month_end(data_dir) -> None:
     """October 31: one accepted action costing $1; November 1: three accepted actions costing
     $3 each. Month ratios 1.00 and 3.00; the two days together cost 10 / 4 = 2.50."""
-    root = tmp_path_factory.mktemp("month_end")
-    data_dir = root / "data"
     actions = [
         ("a1", "2026-10-31"),
         ("a2", "2026-11-01"),
@@ -134,6 +131,13 @@ def month_end(tmp_path_factory):
             for a, d in actions
         ),
     )
+
+
+@pytest.fixture(scope="module")
+def month_end(tmp_path_factory):
+    root = tmp_path_factory.mktemp("month_end")
+    data_dir = root / "data"
+    write_month_end(data_dir)
     db_path = root / "warehouse" / "agent_finops.duckdb"
     assert materialize_everything(data_dir, db_path, {"as_of": AS_OF}).success
     return data_dir, db_path
@@ -176,3 +180,29 @@ def test_the_window_macro_survives_a_re_publish(month_end):
     )
     assert publication["previous_run_id"] is not None
     assert row == {"total_cost_usd": Decimal(12), "cost_per_accepted_action": Decimal(3)}
+
+
+def test_a_window_holding_a_provisional_acceptance_is_provisional(data_dir, db_path):
+    # a 20-day survival window judged at noon on November 20: October 31's acceptance (10:00) is
+    # confirmed, November 1's are not
+    write_month_end(data_dir)
+    metric = {"as_of": "2026-11-20T12:00:00", "survival_window_days": 20}
+    assert materialize_everything(data_dir, db_path, metric).success
+    window = (
+        "SELECT headline_status, accepted_confirmed_actions, accepted_provisional_actions "
+        "FROM showback_between(DATE '2026-10-31', DATE '{}') WHERE grain = 'fleet'"
+    )
+    assert published_rows(db_path, window.format("2026-10-31")) == [
+        {
+            "headline_status": "final",
+            "accepted_confirmed_actions": 1,
+            "accepted_provisional_actions": 0,
+        }
+    ]
+    assert published_rows(db_path, window.format("2026-11-01")) == [
+        {
+            "headline_status": "provisional",
+            "accepted_confirmed_actions": 1,
+            "accepted_provisional_actions": 3,
+        }
+    ]
