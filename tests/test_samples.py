@@ -144,7 +144,7 @@ def readme_examples():
 def test_readme_examples_return_the_output_shown(samples):
     _, query = samples
     examples = readme_examples()
-    assert len(examples) == 4
+    assert len(examples) == 5
     for sql, first_row in examples:
         values = [str(v) for v in query(sql)[0]]
         assert [v for v in values if v not in first_row] == [], sql

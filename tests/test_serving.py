@@ -36,7 +36,7 @@ def served(tmp_path_factory):
 def test_every_serving_view_and_column_has_a_comment(served):
     _, _, query = served
     views = query("SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'serving'")
-    assert len(views) == 21
+    assert len(views) == 27
     assert [name for name, comment in views if not comment] == []
     assert (
         query(

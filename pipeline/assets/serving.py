@@ -4,9 +4,9 @@
   ``sql/serving/``, with a comment on every view (its file's leading comment) and on every column
   (``sql/serving/columns.csv``);
 - ``serving/published``: the published database, a separate DuckDB file holding every serving view
-  as a table, built beside the old one and swapped in with one rename once every blocking check
-  has passed, so readers never see a half-built state and a reader holding it open never blocks
-  a run;
+  as a table (and the table macro ``showback_between`` for any window of days), built beside the
+  old one and swapped in with one rename once every blocking check has passed, so readers never
+  see a half-built state and a reader holding it open never blocks a run;
 - ``serving/parquet_export``: every published table as Parquet, hive-partitioned by month,
   published atomically by switching a ``current`` link to a fully written folder;
 - ``serving/showback_report``: a self-contained HTML page for the latest month, from the published
@@ -36,6 +36,7 @@ from pipeline.assets.core import decided_window, now_utc
 from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
 from pipeline.locks import exclusive, holder
 from pipeline.resources import (
+    MACROS_DIR,
     WAREHOUSE_POOL,
     ServingSettings,
     Warehouse,
@@ -51,14 +52,22 @@ PARTITION_DATE = {
     "failure_impact_by_agent_risk_grade": "month",
     "cost_allocation_focus": "ChargePeriodStart",
     "spend_forecast": "forecast_month",
+    **{
+        f"showback_{grain}_weekly": "week"
+        for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
+    },
 }
+
+# The table macro any [from, to] window is read through (SPEC 11), created in the published
+# database with the macros of sql/macros/ it calls, so any client of that file can use it.
+WINDOW_MACRO = "showback_range.sql"
 
 
 # Published tables whose rows dated before the run's recompute_from cannot have changed (each
 # source they read is replaced from that day on); their partition_date column dates a row.
 # Publishing starts from a copy of the last published file and replaces only their rows from
 # that day, and the Parquet export rewrites only those months; every other table is republished
-# whole.
+# whole. A week can start before recompute_from, so the weekly tables are republished whole.
 WINDOWED_TABLES = frozenset(
     {
         *(
@@ -66,6 +75,7 @@ WINDOWED_TABLES = frozenset(
             for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
             for period in ("daily", "monthly")
         ),
+        "showback_daily_facts",
         "unallocated_costs",
         "failure_impact_by_agent_risk_grade",
         "cost_allocation_focus",
@@ -122,7 +132,9 @@ def _sql_string(text: str) -> str:
 @asset(
     key=AssetKey(["serving", "views"]),
     description="One row per view of schema `serving`: the stable, documented tables BI tools "
-    "read (showback by fleet / team / agent / task type / task, daily and monthly; unallocated "
+    "read (showback by fleet / team / agent / task type / task, daily, weekly and monthly, and "
+    "the daily facts they sum, with the table macro showback_between(from_day, to_day) for any "
+    "other window; unallocated "
     "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation; cost per "
     "accepted change by month and team, with the changes and repair candidates behind it).",
     group_name="serving",
@@ -149,6 +161,8 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
     }
     with warehouse.get_connection() as conn, transaction(conn):
         conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
+        # in name order: showback_range.sql's macro reads showback_daily_facts.sql's view and
+        # showback_views.sql's weekly views call the macro
         for path in sorted(SERVING_DIR.glob("*.sql")):
             conn.execute(read_sql(f"serving/{path.name}"))
         views = serving_views(conn)
@@ -220,11 +234,26 @@ def _previous_publication(conn, target: Path) -> str | None:
     return last[0] if in_file and in_file[0] == last[0] else None
 
 
+def _create_window_macro(conn, warehouse_name: str) -> None:
+    """showback_between (and the macros it calls) in the published database's default schema,
+    so `SELECT * FROM showback_between(DATE '2026-10-01', DATE '2026-10-07')` works from any
+    client of that file; it reads the published serving.showback_daily_facts."""
+    conn.execute("USE publish_target")
+    try:
+        for macro in sorted(MACROS_DIR.glob("*.sql")):
+            conn.execute(macro.read_text())
+        conn.execute(read_sql(f"serving/{WINDOW_MACRO}"))
+    finally:
+        conn.execute(f"USE {quote_ident(warehouse_name)}")
+
+
 @asset(
     key=AssetKey(["serving", "published"]),
     description="The published database (ServingSettings.published_database): every serving "
     "view as a table with its comments, and one row in serving.publication saying when it was "
-    "published and as of when outcomes were judged. Built into a new file beside the old one "
+    "published and as of when outcomes were judged, and the table macro "
+    "showback_between(from_day, to_day) over its daily facts. Built into a new file beside the "
+    "old one "
     "and renamed over it only after the run's blocking checks passed: a failed or killed run "
     "leaves the last good file in place, and a reader holding the old file open keeps reading "
     "it until it reconnects. Records the build in audit.builds, which closes the changes it "
@@ -377,6 +406,7 @@ def _publish(
                 "'One row: the run that published this database, when, and the time outcomes "
                 "were judged at (as_of).'"
             )
+            _create_window_macro(conn, warehouse_name)
         except BaseException as error:
             also_on_failure(
                 error,
