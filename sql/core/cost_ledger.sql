@@ -19,7 +19,7 @@
 -- several actions gives its failed runs one even share each (see run_linked below).
 -- Spread and allocated parts come from pools (the day's untagged billing; a day's labour or
 -- consequences of one agent or team), so their number grows with owners, not with records x
--- owners; record_id names the pool ('shared@<day>/<status>[/credit]>...',
+-- owners; record_id names the pool ('shared@<day>/<status>[/tool][/credit]>...',
 -- '<source>:<level>:<id>@<day>/...').
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
 -- the first part, so the parts of a record (or pool) always sum back to it.
