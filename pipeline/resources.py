@@ -225,6 +225,12 @@ class IngestSettings(ConfigurableResource):
         "request_tags); values listed in MetricSettings.development_work_types are development "
         "work, costed by cost per accepted change instead of cost per accepted action.",
     )
+    cost_line_tag_key: str = Field(
+        default="cost_line",
+        description="Billing Tags key naming the cost line a charge belongs to: a line whose "
+        "value is 'tool' (any case) is booked on the tool line instead of infrastructure "
+        "(as is a line of a service listed in MetricSettings.tool_services).",
+    )
     billing_cost_column: Literal["EffectiveCost", "BilledCost"] = Field(
         default="EffectiveCost",
         description="FOCUS column booked as infrastructure cost and conserved through staging: "
@@ -304,6 +310,7 @@ class IngestSettings(ConfigurableResource):
             "action_tag_key": self.action_tag_key,
             "parent_session_tag_key": self.parent_session_tag_key,
             "work_type_tag_key": self.work_type_tag_key,
+            "cost_line_tag_key": self.cost_line_tag_key,
         }
 
 
@@ -353,6 +360,13 @@ class MetricSettings(ConfigurableResource):
         description="Fewest matured failures a segment (agent x task type x risk grade) needs "
         "for its own average consequence; below it the agent, then task type, then fleet "
         "average is used.",
+    )
+
+    tool_services: list[str] = Field(
+        default=[],
+        description="Billing ServiceName values (any case) of services that are tools or "
+        "third-party APIs: their billing lines are booked on the tool line instead of "
+        "infrastructure, as are lines tagged IngestSettings.cost_line_tag_key = 'tool'.",
     )
 
     development_work_types: list[str] = Field(
@@ -437,6 +451,7 @@ class MetricSettings(ConfigurableResource):
             **self.model_dump(exclude={"as_of"}),
             "as_of": as_of,
             "development_work_types": [t.lower() for t in self.development_work_types],
+            "tool_services": [s.strip().lower() for s in self.tool_services],
             "excluded_path_regexes": self.excluded_path_regexes(),
         }
 

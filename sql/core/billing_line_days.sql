@@ -26,7 +26,9 @@ WITH billing_days AS (
         b.session_id,
         b.agent_id,
         b.team_id,
-        b.work_type
+        b.work_type,
+        b.service_name,
+        b.cost_line_tag
     FROM staging.billing_lines AS b,
         UNNEST(
             generate_series(
@@ -76,7 +78,9 @@ parts AS (
         session_id,
         agent_id,
         team_id,
-        work_type
+        work_type,
+        service_name,
+        cost_line_tag
     FROM billing_by_day
 )
 

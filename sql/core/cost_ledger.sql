@@ -11,9 +11,15 @@
 -- tokens or actions); its charges and its credits (lines below 0, SPEC 9) are pooled apart, so a
 -- shared credit stays a negative part and is counted as a credit, not netted away. What has no
 -- owner stays in cost_line's 'unallocated' rows with a reason.
+-- A billing line is a tool's (cost line 'tool', SPEC 2) when its cost-line tag says 'tool' or its
+-- ServiceName is in $tool_services; otherwise it is infrastructure.
+-- Failed runs (SPEC 2): the inference, tool and directly tagged infrastructure of a failed run go
+-- to the failed_run line, whether the record names the action, its session or a sub-agent session
+-- under it (the nearest session up the tree with actions), or its task; a session or task with
+-- several actions gives its failed runs one even share each (see run_linked below).
 -- Spread and allocated parts come from pools (the day's untagged billing; a day's labour or
 -- consequences of one agent or team), so their number grows with owners, not with records x
--- owners; record_id names the pool ('shared@<day>/<status>[/credit]>...',
+-- owners; record_id names the pool ('shared@<day>/<status>[/tool][/credit]>...',
 -- '<source>:<level>:<id>@<day>/...').
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
 -- the first part, so the parts of a record (or pool) always sum back to it.
@@ -47,6 +53,8 @@ billing_records AS (
         cost_date,
         CASE
             WHEN list_contains($development_work_types, work_type) THEN 'change_infrastructure'
+            WHEN cost_line_tag = 'tool' THEN 'tool'
+            WHEN list_contains($tool_services, LOWER(TRIM(service_name))) THEN 'tool'
             ELSE 'infrastructure'
         END AS base_line,
         'reported' AS cost_status,
@@ -197,6 +205,7 @@ resolved AS (
         r.tokens,
         a.action_id,
         a.outcome,
+        COALESCE(s.run_session_id, p.run_session_id) AS run_session_id,
         COALESCE(s.root_task_id, p.root_task_id, a.task_id, r.task_id) AS task_id,
         COALESCE(a.agent_id, r.agent_id, s.agent_id, t.agent_id) AS agent_id,
         COALESCE(
@@ -217,6 +226,105 @@ resolved AS (
     LEFT JOIN (
         SELECT agent_id, MIN(team_id) AS team_id FROM actions GROUP BY agent_id
     ) AS ta ON ta.agent_id = COALESCE(a.agent_id, r.agent_id, s.agent_id)
+),
+
+-- Failed runs (SPEC 2): machine cost that names no action but the session of a run (or a
+-- sub-agent session under it: the nearest session up the tree with actions, core.session_roots),
+-- else its task, belongs to that run's (else that task's) actions. The part of it their failed
+-- runs account for, one even share per action, is booked to the failed-run line; the rest stays
+-- on its line. A cost with no known amount has no share to split: it is a failed run's only when
+-- every one of those actions is a failed run.
+run_actions AS (
+    SELECT
+        session_id,
+        COUNT(*) AS actions,
+        SUM(CASE WHEN outcome = 'failed_run' THEN 1 ELSE 0 END) AS failed_runs
+    FROM actions
+    WHERE session_id IS NOT NULL
+    GROUP BY session_id
+),
+
+task_actions AS (
+    SELECT
+        task_id,
+        COUNT(*) AS actions,
+        SUM(CASE WHEN outcome = 'failed_run' THEN 1 ELSE 0 END) AS failed_runs
+    FROM actions
+    GROUP BY task_id
+),
+
+run_linked AS (
+    SELECT
+        r.*,
+        COALESCE(ra.actions, ta.actions, 0) AS run_actions,
+        COALESCE(ra.failed_runs, ta.failed_runs, 0) AS run_failed_runs
+    FROM resolved AS r
+    LEFT JOIN run_actions AS ra
+        ON ra.session_id = r.run_session_id
+    LEFT JOIN task_actions AS ta
+        ON ta.task_id = r.task_id AND r.run_session_id IS NULL
+),
+
+run_shares AS (
+    SELECT
+        l.*,
+        CAST(l.amount_usd * 1000000000000 AS HUGEINT) AS amount_units,
+        divide_whole(CAST(l.amount_usd * 1000000000000 AS HUGEINT) * l.run_failed_runs, l.run_actions)
+            AS failed_run_units
+    FROM run_linked AS l
+    WHERE l.action_id IS NULL
+        AND l.attribution IN ('session_tree', 'task')
+        AND l.base_line IN ('inference', 'tool', 'infrastructure')
+        AND l.run_failed_runs > 0
+        AND (l.amount_usd IS NOT NULL OR l.run_failed_runs = l.run_actions)
+),
+
+run_split AS (
+    SELECT * EXCLUDE (run_actions, run_failed_runs)
+    FROM run_linked AS l
+    WHERE NOT EXISTS (
+        SELECT 1 FROM run_shares AS x
+        WHERE x.source = l.source AND x.record_id = l.record_id
+    )
+    UNION ALL
+    SELECT
+        source,
+        record_id || CASE WHEN run_failed_runs < run_actions THEN '#failed_run' ELSE '' END,
+        cost_date,
+        base_line,
+        cost_status,
+        CASE
+            WHEN run_failed_runs = run_actions THEN amount_usd
+            ELSE CAST(failed_run_units AS DECIMAL(38, 0)) * CAST(0.000000000001 AS DECIMAL(13, 12))
+        END AS amount_usd,
+        CAST(divide_whole(CAST(tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        action_id,
+        'failed_run' AS outcome,
+        run_session_id,
+        task_id,
+        agent_id,
+        team_id,
+        attribution
+    FROM run_shares
+    UNION ALL
+    SELECT
+        source,
+        record_id,
+        cost_date,
+        base_line,
+        cost_status,
+        CAST(amount_units - failed_run_units AS DECIMAL(38, 0))
+            * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
+        tokens - CAST(divide_whole(CAST(tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        action_id,
+        outcome,
+        run_session_id,
+        task_id,
+        agent_id,
+        team_id,
+        attribution
+    FROM run_shares
+    WHERE run_failed_runs < run_actions
 ),
 
 -- Labour naming only an agent or team: spread over that agent's / team's actions that day.
@@ -307,6 +415,7 @@ spread AS (
         0 AS tokens,
         a.action_id,
         a.outcome,
+        CAST(NULL AS VARCHAR) AS run_session_id,
         a.task_id,
         a.agent_id,
         a.team_id,
@@ -325,36 +434,41 @@ spread_records AS (
 
 direct AS (
     SELECT r.*
-    FROM resolved AS r
+    FROM run_split AS r
     WHERE NOT EXISTS (
         SELECT 1 FROM spread_records AS x
         WHERE x.source = r.source AND x.record_id = r.record_id
     )
     AND NOT (
-        r.source = 'billing_lines' AND r.attribution IS NULL AND r.base_line = 'infrastructure'
+        r.source = 'billing_lines' AND r.attribution IS NULL
+        AND r.base_line IN ('infrastructure', 'tool')
     )
     UNION ALL
     SELECT * FROM spread
 ),
 
 -- Untagged billing: the day's pool of it is allocated over the owners with machine cost (or
--- actions, or tokens) that day; charges and credits in two pools, so credits stay visible.
+-- actions, or tokens) that day; charges and credits in two pools, so credits stay visible, and
+-- tool services' lines in pools of their own, allocated on the tool line.
 shared AS (
     SELECT * FROM resolved
-    WHERE source = 'billing_lines' AND attribution IS NULL AND base_line = 'infrastructure'
+    WHERE source = 'billing_lines' AND attribution IS NULL
+        AND base_line IN ('infrastructure', 'tool')
 ),
 
 shared_pools AS (
     SELECT
         'billing_lines' AS source,
         'shared@' || CAST(cost_date AS VARCHAR) || '/' || cost_status
+            || CASE WHEN base_line = 'tool' THEN '/tool' ELSE '' END
             || CASE WHEN is_credit THEN '/credit' ELSE '' END AS record_id,
         cost_date,
+        base_line,
         cost_status,
         SUM(amount_usd) AS amount_usd,
         SUM(tokens) AS tokens
     FROM (SELECT *, amount_usd < 0 AS is_credit FROM shared) AS s
-    GROUP BY cost_date, cost_status, is_credit
+    GROUP BY cost_date, base_line, cost_status, is_credit
 ),
 
 targets AS (
@@ -396,6 +510,7 @@ allocation_parts AS (
         s.source,
         s.record_id,
         s.cost_date,
+        s.base_line,
         s.cost_status,
         s.tokens,
         w.task_id,
@@ -422,7 +537,7 @@ allocated AS (
         f.record_id || '>' || COALESCE(f.team_id, '') || '/' || COALESCE(f.agent_id, '') || '/'
             || COALESCE(f.task_id, '') AS record_id,
         f.cost_date,
-        'infrastructure' AS base_line,
+        f.base_line,
         f.cost_status,
         CAST(
             f.floor_units
@@ -435,6 +550,7 @@ allocated AS (
         f.tokens,
         CAST(NULL AS VARCHAR) AS action_id,
         CAST(NULL AS VARCHAR) AS outcome,
+        CAST(NULL AS VARCHAR) AS run_session_id,
         f.task_id,
         f.agent_id,
         f.team_id,
@@ -470,7 +586,7 @@ SELECT
         WHEN b.attribution IS NULL THEN 'unallocated'
         WHEN b.base_line = 'other' THEN 'unallocated'
         WHEN b.base_line IN ('inference', 'tool') AND b.outcome = 'failed_run' THEN 'failed_run'
-        WHEN b.base_line = 'infrastructure' AND b.attribution = 'action'
+        WHEN b.base_line = 'infrastructure' AND b.attribution IN ('action', 'session_tree', 'task')
             AND b.outcome = 'failed_run' THEN 'failed_run'
         ELSE b.base_line
     END AS cost_line,

@@ -2,7 +2,9 @@
 -- rolls up to, and that task's team. Source: the session / parent-session / task ids carried by
 -- staging.agent_actions, staging.llm_requests and staging.tool_calls. The tree is walked up to
 -- 50 levels (a deeper or cyclic chain stops there); the root task is the task of the highest
--- ancestor that names one.
+-- ancestor that names one. The run session is the nearest session up the tree, the session
+-- itself first, that has agent actions: a cost naming this session belongs to that run's actions
+-- (its failed runs take their share of it, SPEC 2); NULL when no session of the tree has one.
 WITH RECURSIVE session_facts AS (
     SELECT session_id, parent_session_id, task_id, agent_id, team_id
     FROM staging.agent_actions
@@ -38,6 +40,19 @@ walk (session_id, ancestor_id, depth) AS (
     WHERE s.parent_session_id IS NOT NULL AND w.depth < 50
 ),
 
+action_sessions AS (
+    SELECT DISTINCT session_id FROM staging.agent_actions WHERE session_id IS NOT NULL
+),
+
+run_sessions AS (
+    SELECT
+        w.session_id,
+        w.ancestor_id AS run_session_id,
+        ROW_NUMBER() OVER (PARTITION BY w.session_id ORDER BY w.depth) AS nearness
+    FROM walk AS w
+    INNER JOIN action_sessions AS x ON x.session_id = w.ancestor_id
+),
+
 ranked AS (
     SELECT
         w.session_id,
@@ -61,6 +76,8 @@ SELECT
     r.ancestor_id AS root_session_id,
     r.task_id AS root_task_id,
     COALESCE(r.team_id, s.team_id) AS root_team_id,
-    r.tree_depth AS depth
+    r.tree_depth AS depth,
+    n.run_session_id
 FROM sessions AS s
 INNER JOIN ranked AS r ON r.session_id = s.session_id AND r.task_rank = 1
+LEFT JOIN run_sessions AS n ON n.session_id = s.session_id AND n.nearness = 1

@@ -7,7 +7,8 @@
 -- ConsumedQuantity and PricingQuantity are informational (never summed or priced) and read
 -- unchecked, to 12 places;
 -- fx_rate_to_usd is the declared rate. Dates are ISO 8601 unless the source declares a format.
--- Tags are case- and whitespace-sensitive; the work_type tag's value is kept in lower case.
+-- Tags are case- and whitespace-sensitive; the values of the work_type and cost_line tags are
+-- kept in lower case.
 -- Row identity (SPEC 9): a FOCUS row has no id, so a line is identified by its content, read as
 -- typed values (so column order, CSV or Parquet, and number formatting do not matter), and by its
 -- occurrence among identical rows of its file: two identical rows in one file are two charges,
@@ -191,5 +192,6 @@ SELECT
     json_extract_string(c.tags_json, '$."' || $task_tag_key || '"') AS task_id,
     json_extract_string(c.tags_json, '$."' || $session_tag_key || '"') AS session_id,
     json_extract_string(c.tags_json, '$."' || $action_tag_key || '"') AS action_id,
-    LOWER(TRIM(json_extract_string(c.tags_json, '$."' || $work_type_tag_key || '"'))) AS work_type
+    LOWER(TRIM(json_extract_string(c.tags_json, '$."' || $work_type_tag_key || '"'))) AS work_type,
+    LOWER(TRIM(json_extract_string(c.tags_json, '$."' || $cost_line_tag_key || '"'))) AS cost_line_tag
 FROM identified AS c
