@@ -14,7 +14,10 @@ WITH ledger_parts AS (
             WHEN l.cost_line = 'failure_impact' AND a.action_id IS NOT NULL THEN a.attempted_date
             ELSE l.cost_date
         END AS day,
-        COALESCE(a.team_id, l.team_id, 'unallocated') AS team_id,
+        CASE
+            WHEN a.action_id IS NOT NULL THEN COALESCE(a.team_id, 'unallocated')
+            ELSE COALESCE(l.team_id, 'unallocated')
+        END AS team_id,
         COALESCE(l.amount_usd, 0) AS amount_usd
     FROM core.cost_ledger AS l
     LEFT JOIN core.action_outcomes AS a
@@ -30,10 +33,13 @@ ledger AS (
 ),
 
 behind_estimates AS (
-    SELECT attempted_date AS day, team_id, SUM(observed_impact_usd) AS observed_usd
+    SELECT
+        attempted_date AS day,
+        COALESCE(team_id, 'unallocated') AS team_id,
+        SUM(observed_impact_usd) AS observed_usd
     FROM core.action_failure_impact
     WHERE impact_basis = 'estimated' AND attempted_date >= $checked_from
-    GROUP BY attempted_date, team_id
+    GROUP BY attempted_date, COALESCE(team_id, 'unallocated')
 ),
 
 showback AS (
