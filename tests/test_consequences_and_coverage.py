@@ -36,12 +36,14 @@ ENTRIES = "entry_id,person_id,role,work_date,hours,activity,action_id,task_id,ag
 
 @pytest.fixture
 def fleet(data_dir, run_pipeline):
-    """Run a1 with the given consequence records and time entries (CSV rows, no header)."""
+    """Run a1 with extra consequence records, time entries and requests (CSV rows, no header)."""
 
-    def run(consequences: str = "", entries: str = "") -> dg.ExecuteInProcessResult:
+    def run(
+        consequences: str = "", entries: str = "", requests: str = ""
+    ) -> dg.ExecuteInProcessResult:
         write(data_dir, "agent_actions/a.csv", ACTIONS)
         write(data_dir, "action_events/e.csv", EVENTS)
-        write(data_dir, "llm_requests/r.csv", REQUESTS)
+        write(data_dir, "llm_requests/r.csv", REQUESTS + requests)
         write(data_dir, "consequence_records/c.csv", CONSEQUENCES + consequences)
         write(data_dir, "loaded_rates/rates.csv", RATES)
         write(data_dir, "time_entries/h.csv", ENTRIES + entries)
@@ -120,6 +122,14 @@ def test_every_dollar_attributed_gives_a_spend_share_of_exactly_one(fleet, query
         "SELECT spend_attributed_share, other_labour_cost_usd FROM marts.showback "
         "WHERE grain = 'fleet' AND period = 'month'"
     ) == [(Decimal(1), Decimal(240))]
+
+
+def test_spend_with_no_owner_lowers_the_spend_share(fleet, query):
+    fleet(requests="r2,2026-10-01T09:02:00Z,gpt-4o,100,10,1.00,,,,,,\n")
+    assert query(
+        "SELECT spend_attributed_share, unallocated_cost_usd FROM marts.showback "
+        "WHERE grain = 'fleet' AND period = 'month'"
+    ) == [(Decimal("0.5"), Decimal(1))]
 
 
 def test_unmapped_labour_hours_lower_the_hours_share(fleet, query):
