@@ -13,8 +13,10 @@ For every daily (event) source, over the days of the run:
 - ``daily_volume_normal`` (warning): each day's rows are within the configured ratios of the
   median of the days before it.
 
-And the metric contracts: ``money_conserved`` on ``core/cost_ledger`` and
-``headline_is_well_formed`` on ``marts/showback`` (both blocking: nothing is published past them),
+And the metric contracts: ``money_conserved`` on ``core/cost_ledger``, and
+``headline_is_well_formed`` and ``ledger_in_showback`` (every ledger dollar in exactly one showback
+line, per day and team, to the cent) on ``marts/showback`` (all blocking: nothing is published
+past them),
 over the days the run recomputed (earlier rows were checked by the run that wrote them), or over
 everything when the run rebuilt everything or is a check run on its own. ``change_cost_and_units_
 conserved`` on ``marts/change_showback`` (blocking) does the same for cost per accepted change.
@@ -634,9 +636,63 @@ def no_event_before_its_action(
     )
 
 
+def _ledger_in_showback_figures(conn, checked_from) -> tuple[tuple, list[tuple]]:
+    """(ledger total, showback total, day-team rows compared) and the day-team rows differing by
+    a cent or more, largest difference first."""
+    audit = read_sql("checks/ledger_in_showback.sql")
+    parameters = {"checked_from": checked_from}
+    totals = conn.execute(
+        "SELECT COALESCE(SUM(ledger_usd), 0), COALESCE(SUM(showback_usd), 0), COUNT(*) "
+        f"FROM ({audit}) AS a",
+        parameters,
+    ).fetchone()
+    broken = conn.execute(
+        f"SELECT * FROM ({audit}) AS a WHERE ABS(difference_usd) >= 0.005 "
+        "ORDER BY ABS(difference_usd) DESC, day, team_id",
+        parameters,
+    ).fetchall()
+    return totals, broken
+
+
+@asset_check(
+    asset=AssetKey(["marts", "showback"]),
+    name="ledger_in_showback",
+    blocking=True,
+    description="Every ledger dollar appears in exactly one showback line: for every day and "
+    "team, the cost ledger (development work aside; a consequence booked to an action dated on "
+    "the action's day) = the showback's seven lines + labour outside them, with an estimated "
+    "failure impact counted as the consequences booked behind it, to the cent.",
+)
+def ledger_in_showback(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        checked_from = recomputed_from(conn, context.run.run_id)
+        (ledger_usd, showback_usd, rows), broken = _ledger_in_showback_figures(conn, checked_from)
+    return AssetCheckResult(
+        passed=not broken,
+        metadata={
+            "checked_from": "everything" if checked_from == BEGINNING else str(checked_from),
+            "day_team_rows_checked": rows,
+            "ledger_usd": str(ledger_usd),
+            "showback_usd": str(showback_usd),
+            "difference_usd": str(ledger_usd - showback_usd),
+            "rows_not_conserved": len(broken),
+            "worst_rows": MetadataValue.md(
+                "\n".join(
+                    f"- {day} {team}: ledger {ledger} != showback {shown} (difference {diff})"
+                    for day, team, ledger, shown, diff in broken[:20]
+                )
+                or "none"
+            ),
+        },
+    )
+
+
 metric_checks = [
     ledger_money_conserved,
     showback_well_formed,
+    ledger_in_showback,
     change_showback_conserved,
     no_event_before_its_action,
 ]

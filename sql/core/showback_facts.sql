@@ -9,10 +9,55 @@
 -- savings-plan true-ups): a ledger part below 0 is a credit, taken part by part before parts are
 -- summed, so a credit netted against a charge of the same owner, day and line still counts; a
 -- failed action's impact below 0 counts whole. It is <= 0 and already inside amount_usd.
+-- A consequence linked to an action that did not fail (accepted, or still pending) is booked too
+-- (SPEC 5): on the failure impact line of that action's day and owner, observed, and its amount
+-- on an accepted action also in consequences_on_accepted_usd (a coverage finding: an outcome may be
+-- missing), so no ledger dollar is absent from the showback.
+-- labour_hours counts the hours of oversight and remediation time entries (SPEC 12), part by
+-- part: a direct part carries its entry's hours, a part spread from a pool of entries naming only
+-- an agent or team (record_id '<pool>><action>') the pool's hours over its parts;
+-- labour_hours_mapped the hours of parts that reached an action or task.
 -- fact_kind says which: cost (a ledger part), consequence (a ledger part from a consequence record
--- with no action), failure_impact or action. Only facts dated on or after $recompute_from are
--- written, and cost facts only from $ledger_from (the cost ledger's window).
-WITH ledger_parts AS (
+-- with no action), consequence_on_kept_action, failure_impact or action. Only facts dated on or
+-- after $recompute_from are written, and cost facts only from $ledger_from (the cost ledger's
+-- window).
+WITH labour_entries AS (
+    SELECT
+        entry_id,
+        hours,
+        -- the pool an entry naming only an agent or team joins when it is spread (core.cost_ledger)
+        'time_entries:' || CASE WHEN agent_id IS NOT NULL THEN 'agent:' || agent_id
+            ELSE 'team:' || team_id END
+            || '@' || CAST(work_date AS VARCHAR) || '/' || cost_line || '/' || cost_status
+            AS pool_id
+    FROM core.labour_costs
+    WHERE work_date >= $ledger_from AND cost_line IN ('oversight', 'remediation')
+),
+
+labour_parts AS (
+    SELECT record_id, split_part(record_id, '>', 1) AS pool_id,
+        COUNT(*) OVER (PARTITION BY split_part(record_id, '>', 1)) AS pool_parts
+    FROM core.cost_ledger
+    WHERE source = 'time_entries' AND cost_date >= $ledger_from
+        AND source_line_kind IN ('oversight', 'remediation') AND attribution LIKE 'spread%'
+),
+
+-- the hours of each labour part: its entry's, or its pool's hours over the pool's parts
+part_hours AS (
+    SELECT entry_id AS record_id, hours FROM labour_entries
+    UNION ALL
+    SELECT p.record_id, divide_decimal(SUM(e.hours), MIN(p.pool_parts))
+    FROM labour_parts AS p
+    INNER JOIN labour_entries AS e ON e.pool_id = p.pool_id
+    -- an entry booked directly (naming an action or task) joined no pool
+    WHERE e.entry_id NOT IN (
+        SELECT record_id FROM core.cost_ledger
+        WHERE source = 'time_entries' AND cost_date >= $ledger_from
+    )
+    GROUP BY p.record_id
+),
+
+ledger_parts AS (
     SELECT
         l.cost_date AS day,
         l.team_id,
@@ -32,14 +77,17 @@ WITH ledger_parts AS (
             AS requests_priced,
         COALESCE(r.input_tokens + r.output_tokens, 0) AS tokens,
         COALESCE(r.reasoning_tokens, 0) AS reasoning_tokens,
-        CASE WHEN l.source = 'time_entries' THEN 1 ELSE 0 END AS labour_parts,
-        CASE WHEN l.source = 'time_entries' AND l.cost_line <> 'unallocated' THEN 1 ELSE 0 END
-            AS labour_parts_mapped
+        COALESCE(h.hours, 0) AS labour_hours,
+        CASE WHEN l.task_id IS NOT NULL THEN COALESCE(h.hours, 0) ELSE 0 END
+            AS labour_hours_mapped
     FROM core.cost_ledger AS l
     LEFT JOIN (
         SELECT * FROM core.llm_request_costs WHERE requested_date >= $ledger_from
     ) AS r
         ON l.source = 'llm_requests' AND r.request_id = l.record_id
+    LEFT JOIN part_hours AS h
+        ON l.source = 'time_entries' AND l.source_line_kind IN ('oversight', 'remediation')
+        AND h.record_id = l.record_id
     WHERE l.cost_date >= $recompute_from
         AND (l.source = 'consequence_records' OR l.cost_date >= $ledger_from)
         AND NOT (l.cost_line = 'failure_impact' AND l.action_id IS NOT NULL)
@@ -59,11 +107,38 @@ ledger AS (
         CAST(SUM(requests_priced) AS BIGINT) AS requests_priced,
         CAST(SUM(tokens) AS BIGINT) AS tokens,
         CAST(SUM(reasoning_tokens) AS BIGINT) AS reasoning_tokens,
-        CAST(SUM(labour_parts) AS BIGINT) AS labour_parts,
-        CAST(SUM(labour_parts_mapped) AS BIGINT) AS labour_parts_mapped
+        CAST(SUM(labour_hours) AS DECIMAL(38, 12)) AS labour_hours,
+        CAST(SUM(labour_hours_mapped) AS DECIMAL(38, 12)) AS labour_hours_mapped
     FROM ledger_parts
     GROUP BY day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line,
         is_unallocated, fact_kind
+),
+
+-- Consequences booked to an action that did not fail: its failure impact line, on its day.
+kept_action_consequences AS (
+    SELECT
+        a.attempted_date AS day,
+        a.team_id,
+        a.agent_id,
+        a.task_type,
+        a.risk_grade,
+        a.task_id,
+        CAST(NULL AS VARCHAR) AS session_id,
+        'failure_impact' AS line,
+        FALSE AS is_unallocated,
+        SUM(l.amount_usd) AS amount_usd,
+        SUM(CASE WHEN l.amount_usd < 0 THEN l.amount_usd ELSE 0 END) AS credits_usd,
+        SUM(
+            CASE
+                WHEN a.outcome IN ('accepted_confirmed', 'accepted_provisional') THEN l.amount_usd
+                ELSE 0
+            END
+        ) AS consequences_on_accepted_usd
+    FROM core.cost_ledger AS l
+    INNER JOIN core.action_outcomes AS a ON a.action_id = l.action_id
+    WHERE l.cost_line = 'failure_impact' AND a.outcome NOT IN ('failed', 'failed_run')
+        AND a.attempted_date >= $recompute_from
+    GROUP BY a.attempted_date, a.team_id, a.agent_id, a.task_type, a.risk_grade, a.task_id
 ),
 
 impact AS (
@@ -105,7 +180,8 @@ facts AS (
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
         amount_usd, credits_usd, requests, requests_priced, tokens, reasoning_tokens,
-        labour_parts, labour_parts_mapped,
+        labour_hours, labour_hours_mapped,
+        CAST(0 AS DECIMAL(38, 12)) AS consequences_on_accepted_usd,
         CAST(NULL AS VARCHAR) AS outcome,
         CAST(NULL AS VARCHAR) AS failure_reason,
         FALSE AS is_correct_escalation,
@@ -116,13 +192,19 @@ facts AS (
     UNION ALL
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
-        amount_usd, credits_usd, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE, CAST(0 AS DECIMAL(18, 6)),
-        impact_basis, 'failure_impact'
+        amount_usd, credits_usd, 0, 0, 0, 0, 0, 0, consequences_on_accepted_usd, NULL, NULL,
+        FALSE, CAST(0 AS DECIMAL(18, 6)), 'observed', 'consequence_on_kept_action'
+    FROM kept_action_consequences
+    UNION ALL
+    SELECT
+        day, team_id, agent_id, task_type, risk_grade, task_id, session_id, line, is_unallocated,
+        amount_usd, credits_usd, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, FALSE,
+        CAST(0 AS DECIMAL(18, 6)), impact_basis, 'failure_impact'
     FROM impact
     UNION ALL
     SELECT
         day, team_id, agent_id, task_type, risk_grade, task_id, session_id, NULL, FALSE,
-        CAST(0 AS DECIMAL(38, 12)), CAST(0 AS DECIMAL(38, 12)), 0, 0, 0, 0, 0, 0, outcome,
+        CAST(0 AS DECIMAL(38, 12)), CAST(0 AS DECIMAL(38, 12)), 0, 0, 0, 0, 0, 0, 0, outcome,
         failure_reason,
         is_correct_escalation, accepted_units, NULL, 'action'
     FROM actions
@@ -145,8 +227,9 @@ SELECT
     requests_priced,
     tokens,
     reasoning_tokens,
-    labour_parts,
-    labour_parts_mapped,
+    labour_hours,
+    labour_hours_mapped,
+    consequences_on_accepted_usd,
     outcome,
     failure_reason,
     is_correct_escalation,

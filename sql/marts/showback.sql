@@ -11,6 +11,11 @@
 -- total_cost_usd - credits_usd. Shares are each line over the total whenever the total is not 0,
 -- negative totals included (they still sum to 1; on a net-credit row a charge line's share is
 -- negative and the credit line's above 1), and 0 when the total is 0 (SPEC 7's zero-cost vector).
+-- consequences_on_accepted_usd is the part of the failure impact line booked from consequence
+-- records linked to actions that ended accepted (SPEC 5, a coverage finding). Coverage (SPEC 12):
+-- spend_attributed_share is the seven lines' spend with an owner over the seven lines' spend
+-- (labour outside the lines is in neither); labour_hours_mapped_share the hours of oversight and
+-- remediation time entries that reached an action or task over all their hours.
 -- Only periods starting on or after $recompute_from (a month's first day) are written.
 WITH grouped AS (
     SELECT
@@ -37,6 +42,14 @@ WITH grouped AS (
         SUM(CASE WHEN line = 'failure_impact' THEN amount_usd ELSE 0 END)
             AS failure_impact_cost_usd,
         SUM(CASE WHEN is_unallocated THEN amount_usd ELSE 0 END) AS unallocated_cost_usd,
+        SUM(
+            CASE
+                WHEN is_unallocated AND line IN ('inference', 'tool', 'infrastructure',
+                    'oversight', 'remediation', 'failed_run', 'failure_impact') THEN amount_usd
+                ELSE 0
+            END
+        ) AS unallocated_line_cost_usd,
+        SUM(consequences_on_accepted_usd) AS consequences_on_accepted_usd,
         SUM(CASE WHEN line = 'other' THEN amount_usd ELSE 0 END) AS other_labour_cost_usd,
         -- the credits inside the seven lines (labour outside them feeds no line of the total)
         SUM(
@@ -84,8 +97,8 @@ WITH grouped AS (
         SUM(requests_priced) AS requests_priced,
         SUM(tokens) AS tokens,
         SUM(reasoning_tokens) AS reasoning_tokens,
-        SUM(labour_parts) AS labour_entries,
-        SUM(labour_parts_mapped) AS labour_entries_mapped,
+        SUM(labour_hours) AS labour_hours,
+        SUM(labour_hours_mapped) AS labour_hours_mapped,
         COUNT(DISTINCT session_id) AS sessions
     FROM core.showback_facts
     WHERE day >= $recompute_from
@@ -178,10 +191,11 @@ SELECT
     t.requests,
     t.tokens,
     t.reasoning_tokens,
-    divide_decimal(t.total_cost_usd - t.unallocated_cost_usd, t.total_cost_usd)
+    divide_decimal(t.total_cost_usd - t.unallocated_line_cost_usd, t.total_cost_usd)
         AS spend_attributed_share,
     divide_decimal(t.attempted_actions - t.pending_actions, t.attempted_actions)
         AS outcome_known_share,
-    divide_decimal(t.labour_entries_mapped, t.labour_entries) AS labour_entries_mapped_share,
-    divide_decimal(t.requests_priced, t.requests) AS requests_priced_share
+    divide_decimal(t.labour_hours_mapped, t.labour_hours) AS labour_hours_mapped_share,
+    divide_decimal(t.requests_priced, t.requests) AS requests_priced_share,
+    t.consequences_on_accepted_usd
 FROM totals AS t
