@@ -61,6 +61,14 @@ grouped AS (
         SUM(CASE WHEN line = 'failure_impact' THEN amount_usd ELSE 0 END)
             AS failure_impact_cost_usd,
         SUM(CASE WHEN is_unallocated THEN amount_usd ELSE 0 END) AS unallocated_cost_usd,
+        SUM(
+            CASE
+                WHEN is_unallocated AND line IN ('inference', 'tool', 'infrastructure',
+                    'oversight', 'remediation', 'failed_run', 'failure_impact') THEN amount_usd
+                ELSE 0
+            END
+        ) AS unallocated_line_cost_usd,
+        SUM(consequences_on_accepted_usd) AS consequences_on_accepted_usd,
         SUM(CASE WHEN line = 'other' THEN amount_usd ELSE 0 END) AS other_labour_cost_usd,
         SUM(
             CASE
@@ -107,8 +115,8 @@ grouped AS (
         SUM(requests_priced) AS requests_priced,
         SUM(tokens) AS tokens,
         SUM(reasoning_tokens) AS reasoning_tokens,
-        SUM(labour_parts) AS labour_entries,
-        SUM(labour_parts_mapped) AS labour_entries_mapped,
+        SUM(labour_hours) AS labour_hours,
+        SUM(labour_hours_mapped) AS labour_hours_mapped,
         COUNT(DISTINCT session_id) AS sessions
     FROM windowed
     GROUP BY GROUPING SETS (
@@ -201,10 +209,11 @@ SELECT
     t.requests,
     t.tokens,
     t.reasoning_tokens,
-    divide_decimal(t.total_cost_usd - t.unallocated_cost_usd, t.total_cost_usd)
+    divide_decimal(t.total_cost_usd - t.unallocated_line_cost_usd, t.total_cost_usd)
         AS spend_attributed_share,
     divide_decimal(t.attempted_actions - t.pending_actions, t.attempted_actions)
         AS outcome_known_share,
-    divide_decimal(t.labour_entries_mapped, t.labour_entries) AS labour_entries_mapped_share,
-    divide_decimal(t.requests_priced, t.requests) AS requests_priced_share
+    divide_decimal(t.labour_hours_mapped, t.labour_hours) AS labour_hours_mapped_share,
+    divide_decimal(t.requests_priced, t.requests) AS requests_priced_share,
+    t.consequences_on_accepted_usd
 FROM totals AS t;
