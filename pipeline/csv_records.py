@@ -83,6 +83,13 @@ def read_physical_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
         )
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as text lines: {error}") from error
+    if conn.execute("SELECT COUNT(*) FROM _physical_rejects").fetchone()[0] == 0:
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _physical AS "
+            "SELECT rowid + 1 AS n, rtrim(line, chr(13)) AS line FROM _physical_read"
+        )
+        conn.execute("DROP TABLE _physical_read")
+        return conn.execute("SELECT COUNT(*) FROM _physical").fetchone()[0]
     conn.execute(
         """
         CREATE OR REPLACE TEMP TABLE _physical AS
@@ -262,8 +269,11 @@ def read_csv_records(
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _stray_lines (n BIGINT, last_line BIGINT, stray_kind VARCHAR)"
     )
-    if read + rejected == lines - blank:
-        # every line that is not blank is one record (the usual file): no quote spans lines
+    one_record_per_line = read == lines and rejected == 0  # the usual file
+    if one_record_per_line:
+        pass  # numbered below without a table of starts
+    elif read + rejected == lines - blank:
+        # every line that is not blank is one record: no quote spans lines
         conn.execute(
             "CREATE OR REPLACE TEMP TABLE _record_starts AS SELECT n FROM _physical "
             "WHERE n > 1 AND TRIM(COALESCE(line, '')) <> ''"
@@ -279,14 +289,22 @@ def read_csv_records(
             )
             _read_records(conn, cleaned, None, columns, nulls)
         read = conn.execute("SELECT COUNT(*) FROM _read").fetchone()[0]
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _line_numbers AS
-        SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
-        FROM _record_starts
-        WHERE n NOT IN (SELECT line FROM _rejects)
-        """
-    )
+    if one_record_per_line:
+        # none blank or rejected: record k is on line k + 1
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _line_numbers AS "
+            "SELECT k + 1 AS source_line, k FROM range(1, $read + 1) AS t(k)",
+            {"read": read},
+        )
+    else:
+        conn.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _line_numbers AS
+            SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
+            FROM _record_starts
+            WHERE n NOT IN (SELECT line FROM _rejects)
+            """
+        )
     numbered = conn.execute("SELECT COUNT(*) FROM _line_numbers").fetchone()[0]
     if numbered != read:
         raise UnreadableFileError(
