@@ -611,6 +611,7 @@ def change_showback_conserved(warehouse: Warehouse) -> AssetCheckResult:
 @asset_check(
     asset=AssetKey(["core", "action_events_before_attempt"]),
     name="no_event_before_its_action",
+    pool=WAREHOUSE_POOL,
     blocking=False,
     description="Warns when an action event is dated before its action's attempt: it decides "
     "no outcome; lists each with its file, line and reason.",
@@ -657,6 +658,7 @@ def _ledger_in_showback_figures(conn, checked_from) -> tuple[tuple, list[tuple]]
 @asset_check(
     asset=AssetKey(["marts", "showback"]),
     name="ledger_in_showback",
+    pool=WAREHOUSE_POOL,
     blocking=True,
     description="Every ledger dollar appears in exactly one showback line: for every day and "
     "team, the cost ledger (development work aside; a consequence booked to an action dated on "

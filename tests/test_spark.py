@@ -155,7 +155,7 @@ def test_the_spark_run_computes_every_model_on_spark(samples_on_both_engines):
         for m in result.get_asset_materialization_events()
         if m.asset_key.path[0] in ("core", "marts") and "engine" in m.materialization.metadata
     }
-    assert len(engines) == 19
+    assert len(engines) == 20
     assert set(engines.values()) == {"spark"}
 
 

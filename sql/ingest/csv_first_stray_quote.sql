@@ -1,4 +1,4 @@
--- At most one row: the first record of a CSV file whose opening quote is judged stray, with the
+-- One row per CSV file at most: its first record whose opening quote is judged stray, with the
 -- last line the quote reaches and why. Reads temp tables _quote_states (csv_quote_states.sql) and
 -- _quote_lines. A record starts on a line that is not blank and starts outside quotes; it runs to
 -- the line before the next record. A quote is judged stray when
