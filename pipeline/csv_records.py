@@ -136,7 +136,8 @@ def header_columns(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> list[str]:
 
 def _judge_stray_quotes(conn: duckdb.DuckDBPyConnection, f: SourceFile, width: int) -> int:
     """Follow the quoting state over the lines; record each stray quote's line in _stray_lines
-    and the record starts in _record_starts. Returns the number of stray quotes."""
+    (created empty by the caller) and the record starts in _record_starts. Returns the number of
+    stray quotes."""
     conn.execute(
         """
         CREATE OR REPLACE TEMP TABLE _quote_lines AS
@@ -155,9 +156,6 @@ def _judge_stray_quotes(conn: duckdb.DuckDBPyConnection, f: SourceFile, width: i
         WHERE n > 1 AND contains(line, '"')
         """,
         QUOTE_PATTERNS,
-    )
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _stray_lines (n BIGINT, last_line BIGINT, stray_kind VARCHAR)"
     )
     resets: list[int] = []
     states = _sql("csv_quote_states.sql")

@@ -40,7 +40,7 @@ from pipeline.discovery import (  # noqa: F401 (file_day is part of this module'
     discover,
     file_day,
 )
-from pipeline.resources import rollback
+from pipeline.resources import transaction
 from pipeline.sources import FieldRef, Source
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -747,8 +747,7 @@ def load_source(
     duplicates_table = f"audit.{DUPLICATES_PREFIX}{source.name}"
     duplicates_exist = table_exists(conn, "audit", f"{DUPLICATES_PREFIX}{source.name}")
 
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         # A changed file replaces what it loaded before. The keys whose staged row goes with it
         # are released: the copies other files hold of them are judged again (_classify).
         if staging_exists:
@@ -912,10 +911,6 @@ def load_source(
                 {"source": source.name, "load_id": load_id},
             ).fetchall()
         ]
-    except BaseException as error:
-        rollback(conn, error)
-        raise
-    conn.execute("COMMIT")  # a failed COMMIT ends the transaction itself: its error is the cause
 
     return LoadReport(
         source=source.name,

@@ -152,15 +152,9 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
     try:
         yield conn
     except BaseException as error:
-        rollback(conn, error)
+        also_on_failure(error, "the rollback", lambda: conn.execute("ROLLBACK"))
         raise
     conn.execute("COMMIT")
-
-
-def rollback(conn: duckdb.DuckDBPyConnection, error: BaseException) -> None:
-    """Roll back the open transaction a statement failed in with `error` (which the caller then
-    raises); a failing ROLLBACK is noted on `error`, never raised in its place."""
-    also_on_failure(error, "the rollback", lambda: conn.execute("ROLLBACK"))
 
 
 class ComputeEngine(ConfigurableResource):
