@@ -387,9 +387,11 @@ LEDGER_SOURCE_TOTALS = """
         SELECT 'billing_lines', cost_date, SUM(amount_usd)
         FROM core.billing_line_days WHERE cost_date >= $checked_from GROUP BY 2
     ),
+    -- by the record's own day: a consequence part is dated on its action's day (source_date
+    -- is the record's; for every other part it is cost_date)
     booked AS (
-        SELECT source, cost_date AS day, SUM(amount_usd) AS amount_usd
-        FROM core.cost_ledger WHERE cost_date >= $checked_from GROUP BY 1, 2
+        SELECT source, source_date AS day, SUM(amount_usd) AS amount_usd
+        FROM core.cost_ledger WHERE source_date >= $checked_from GROUP BY 1, 2
     ),
     billing_lines AS (
         SELECT dedup_key, CAST(

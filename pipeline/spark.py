@@ -361,6 +361,7 @@ def guard_parameters() -> dict:
         "billing_cost_column": "EffectiveCost",
         "recompute_from": EARLIEST_SPARK_DATE,
         "ledger_from": EARLIEST_SPARK_DATE,
+        "consequences_from": EARLIEST_SPARK_DATE,
     }
 
 

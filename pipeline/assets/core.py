@@ -81,13 +81,15 @@ MODELS: dict[str, str | None] = {
 RECORD_MODELS = frozenset({"core/llm_request_costs", "core/labour_costs", "core/billing_line_days"})
 
 # Models whose rows are replaced by another window than their day column from recompute_from:
-# the cost ledger and its facts keep the month-aligned window for consequences only and use
-# `ledger_from` for every other part, and runaway chains (a day's steps) use `ledger_from`
+# the cost ledger replaces its consequence parts by record (`consequences_from`: the parts of
+# records dated from then, and parts dated from then) and every other part from `ledger_from`;
+# its cost facts and the runaway chains (a day's steps) use `ledger_from`
 # (sql/core/recompute_window.sql says why). Each predicate matches the rows its SQL writes.
 WINDOW_PREDICATES = {
     "core/cost_ledger": (
-        "cost_date >= $recompute_from"
-        " AND (source = 'consequence_records' OR cost_date >= $ledger_from)"
+        "CASE WHEN source = 'consequence_records'"
+        " THEN source_date >= $consequences_from OR cost_date >= $consequences_from"
+        " ELSE cost_date >= $ledger_from END"
     ),
     "marts/runaway_chains": "day >= $ledger_from",
     "core/showback_facts": (
@@ -144,7 +146,12 @@ def ensure_build_tables(conn) -> None:
         """
     )
     # Warehouses created before these windows gain the columns (NULL: as recompute_from).
-    for column in ("records_from", "ledger_from"):
+    for column in (
+        "records_from",
+        "ledger_from",
+        "consequences_from",
+        "first_consequence_part_day",
+    ):
         conn.execute(f"ALTER TABLE audit.recompute_windows ADD COLUMN IF NOT EXISTS {column} DATE")
     conn.execute(
         """
@@ -170,6 +177,7 @@ class RecomputeWindow:
     recompute_from: date  # BEGINNING for a full rebuild
     records_from: date  # the record-grain models' first day (RECORD_MODELS)
     ledger_from: date  # the ledger's first day for parts other than consequences
+    consequences_from: date  # the first record day whose consequence parts are recomputed
     model_fingerprint: str
     row: dict
 
@@ -208,6 +216,7 @@ def _window_from_row(row: dict) -> RecomputeWindow:
         recompute_from=row["recompute_from"] or BEGINNING,
         records_from=row.get("records_from") or row["recompute_from"] or BEGINNING,
         ledger_from=row.get("ledger_from") or row["recompute_from"] or BEGINNING,
+        consequences_from=row.get("consequences_from") or row["recompute_from"] or BEGINNING,
         model_fingerprint=row["model_fingerprint"],
         row=row,
     )
@@ -264,8 +273,10 @@ def recompute_window(
         "first_changed_input_day": None,
         "first_closing_window_day": None,
         "first_newly_known_event_day": None,
+        "first_consequence_part_day": None,
         "records_from": None,
         "ledger_from": None,
+        "consequences_from": None,
         "model_fingerprint": fingerprint,
     }
     if reason is None:
@@ -355,7 +366,11 @@ def replace_rows(
                 f"DELETE FROM {table} WHERE {predicate}",
                 parameters_used(
                     predicate,
-                    {"recompute_from": window.first_day(model), "ledger_from": window.ledger_from},
+                    {
+                        "recompute_from": window.first_day(model),
+                        "ledger_from": window.ledger_from,
+                        "consequences_from": window.consequences_from,
+                    },
                 ),
             )
             written = conn.execute(f"INSERT INTO {table} {sql}", parameters).fetchone()[0]
@@ -397,6 +412,7 @@ def build_sql_asset(
                 "billing_cost_column": ingest_settings.billing_cost_column,
                 "recompute_from": window.first_day(model),
                 "ledger_from": window.ledger_from,
+                "consequences_from": window.consequences_from,
             }
             parameters = parameters_used(sql, candidates)
             rows_sql, rows_parameters, engine_seconds = sql, parameters, {}

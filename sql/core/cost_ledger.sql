@@ -6,7 +6,10 @@
 -- Owners are resolved action -> task (sub-agent sessions roll up to their root task) -> agent ->
 -- team. A billing tag value listing several ids ('t1,t2') is split evenly. Labour naming only an
 -- agent or team is spread evenly over its actions of that day; a consequence naming only an agent
--- or team over its failed actions of that month. Untagged billing is allocated per day by
+-- or team over its failed actions of the trailing survival window ending on the record's day, one
+-- naming a task over the task's failed actions up to that day (SPEC 5). A consequence part is
+-- dated on the day of the action it is booked to; source_date keeps the record's own day (for
+-- every other part it is cost_date). Untagged billing is allocated per day by
 -- $allocation_rule (proportional to the day's machine cost, even, or by $allocation_driver:
 -- tokens or actions); its charges and its credits (lines below 0, SPEC 9) are pooled apart, so a
 -- shared credit stays a negative part and is counted as a credit, not netted away. What has no
@@ -18,7 +21,7 @@
 -- under it (the nearest session up the tree with actions), or its task; a session or task with
 -- several actions gives its failed runs one even share each (see run_linked below).
 -- Spread and allocated parts come from pools (the day's untagged billing; a day's labour or
--- consequences of one agent or team), so their number grows with owners, not with records x
+-- consequences of one agent, team or task), so their number grows with owners, not with records x
 -- owners; record_id names the pool ('shared@<day>/<status>[/tool][/credit]>...',
 -- '<source>:<level>:<id>@<day>/...').
 -- Splits are exact: parts are computed in 10^-12 dollar units and the rounding remainder goes to
@@ -27,9 +30,8 @@
 -- $development_work_types) is booked to the lines of cost per accepted change instead of an
 -- agent line: change_model, change_infrastructure, change_engineering, change_review,
 -- change_rework. It is never spread over actions or allocated, and never takes shared billing.
--- Only parts dated on or after $ledger_from are booked, and consequence parts from $recompute_from
--- (the month-aligned window: they are spread over a month's failed actions); see
--- core.recompute_window.
+-- Only parts dated on or after $ledger_from are booked, and consequence parts of records dated on
+-- or after $consequences_from (or parts dated then); see core.recompute_window.
 WITH actions AS (
     SELECT * FROM core.action_outcomes
 ),
@@ -191,14 +193,22 @@ records AS (
         team_id,
         0
     FROM staging.consequence_records
-    WHERE occurred_at >= CAST($recompute_from AS TIMESTAMP)
+    -- a record naming an action is booked on that action's day, which may fall in the window
+    -- when the record does not (the final SELECT keeps only parts the window replaces)
+    WHERE occurred_at >= CAST($consequences_from AS TIMESTAMP) OR action_id IS NOT NULL
 ),
 
 resolved AS (
     SELECT
         r.source,
         r.record_id,
-        r.cost_date,
+        -- a consequence naming an action is dated on the action's day (SPEC 5)
+        CASE
+            WHEN r.source = 'consequence_records' AND a.action_id IS NOT NULL
+                THEN a.attempted_date
+            ELSE r.cost_date
+        END AS cost_date,
+        r.cost_date AS source_date,
         r.base_line,
         r.cost_status,
         r.amount_usd,
@@ -291,6 +301,7 @@ run_split AS (
         source,
         record_id || CASE WHEN run_failed_runs < run_actions THEN '#failed_run' ELSE '' END,
         cost_date,
+        source_date,
         base_line,
         cost_status,
         CASE
@@ -311,6 +322,7 @@ run_split AS (
         source,
         record_id,
         cost_date,
+        source_date,
         base_line,
         cost_status,
         CAST(amount_units - failed_run_units AS DECIMAL(38, 0))
@@ -328,19 +340,25 @@ run_split AS (
 ),
 
 -- Labour naming only an agent or team: spread over that agent's / team's actions that day.
--- Consequences naming only an agent or team: over its failed actions that month. Such records
--- are pooled first (per source, day, line, status and agent or team), and each pool is split
--- once, however many records it holds.
+-- Consequences (SPEC 5): one naming only an agent or team is spread over that owner's failed
+-- actions of the trailing survival window ending on its day, [day - $survival_window_days, day];
+-- one naming a task (and no action) over the task's failed actions up to its day. A refund
+-- follows the failures that can have caused it, never a later one. Such records are pooled
+-- first (per source, day, line, status and agent, team or task), and each pool is split once,
+-- however many records it holds; each consequence part is dated on its action's day.
 spread_candidates AS (
     SELECT
         *,
         source || ':' || attribution || ':'
-            || CASE WHEN attribution = 'agent' THEN agent_id ELSE team_id END
+            || CASE attribution WHEN 'agent' THEN agent_id WHEN 'team' THEN team_id
+                ELSE task_id END
             || '@' || CAST(cost_date AS VARCHAR) || '/' || base_line || '/' || cost_status
             AS pool_id
     FROM resolved
-    WHERE source IN ('time_entries', 'consequence_records') AND attribution IN ('agent', 'team')
-        AND base_line NOT LIKE 'change%'
+    WHERE base_line NOT LIKE 'change%' AND (
+        (source = 'time_entries' AND attribution IN ('agent', 'team'))
+        OR (source = 'consequence_records' AND attribution IN ('agent', 'team', 'task'))
+    )
 ),
 
 spread_pools AS (
@@ -348,17 +366,23 @@ spread_pools AS (
         pool_id,
         MIN(source) AS source,
         MIN(cost_date) AS cost_date,
+        CAST(MIN(cost_date) - $survival_window_days * INTERVAL 1 DAY AS DATE) AS window_from,
         MIN(base_line) AS base_line,
         MIN(cost_status) AS cost_status,
         MIN(attribution) AS attribution,
         MIN(CASE WHEN attribution = 'agent' THEN agent_id END) AS agent_id,
         MIN(CASE WHEN attribution = 'team' THEN team_id END) AS team_id,
+        MIN(CASE WHEN attribution = 'task' THEN task_id END) AS task_id,
         SUM(amount_usd) AS amount_usd
     FROM spread_candidates
     GROUP BY pool_id
 ),
 
--- four equi-joins rather than one join on OR, which would compare every pair
+failed_actions AS (
+    SELECT * FROM actions WHERE outcome IN ('failed', 'failed_run')
+),
+
+-- equi-joins, one per kind of pool, rather than one join on OR, which would compare every pair
 spread_matches AS (
     SELECT p.pool_id, a.action_id
     FROM spread_pools AS p
@@ -372,19 +396,24 @@ spread_matches AS (
     UNION ALL
     SELECT p.pool_id, a.action_id
     FROM spread_pools AS p
-    INNER JOIN actions AS a
+    INNER JOIN failed_actions AS a
         ON a.agent_id = p.agent_id
-        AND date_trunc('month', a.attempted_date) = date_trunc('month', p.cost_date)
+        AND a.attempted_date BETWEEN p.window_from AND p.cost_date
     WHERE p.source = 'consequence_records' AND p.attribution = 'agent'
-        AND a.outcome IN ('failed', 'failed_run')
     UNION ALL
     SELECT p.pool_id, a.action_id
     FROM spread_pools AS p
-    INNER JOIN actions AS a
+    INNER JOIN failed_actions AS a
         ON a.team_id = p.team_id
-        AND date_trunc('month', a.attempted_date) = date_trunc('month', p.cost_date)
+        AND a.attempted_date BETWEEN p.window_from AND p.cost_date
     WHERE p.source = 'consequence_records' AND p.attribution = 'team'
-        AND a.outcome IN ('failed', 'failed_run')
+    UNION ALL
+    SELECT p.pool_id, a.action_id
+    FROM spread_pools AS p
+    INNER JOIN failed_actions AS a
+        ON a.task_id = p.task_id
+        AND a.attempted_date <= p.cost_date
+    WHERE p.source = 'consequence_records' AND p.attribution = 'task'
 ),
 
 spread_targets AS (
@@ -400,7 +429,8 @@ spread AS (
     SELECT
         p.source,
         p.pool_id || '>' || t.action_id AS record_id,
-        p.cost_date,
+        a.attempted_date AS cost_date,
+        p.cost_date AS source_date,
         p.base_line,
         p.cost_status,
         CAST(
@@ -425,7 +455,8 @@ spread AS (
     INNER JOIN actions AS a ON a.action_id = t.action_id
 ),
 
--- records whose pool found actions to spread over; the others stay as they are
+-- records whose pool found actions to spread over; the others stay as they are (an owner-level
+-- consequence with no failed action in its window on the owner's rows, on its own day)
 spread_records AS (
     SELECT source, record_id
     FROM spread_candidates
@@ -537,6 +568,7 @@ allocated AS (
         f.record_id || '>' || COALESCE(f.team_id, '') || '/' || COALESCE(f.agent_id, '') || '/'
             || COALESCE(f.task_id, '') AS record_id,
         f.cost_date,
+        f.cost_date AS source_date,
         f.base_line,
         f.cost_status,
         CAST(
@@ -581,6 +613,7 @@ SELECT
     b.source,
     b.record_id,
     b.cost_date,
+    b.source_date,
     CASE
         WHEN b.base_line LIKE 'change%' THEN b.base_line
         WHEN b.attribution IS NULL THEN 'unallocated'
@@ -611,3 +644,8 @@ SELECT
 FROM booked AS b
 LEFT JOIN actions AS a ON a.action_id = b.action_id
 LEFT JOIN tasks AS t ON t.task_id = b.task_id
+-- the consequence parts this window replaces: those of records from $consequences_from, and
+-- those dated in it (a record naming an action attempted after the record's own day)
+WHERE b.source <> 'consequence_records'
+    OR b.source_date >= $consequences_from
+    OR b.cost_date >= $consequences_from
