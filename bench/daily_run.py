@@ -176,6 +176,19 @@ _report = {"success": result.success, "seconds": round(seconds, 2), "steps": ste
            "rows_read": rows, "failed_steps": failed_steps, "failed_checks": failed_checks}
 if engine == "spark":
     _report["models_on_spark"] = {k: round(v, 2) for k, v in engine_seconds.items()}
+for m in result.get_asset_materialization_events():
+    if m.asset_key.path == ["core", "cost_ledger"]:
+        _report["ledger_parts_written"] = m.materialization.metadata["rows_recomputed"].value
+# the consequence parts this run spread (SPEC 5): those of the records its window re-spread
+import duckdb
+with duckdb.connect(f"{warehouse_dir}/agent_finops.duckdb", read_only=True) as conn:
+    _report["consequence_spread_parts_written"] = conn.execute(
+        "SELECT COUNT(*) FROM core.cost_ledger AS l, (SELECT COALESCE(consequences_from, "
+        "DATE '0001-01-01') AS day FROM audit.recompute_windows WHERE run_id = $run_id) AS w "
+        "WHERE l.source = 'consequence_records' AND l.attribution LIKE 'spread%' "
+        "AND (l.source_date >= w.day OR l.cost_date >= w.day)",
+        {"run_id": result.run_id},
+    ).fetchone()[0]
 """
 
 
@@ -395,6 +408,13 @@ def print_table(figures: dict) -> None:
                 print(f"  failed step {step}: {message.splitlines()[0]}")
             for check in run.get("failed_checks", []):
                 print(f"  failed check {check}")
+    print("ledger parts written (of which consequence spread parts):")
+    for label, run in rows:
+        if "ledger_parts_written" in run:
+            print(
+                f"  {label:<50} {run['ledger_parts_written']:>12,} "
+                f"({run['consequence_spread_parts_written']:,})"
+            )
     print("rows per second (ingest, Parquet):")
     for source, rate in sorted(figures["daily_run_parquet"]["rows_per_second"].items()):
         print(f"  {source:<50} {rate:>9}")

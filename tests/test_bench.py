@@ -25,6 +25,12 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
         assert figures[run]["peak_rss_gib"] > 0
         assert figures[run]["rows_read"]["llm_requests"] == generated["llm_requests"]
         assert set(figures[run]["rows_per_second"]) >= {"llm_requests", "agent_actions"}
+        assert figures[run]["ledger_parts_written"] > 0
+        assert (
+            0
+            <= figures[run]["consequence_spread_parts_written"]
+            <= figures[run]["ledger_parts_written"]
+        )
     assert figures["history_backfill"]["days"] == 1
     assert set(figures["ratios"]) == {
         "daily_run_parquet_over_scan_floor",
