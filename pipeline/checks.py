@@ -45,20 +45,14 @@ from dagster import (
     asset_check,
 )
 
-from pipeline.assets.core import BEGINNING, decided_window
 from pipeline.assets.ingest import staging_key
 from pipeline.delivery_checks import build_delivery_check
-from pipeline.ingest import (
-    amount_column,
-    ensure_audit_tables,
-    parameters_used,
-    quote_ident,
-    read_sql,
-    table_exists,
-)
+from pipeline.ingest import amount_column, ensure_audit_tables
 from pipeline.partitions import RunDays, run_days
 from pipeline.resources import WAREHOUSE_POOL, AlertSettings, IngestSettings, Warehouse
+from pipeline.run_state import BEGINNING, decided_window
 from pipeline.sources import SOURCES, Source
+from pipeline.sql_files import parameters_used, quote_ident, read_sql, table_exists
 
 
 def _per_file_counts(conn, source: Source, money: str | None):

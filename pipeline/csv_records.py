@@ -30,8 +30,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.discovery import SourceFile, UnreadableFileError
-
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "ingest"
+from pipeline.sql_files import read_sql, sql_string
 
 # The physical-line pass reads lines up to this length (a longer line is still counted, with the
 # text the reader reports); its buffers grow with it (a compressed file's to 16 times), so it is
@@ -56,10 +55,6 @@ QUOTE_PATTERNS = {
     "inside_reopened": rf'(?:[^"]|"")*"(?:,{_FIELD})*,{_OPEN}',
     "quoted_field": _QUOTED,
 }
-
-
-def _sql(name: str) -> str:
-    return (SQL_DIR / name).read_text()
 
 
 def read_physical_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
@@ -158,8 +153,8 @@ def _judge_stray_quotes(conn: duckdb.DuckDBPyConnection, f: SourceFile, width: i
         QUOTE_PATTERNS,
     )
     resets: list[int] = []
-    states = _sql("csv_quote_states.sql")
-    first_stray = _sql("csv_first_stray_quote.sql")
+    states = read_sql("ingest/csv_quote_states.sql")
+    first_stray = read_sql("ingest/csv_first_stray_quote.sql")
     while True:
         conn.execute(
             "CREATE OR REPLACE TEMP TABLE _quote_states AS " + states, {"reset_lines": resets}
@@ -282,7 +277,7 @@ def read_csv_records(
             cleaned = Path(folder) / "cleaned.csv"
             conn.execute(
                 f"COPY (SELECT CASE WHEN n IN (SELECT n FROM _stray_lines) THEN NULL "
-                f"ELSE line END FROM _physical ORDER BY n) TO '{_quoted(cleaned)}' "
+                f"ELSE line END FROM _physical ORDER BY n) TO {sql_string(str(cleaned))} "
                 "(FORMAT csv, HEADER false, DELIMITER chr(31), QUOTE chr(30), ESCAPE chr(30))"
             )
             _read_records(conn, cleaned, None, columns, nulls)
@@ -311,8 +306,3 @@ def read_csv_records(
             "misnumber a row"
         )
     return collect_reader_rejects(conn, f) + _collect_stray_quote_lines(conn, f)
-
-
-def _quoted(path: Path) -> str:
-    """A path as a SQL string literal (COPY ... TO takes no parameter for its target)."""
-    return str(path).replace("'", "''")

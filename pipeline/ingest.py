@@ -42,8 +42,7 @@ from pipeline.discovery import (  # noqa: F401 (file_day is part of this module'
 )
 from pipeline.resources import transaction
 from pipeline.sources import FieldRef, Source
-
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+from pipeline.sql_files import parameters_used, quote_ident, read_sql, table_exists
 
 # Columns every model in sql/staging returns besides the staging table's own columns.
 MODEL_ONLY_COLUMNS = ("raw_row", "reject_reason", "conserved_amount")
@@ -52,24 +51,6 @@ MODEL_ONLY_COLUMNS = ("raw_row", "reject_reason", "conserved_amount")
 # of their key is (exact duplicates and conflicts), typed as staged, so that they can be judged
 # again when that row is restated away.
 DUPLICATES_PREFIX = "duplicates_"
-
-
-def read_sql(relative_path: str) -> str:
-    return (SQL_DIR / relative_path).read_text()
-
-
-def sql_header(relative_path: str) -> str:
-    """The leading comment of a SQL model: what one row is and where it comes from."""
-    lines = []
-    for line in read_sql(relative_path).splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return " ".join(lines)
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass
@@ -592,21 +573,6 @@ def _land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
     if source.name == "model_prices" and f.file_format == "json":
         return _land_price_catalogue(conn, source, f, settings)
     return _land_json(conn, source, f, settings)
-
-
-def parameters_used(sql: str, candidates: dict[str, object]) -> dict[str, object]:
-    """The candidate DuckDB parameters a model names (DuckDB rejects unused ones)."""
-    return {key: value for key, value in candidates.items() if f"${key}" in sql}
-
-
-def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(
-        conn.execute(
-            "SELECT COUNT(*) FROM information_schema.tables "
-            "WHERE table_schema = $schema AND table_name = $name",
-            {"schema": schema, "name": name},
-        ).fetchone()[0]
-    )
 
 
 def settings_fingerprint(settings, model: str = "") -> str:

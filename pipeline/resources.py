@@ -18,13 +18,11 @@ from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field
 
 from pipeline.locks import exclusive, holder
+from pipeline.sql_files import MACROS_DIR
 
 # The Dagster concurrency pool of every asset that writes the warehouse: an instance that limits it
 # to one slot with run granularity (dagster.yaml) runs one such run at a time, queueing the rest.
 WAREHOUSE_POOL = "agent_finops_warehouse"
-
-# Engine-specific helpers the models call (sql/macros/), created on every connection.
-MACROS_DIR = Path(__file__).resolve().parent.parent / "sql" / "macros"
 
 
 # Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).

@@ -34,8 +34,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
-from pipeline.ingest import SQL_DIR, quote_ident
-from pipeline.resources import MACROS_DIR
+from pipeline.sql_files import MACROS_DIR, SQL_DIR, quote_ident
 
 if TYPE_CHECKING:
     from pipeline.resources import ComputeEngine

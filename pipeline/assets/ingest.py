@@ -19,10 +19,11 @@ from dagster import (
     asset,
 )
 
-from pipeline.ingest import load_source, sql_header
+from pipeline.ingest import load_source
 from pipeline.partitions import daily_partitions, run_days
 from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source
+from pipeline.sql_files import sql_header
 
 
 def staging_key(source_name: str) -> AssetKey:

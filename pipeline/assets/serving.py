@@ -32,17 +32,16 @@ from dagster import (
 )
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipeline.assets.core import decided_window, now_utc
-from pipeline.ingest import SQL_DIR, quote_ident, read_sql, sql_header
 from pipeline.locks import exclusive, holder
 from pipeline.resources import (
-    MACROS_DIR,
     WAREHOUSE_POOL,
     ServingSettings,
     Warehouse,
     also_on_failure,
     transaction,
 )
+from pipeline.run_state import decided_window, last_build, now_utc, record_build
+from pipeline.sql_files import MACROS_DIR, SQL_DIR, quote_ident, read_sql, sql_header, sql_string
 
 SERVING_DIR = SQL_DIR / "serving"
 
@@ -125,10 +124,6 @@ def partition_date(conn, view: str) -> str:
     return "day" if "day" in columns else "month"
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 @asset(
     key=AssetKey(["serving", "views"]),
     description="One row per view of schema `serving`: the stable, documented tables BI tools "
@@ -172,7 +167,7 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
             )
             conn.execute(
                 f"COMMENT ON VIEW serving.{quote_ident(view)} IS "
-                + _sql_string(sql_header(f"serving/{source.name}"))
+                + sql_string(sql_header(f"serving/{source.name}"))
             )
         columns = conn.execute(
             "SELECT table_name, column_name FROM duckdb_columns() "
@@ -189,7 +184,7 @@ def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) ->
         for view, column in columns:
             conn.execute(
                 f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
-                + _sql_string(described[(view, column)])
+                + sql_string(described[(view, column)])
             )
     return MaterializeResult(
         metadata={
@@ -221,17 +216,15 @@ def _columns(conn, database: str, table: str) -> list[tuple]:
 
 def _previous_publication(conn, target: Path) -> str | None:
     """The run id of the last published build when `target` is still that build's file."""
-    last = conn.execute(
-        "SELECT run_id, published_database FROM audit.builds ORDER BY published_at DESC LIMIT 1"
-    ).fetchone()
-    if last is None or not target.exists() or last[1] != str(target.resolve()):
+    last = last_build(conn)
+    if last is None or not target.exists() or last["published_database"] != str(target.resolve()):
         return None
     try:
         with duckdb.connect(str(target), read_only=True) as published:
             in_file = published.execute("SELECT run_id FROM serving.publication").fetchone()
     except duckdb.Error:
         return None
-    return last[0] if in_file and in_file[0] == last[0] else None
+    return last["run_id"] if in_file and in_file[0] == last["run_id"] else None
 
 
 def _create_window_macro(conn, warehouse_name: str) -> None:
@@ -326,7 +319,7 @@ def _publish(
         )
         if previous_run_id:
             shutil.copyfile(target, building)
-        conn.execute(f"ATTACH {_sql_string(str(building))} AS publish_target")
+        conn.execute(f"ATTACH {sql_string(str(building))} AS publish_target")
         try:
             conn.execute("CREATE SCHEMA IF NOT EXISTS publish_target.serving")
             conn.execute("DROP TABLE IF EXISTS publish_target.serving.publication")
@@ -377,7 +370,7 @@ def _publish(
                 ).fetchone()[0]
                 if comment:
                     conn.execute(
-                        f"COMMENT ON TABLE publish_target.serving.{name} IS {_sql_string(comment)}"
+                        f"COMMENT ON TABLE publish_target.serving.{name} IS {sql_string(comment)}"
                     )
                 for column, text in conn.execute(
                     "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
@@ -387,7 +380,7 @@ def _publish(
                 ).fetchall():
                     conn.execute(
                         f"COMMENT ON COLUMN publish_target.serving.{name}.{quote_ident(column)} "
-                        f"IS {_sql_string(text)}"
+                        f"IS {sql_string(text)}"
                     )
             conn.execute(
                 "CREATE TABLE publish_target.serving.publication AS " + PUBLICATION,
@@ -418,19 +411,7 @@ def _publish(
         # One rename: readers opening the path see the old file or the new one, never a mix.
         os.replace(building, target)
         if window:
-            conn.execute(
-                "INSERT INTO audit.builds VALUES ($run_id, $published_at, $as_of, "
-                "$recompute_from, $changes_through, $fingerprint, $database)",
-                {
-                    "run_id": context.run.run_id,
-                    "published_at": published_at,
-                    "as_of": window["as_of"],
-                    "recompute_from": window["recompute_from"],
-                    "changes_through": window["decided_at"],
-                    "fingerprint": window["model_fingerprint"],
-                    "database": str(target.resolve()),
-                },
-            )
+            record_build(conn, context.run.run_id, published_at, window, str(target.resolve()))
     return MaterializeResult(
         metadata={
             "published_database": str(target.resolve()),

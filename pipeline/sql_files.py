@@ -1,0 +1,56 @@
+"""The one way into ``sql/``: read a model or query file, its leading comment, and the
+parameters it names; and the two things DuckDB takes no parameter for, written safely: an
+identifier (a table or column name) and a string literal (an ATTACH or COPY target, a COMMENT).
+
+Values always reach SQL as parameters (``$name``); these helpers are only for the places SQL
+syntax allows no parameter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+MACROS_DIR = SQL_DIR / "macros"
+
+
+def read_sql(relative_path: str) -> str:
+    """The text of ``sql/<relative_path>``."""
+    return (SQL_DIR / relative_path).read_text()
+
+
+def sql_header(relative_path: str) -> str:
+    """The leading comment of a SQL file: what one row is and where it comes from."""
+    lines = []
+    for line in read_sql(relative_path).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines)
+
+
+def parameters_used(sql: str, candidates: dict[str, object]) -> dict[str, object]:
+    """The candidate DuckDB parameters a statement names (DuckDB rejects unused ones)."""
+    return {key: value for key, value in candidates.items() if f"${key}" in sql}
+
+
+def quote_ident(name: str) -> str:
+    """A name as a SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_string(text: str) -> str:
+    """Text as a SQL string literal, quotes included."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_schema = $schema AND table_name = $name",
+            {"schema": schema, "name": name},
+        ).fetchone()[0]
+    )
