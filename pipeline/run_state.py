@@ -91,7 +91,7 @@ class RecomputeWindow:
     as_of: datetime
     full_rebuild: bool
     recompute_from: date  # BEGINNING for a full rebuild
-    records_from: date  # the record-grain models' first day (RECORD_MODELS)
+    records_from: date  # the record-grain models' first day (@window records_from)
     ledger_from: date  # the ledger's first day for parts other than consequences
     consequences_from: date  # the first record day whose consequence parts are recomputed
     model_fingerprint: str

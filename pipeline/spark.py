@@ -34,14 +34,13 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
-from pipeline.sql_files import MACROS_DIR, SQL_DIR, quote_ident
+from pipeline.sql_files import MACROS_DIR, SCHEMAS, SQL_DIR, quote_ident, tables_read
 
 if TYPE_CHECKING:
     from pipeline.resources import ComputeEngine
 
 SPARK_MACROS_DIR = MACROS_DIR / "spark"
-# The schemas a model may read; each table becomes a view named <schema>__<table> on Spark.
-SCHEMAS = ("staging", "core", "marts", "audit")
+# Each table a model reads (SCHEMAS) becomes a view named <schema>__<table> on Spark.
 # The layers whose models run on either engine.
 PORTABLE_LAYERS = ("core", "marts")
 
@@ -182,15 +181,6 @@ def _literal_frame_bounds(parameters: dict):
         return node
 
     return transform
-
-
-def tables_read(sql: str) -> list[tuple[str, str]]:
-    """The warehouse tables (schema, table) a model reads, in order of first mention."""
-    seen: dict[tuple[str, str], None] = {}
-    for table in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table):
-        if table.db in SCHEMAS:
-            seen[(table.db, table.name)] = None
-    return list(seen)
 
 
 def to_spark_sql(sql: str, parameters: dict | None = None) -> str:

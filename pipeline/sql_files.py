@@ -11,9 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import sqlglot
+from sqlglot import exp
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MACROS_DIR = SQL_DIR / "macros"
+# The warehouse schemas a model may read.
+SCHEMAS = ("staging", "core", "marts", "audit")
 
 
 def read_sql(relative_path: str) -> str:
@@ -22,13 +26,24 @@ def read_sql(relative_path: str) -> str:
 
 
 def sql_header(relative_path: str) -> str:
-    """The leading comment of a SQL file: what one row is and where it comes from."""
+    """The leading comment of a SQL file: what one row is and where it comes from (without the
+    model's declarations, the comment lines starting with '@')."""
     lines = []
     for line in read_sql(relative_path).splitlines():
         if not line.startswith("--"):
             break
-        lines.append(line[2:].strip())
+        if not line[2:].strip().startswith("@"):
+            lines.append(line[2:].strip())
     return " ".join(lines)
+
+
+def tables_read(sql: str) -> list[tuple[str, str]]:
+    """The warehouse tables (schema, table) a query reads, in order of first mention."""
+    seen: dict[tuple[str, str], None] = {}
+    for table in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table):
+        if table.db in SCHEMAS:
+            seen[(table.db, table.name)] = None
+    return list(seen)
 
 
 def parameters_used(sql: str, candidates: dict[str, object]) -> dict[str, object]:

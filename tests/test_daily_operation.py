@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.assets.core import MODELS
 from pipeline.generator import generate
 from pipeline.ingest import file_day
+from pipeline.models import models
 from tests.conftest import materialize_everything, write
 
 DAYS = ("2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04")
@@ -34,7 +34,7 @@ def deliver(generated: Path, data_dir: Path, last_day: str) -> None:
 def model_tables(db_path: Path) -> dict[str, list[tuple]]:
     """Every core and marts table, and every staging table without its load columns, sorted."""
     with duckdb.connect(str(db_path), read_only=True) as conn:
-        tables = {m.replace("/", "."): "*" for m in MODELS}
+        tables = {m.replace("/", "."): "*" for m in models()}
         for (name,) in conn.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging'"
         ).fetchall():

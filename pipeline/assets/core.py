@@ -1,14 +1,17 @@
 """Core and marts layers: SQL models over staging that apply the metric contract (SPEC 1-6).
 
-Each model is ``sql/<layer>/<name>.sql`` and one asset. The models are partitioned by day like the
+Each model is ``sql/<layer>/<name>.sql`` and one asset, built from what the file declares
+(``pipeline/models.py``): its dependencies are the tables its SQL reads, its day column and window
+are declared in its header. The models are partitioned by day like the
 event sources, but a day's run does not rebuild only that day: outcomes and costs of a day move
 after it (survival windows, late refunds, restated billing, late rows). So each run first decides
 its *recompute window* (``core/recompute_window``, ``sql/core/recompute_window.sql``): the first
 day that can have changed since the last published build. Every model then replaces its rows
 from that day on, in one transaction, and keeps the rows before it, which cannot have changed.
-Record-grain models (one row per request, time entry or billing line day, ``RECORD_MODELS``) depend
-on nothing but their own inputs, so they use a narrower window, ``records_from``: the first day
-their inputs changed. A day's run prices that day's records, not a month of them.
+Record-grain models (one row per request, time entry or billing line day, ``@window
+records_from``) depend on nothing but their own inputs, so they use a narrower window,
+``records_from``: the first day their inputs changed. A day's run prices that day's records,
+not a month of them.
 The first run, a run after the models' SQL or the metric settings changed, and a run that finds a
 model table missing rebuild everything. A table without a day (``core.session_roots``) is always
 rebuilt whole.
@@ -32,6 +35,7 @@ from dagster import (
 )
 
 from pipeline.assets.ingest import staging_key
+from pipeline.models import Model, models
 from pipeline.partitions import daily_partitions
 from pipeline.resources import (
     WAREHOUSE_POOL,
@@ -44,61 +48,17 @@ from pipeline.resources import (
 from pipeline.run_state import RecomputeWindow, recompute_window
 from pipeline.sources import SOURCES
 from pipeline.spark import run_on_spark
-from pipeline.sql_files import parameters_used, read_sql, sql_header, table_exists
-
-# Every model, with the day column its rows are replaced by (None: rebuilt whole each run).
-MODELS: dict[str, str | None] = {
-    "core/action_outcomes": "attempted_date",
-    # events dated before their action's attempt: few, and their action may arrive in any run
-    "core/action_events_before_attempt": None,
-    "core/llm_request_costs": "requested_date",
-    "core/session_roots": None,
-    "core/labour_costs": "work_date",
-    "core/billing_line_days": "cost_date",
-    "core/cost_ledger": "cost_date",
-    "core/action_failure_impact": "attempted_date",
-    "core/showback_facts": "day",
-    "marts/showback": "period_start",
-    "marts/failure_impact_by_segment": "month",
-    # cost per accepted change: pull requests are few, so their models are rebuilt whole
-    "core/change_files": None,
-    "core/change_outcomes": None,
-    "core/change_repair_candidates": None,
-    "core/change_costs": "cost_date",
-    "marts/change_showback": None,
-    # operate: budgets, anomalies, runaway chains, forecast
-    "marts/budget_status": "month",
-    "marts/cost_anomalies": "day",
-    "marts/runaway_chains": "day",
-    "marts/spend_forecast": None,
-}
-
-# Models at the grain of one source record whose rows depend only on their own inputs (records,
-# prices, rates): they are recomputed from `records_from`, the first day those inputs changed,
-# instead of from the month-aligned `recompute_from` that outcomes and month rows need.
-RECORD_MODELS = frozenset({"core/llm_request_costs", "core/labour_costs", "core/billing_line_days"})
-
-# Models whose rows are replaced by another window than their day column from recompute_from:
-# the cost ledger replaces its consequence parts by record (`consequences_from`: the parts of
-# records dated from then, and parts dated from then) and every other part from `ledger_from`;
-# its cost facts and the runaway chains (a day's steps) use `ledger_from`
-# (sql/core/recompute_window.sql says why). Each predicate matches the rows its SQL writes.
-WINDOW_PREDICATES = {
-    "core/cost_ledger": (
-        "CASE WHEN source = 'consequence_records'"
-        " THEN source_date >= $consequences_from OR cost_date >= $consequences_from"
-        " ELSE cost_date >= $ledger_from END"
-    ),
-    "marts/runaway_chains": "day >= $ledger_from",
-    "core/showback_facts": (
-        "day >= $recompute_from AND (fact_kind <> 'cost' OR day >= $ledger_from)"
-    ),
-}
+from pipeline.sql_files import parameters_used, quote_ident, sql_header, table_exists
 
 
-def first_day(window: RecomputeWindow, model: str) -> date:
+def first_day(window: RecomputeWindow, model: Model) -> date:
     """The first day whose rows `model` replaces in this run."""
-    return window.records_from if model in RECORD_MODELS else window.recompute_from
+    return window.records_from if model.window == "records_from" else window.recompute_from
+
+
+def model_tables() -> list[str]:
+    """Every model ('layer/name'): a partial recompute needs all their tables."""
+    return list(models())
 
 
 def core_key(name: str) -> AssetKey:
@@ -123,7 +83,12 @@ def recompute_window_asset(
 ) -> MaterializeResult:
     with warehouse.get_connection() as conn:
         window = recompute_window(
-            conn, context.run.run_id, context.run.tags, metric_settings, ingest_settings, MODELS
+            conn,
+            context.run.run_id,
+            context.run.tags,
+            metric_settings,
+            ingest_settings,
+            model_tables(),
         )
     context.log.info(
         f"as_of {window.as_of_text}; recomputing "
@@ -143,25 +108,23 @@ def recompute_window_asset(
 
 
 def replace_rows(
-    conn,
-    model: str,
-    sql: str,
-    parameters: dict,
-    day_column: str | None,
-    window: RecomputeWindow,
+    conn, model: Model, sql: str, parameters: dict, window: RecomputeWindow
 ) -> tuple[int, int]:
     """Replace a model's rows from the window's first day (all rows on a full rebuild, or for a
     table without a day) in one transaction; returns (rows written, rows in the table)."""
-    schema, name = model.split("/")
-    table = f"{schema}.{name}"
-    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    whole = day_column is None or window.full_rebuild or not table_exists(conn, schema, name)
+    table = f"{model.layer}.{model.table}"
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {model.layer}")
+    whole = (
+        model.time_column is None
+        or window.full_rebuild
+        or not table_exists(conn, model.layer, model.table)
+    )
     with transaction(conn):
         if whole:
             conn.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", parameters)
             written = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         else:
-            predicate = WINDOW_PREDICATES.get(model, f"{day_column} >= $recompute_from")
+            predicate = model.replaces or f"{model.time_column} >= $recompute_from"
             conn.execute(
                 f"DELETE FROM {table} WHERE {predicate}",
                 parameters_used(
@@ -178,18 +141,23 @@ def replace_rows(
     return written, total
 
 
-def build_sql_asset(
-    name: str, deps: list[AssetKey], summary_by: str, layer: str = "core"
-) -> AssetsDefinition:
-    """An asset for sql/<layer>/<name>.sql; `summary_by` is the column its metadata counts by."""
-    model = f"{layer}/{name}"
-    day_column = MODELS[model]
+def asset_key_of(schema: str, table: str) -> AssetKey:
+    """The asset that writes a warehouse table."""
+    return staging_key(table) if schema == "staging" else AssetKey([schema, table])
+
+
+def build_sql_asset(model: Model) -> AssetsDefinition:
+    """The asset of one model: its dependencies are the tables its SQL reads (audit tables are
+    run state, read through the recompute window every model depends on)."""
 
     @asset(
-        key=AssetKey([layer, name]),
-        description=sql_header(f"{model}.sql"),
-        group_name=layer,
-        deps=[*deps, core_key("recompute_window")],
+        key=AssetKey([model.layer, model.table]),
+        description=sql_header(f"{model.name}.sql"),
+        group_name=model.layer,
+        deps=[
+            *(asset_key_of(schema, table) for schema, table in model.reads if schema != "audit"),
+            core_key("recompute_window"),
+        ],
         kinds={"duckdb"},
         partitions_def=daily_partitions,
         backfill_policy=BackfillPolicy.single_run(),
@@ -202,7 +170,7 @@ def build_sql_asset(
         ingest_settings: IngestSettings,
         compute_engine: ComputeEngine,
     ) -> MaterializeResult:
-        sql = read_sql(f"{model}.sql")
+        sql = model.sql
         with warehouse.get_connection() as conn:
             window = recompute_window(
                 conn,
@@ -210,7 +178,7 @@ def build_sql_asset(
                 context.run.tags,
                 metric_settings,
                 ingest_settings,
-                MODELS,
+                model_tables(),
             )
             candidates = {
                 **metric_settings.sql_parameters(window.as_of_text),
@@ -223,13 +191,12 @@ def build_sql_asset(
             rows_sql, rows_parameters, engine_seconds = sql, parameters, {}
             if compute_engine.engine == "spark":
                 rows_sql, rows_parameters, engine_seconds = run_on_spark(
-                    conn, compute_engine, model, sql, parameters, context.run.run_id
+                    conn, compute_engine, model.name, sql, parameters, context.run.run_id
                 )
-            written, total = replace_rows(
-                conn, model, rows_sql, rows_parameters, day_column, window
-            )
+            written, total = replace_rows(conn, model, rows_sql, rows_parameters, window)
             summary = conn.execute(
-                f"SELECT {summary_by}, COUNT(*) FROM {layer}.{name} GROUP BY 1 ORDER BY 1"
+                f"SELECT {quote_ident(model.summary_by)}, COUNT(*) "
+                f"FROM {model.layer}.{model.table} GROUP BY 1 ORDER BY 1"
             ).fetchall()
         return MaterializeResult(
             metadata={
@@ -238,12 +205,12 @@ def build_sql_asset(
                 "engine": compute_engine.engine,
                 **engine_seconds,
                 "recomputed_from": "everything"
-                if window.full_rebuild or day_column is None
+                if window.full_rebuild or model.time_column is None
                 else "nothing changed"
                 if first_day(window, model) == date.max
                 else str(first_day(window, model)),
                 **{key: str(value) for key, value in parameters.items() if key != "recompute_from"},
-                f"rows_by_{summary_by}": MetadataValue.md(
+                f"rows_by_{model.summary_by}": MetadataValue.md(
                     "\n".join(f"- {value}: {count}" for value, count in summary) or "none"
                 ),
             }
@@ -254,139 +221,7 @@ def build_sql_asset(
 
 core_assets = [
     recompute_window_asset,
-    build_sql_asset(
-        "action_outcomes",
-        deps=[staging_key("agent_actions"), staging_key("action_events")],
-        summary_by="outcome",
-    ),
-    build_sql_asset(
-        "action_events_before_attempt",
-        deps=[staging_key("agent_actions"), staging_key("action_events")],
-        summary_by="event_type",
-    ),
-    build_sql_asset(
-        "llm_request_costs",
-        deps=[staging_key("llm_requests"), staging_key("model_prices")],
-        summary_by="cost_status",
-    ),
-    build_sql_asset(
-        "session_roots",
-        deps=[staging_key(s) for s in ("agent_actions", "llm_requests", "tool_calls")],
-        summary_by="depth",
-    ),
-    build_sql_asset(
-        "labour_costs",
-        deps=[staging_key("time_entries"), staging_key("loaded_rates")],
-        summary_by="cost_line",
-    ),
-    build_sql_asset(
-        "billing_line_days",
-        deps=[staging_key("billing_lines")],
-        summary_by="cost_date",
-    ),
-    build_sql_asset(
-        "cost_ledger",
-        deps=[
-            core_key("action_outcomes"),
-            core_key("llm_request_costs"),
-            core_key("session_roots"),
-            core_key("labour_costs"),
-            core_key("billing_line_days"),
-            staging_key("tool_calls"),
-            staging_key("consequence_records"),
-        ],
-        summary_by="cost_line",
-    ),
-    build_sql_asset(
-        "action_failure_impact",
-        deps=[core_key("action_outcomes"), core_key("cost_ledger")],
-        summary_by="impact_basis",
-    ),
-    build_sql_asset(
-        "showback_facts",
-        deps=[
-            core_key("cost_ledger"),
-            core_key("action_outcomes"),
-            core_key("action_failure_impact"),
-            core_key("llm_request_costs"),
-        ],
-        summary_by="line",
-    ),
-    build_sql_asset(
-        "change_files",
-        deps=[staging_key("pull_requests")],
-        summary_by="is_excluded",
-    ),
-    build_sql_asset(
-        "change_outcomes",
-        deps=[
-            staging_key("pull_requests"),
-            staging_key("repository_teams"),
-            core_key("change_files"),
-        ],
-        summary_by="outcome",
-    ),
-    build_sql_asset(
-        "change_repair_candidates",
-        deps=[core_key("change_outcomes"), core_key("change_files")],
-        summary_by="repository",
-    ),
-    build_sql_asset(
-        "change_costs",
-        deps=[core_key("cost_ledger")],
-        summary_by="cost_line",
-    ),
+    *(build_sql_asset(m) for m in models().values() if m.layer == "core"),
 ]
 
-mart_assets = [
-    build_sql_asset(
-        "showback",
-        deps=[core_key("showback_facts")],
-        summary_by="grain",
-        layer="marts",
-    ),
-    build_sql_asset(
-        "failure_impact_by_segment",
-        deps=[core_key("action_outcomes"), core_key("action_failure_impact")],
-        summary_by="impact_basis",
-        layer="marts",
-    ),
-    build_sql_asset(
-        "change_showback",
-        deps=[
-            core_key("change_costs"),
-            core_key("change_outcomes"),
-            core_key("change_repair_candidates"),
-        ],
-        summary_by="grain",
-        layer="marts",
-    ),
-    build_sql_asset(
-        "budget_status",
-        deps=[staging_key("budgets"), AssetKey(["marts", "showback"])],
-        summary_by="status",
-        layer="marts",
-    ),
-    build_sql_asset(
-        "cost_anomalies",
-        deps=[AssetKey(["marts", "showback"]), core_key("action_outcomes")],
-        summary_by="metric",
-        layer="marts",
-    ),
-    build_sql_asset(
-        "runaway_chains",
-        deps=[
-            core_key("session_roots"),
-            core_key("llm_request_costs"),
-            staging_key("tool_calls"),
-        ],
-        summary_by="reasons",
-        layer="marts",
-    ),
-    build_sql_asset(
-        "spend_forecast",
-        deps=[AssetKey(["marts", "showback"])],
-        summary_by="grain",
-        layer="marts",
-    ),
-]
+mart_assets = [build_sql_asset(m) for m in models().values() if m.layer == "marts"]

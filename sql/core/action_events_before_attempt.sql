@@ -5,6 +5,8 @@
 -- action (or whose action was restated to a later attempt) is found whatever the order the files
 -- came in; rebuilt whole each run. The event stays in staging (its file's ledger balances as
 -- loaded); an event at the very instant of the attempt is not early.
+-- @rebuilt_whole events dated before their action's attempt are few, and their action may arrive in any run
+-- @summary_by event_type
 WITH early_events AS (
     SELECT
         e.source_file,

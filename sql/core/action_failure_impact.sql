@@ -8,6 +8,8 @@
 -- one (impact_basis: observed, estimated, or observed_so_far when no estimate exists).
 -- Only actions attempted on or after $recompute_from are written (the run's recompute window);
 -- the averages still read every matured failure of the look-back.
+-- @time_column attempted_date
+-- @summary_by impact_basis
 WITH failed AS (
     SELECT
         a.*,

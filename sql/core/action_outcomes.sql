@@ -8,6 +8,8 @@
 -- An event dated before its action's attempt decides nothing (it is listed with its reason in
 -- core.action_events_before_attempt).
 -- Only actions attempted on or after $recompute_from are judged (the run's recompute window).
+-- @time_column attempted_date
+-- @summary_by outcome
 WITH recomputed_actions AS (
     SELECT *
     FROM staging.agent_actions

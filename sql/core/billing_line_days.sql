@@ -6,6 +6,9 @@
 -- $recompute_from are written (for this record-grain model, the run's records_from: the first
 -- day a billing line changed); a line is still split over all its days so that every part keeps
 -- its exact share.
+-- @time_column cost_date
+-- @window records_from
+-- @summary_by cost_date
 WITH billing_days AS (
     SELECT
         b.source_file,

@@ -4,6 +4,8 @@
 -- are booked once beside the agent lines. Money with no team is team 'unallocated'; parts with an
 -- unknown price are counted, never taken as 0.
 -- Only days on or after $recompute_from are written (the run's recompute window).
+-- @time_column cost_date
+-- @summary_by cost_line
 SELECT
     cost_date,
     CAST(date_trunc('month', cost_date) AS DATE) AS month,

@@ -4,6 +4,8 @@
 -- (MetricSettings.excluded_path_patterns, .gitignore syntax, given here as $excluded_path_regexes)
 -- is excluded: lock files, vendored and generated code are not work; excluded_by names the first
 -- pattern it matched.
+-- @rebuilt_whole pull requests are few
+-- @summary_by is_excluded
 WITH files AS (
     SELECT
         p.change_id,

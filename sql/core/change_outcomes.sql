@@ -9,6 +9,8 @@
 -- $change_survival_window_days of a change's merge (boundary inclusive) invalidates it. Outcomes:
 -- revert (the revert itself: no units), reverted, accepted_confirmed (window elapsed by as_of),
 -- accepted_provisional (window still open: left out of the headline).
+-- @rebuilt_whole pull requests are few
+-- @summary_by outcome
 WITH changes AS (
     SELECT
         p.*,

@@ -3,6 +3,8 @@
 -- within its survival window (boundary inclusive), touching at least one of the same counted
 -- files. Source: core.change_outcomes and core.change_files (excluded files do not count).
 -- Candidates are listed for a person to judge; they never invalidate a change by themselves.
+-- @rebuilt_whole pull requests are few
+-- @summary_by repository
 WITH changes AS (
     SELECT * FROM core.change_outcomes WHERE change_kind = 'change'
 ),

@@ -32,6 +32,9 @@
 -- change_rework. It is never spread over actions or allocated, and never takes shared billing.
 -- Only parts dated on or after $ledger_from are booked, and consequence parts of records dated on
 -- or after $consequences_from (or parts dated then); see core.recompute_window.
+-- @time_column cost_date
+-- @replaces CASE WHEN source = 'consequence_records' THEN source_date >= $consequences_from OR cost_date >= $consequences_from ELSE cost_date >= $ledger_from END
+-- @summary_by cost_line
 WITH actions AS (
     SELECT * FROM core.action_outcomes
 ),

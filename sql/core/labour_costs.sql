@@ -10,6 +10,9 @@
 -- further.
 -- Only entries worked on or after $recompute_from are costed: for this record-grain model it is
 -- the run's records_from, the first day an entry or rate changed (core.recompute_window).
+-- @time_column work_date
+-- @window records_from
+-- @summary_by cost_line
 WITH entries AS (
     SELECT * FROM staging.time_entries WHERE work_date >= $recompute_from
 ),

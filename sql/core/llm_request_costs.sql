@@ -7,6 +7,9 @@
 -- model has no input or output price in force has cost_status 'unknown' and cost_usd NULL, never 0.
 -- Only requests made on or after $recompute_from are priced: for this record-grain model it is
 -- the run's records_from, the first day a request or price changed (core.recompute_window).
+-- @time_column requested_date
+-- @window records_from
+-- @summary_by cost_status
 WITH requests AS (
     SELECT * FROM staging.llm_requests
     WHERE requested_at >= CAST($recompute_from AS TIMESTAMP)

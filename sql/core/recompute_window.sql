@@ -25,6 +25,7 @@
 -- month rows are recomputed from first_consequence_part_day: the earliest of consequences_from
 -- minus the survival window (an owner's spread), the earliest action of a task named by such a
 -- record (a task's spread), and the earliest day of the parts those records had before.
+-- @run_state the run's recompute window, written to audit.recompute_windows (pipeline/run_state.py)
 WITH bounds AS (
     SELECT
         CAST($as_of AS TIMESTAMP) AS as_of,

@@ -5,6 +5,8 @@
 -- ancestor that names one. The run session is the nearest session up the tree, the session
 -- itself first, that has agent actions: a cost naming this session belongs to that run's actions
 -- (its failed runs take their share of it, SPEC 2); NULL when no session of the tree has one.
+-- @rebuilt_whole a session tree has no day
+-- @summary_by depth
 WITH RECURSIVE session_facts AS (
     SELECT session_id, parent_session_id, task_id, agent_id, team_id
     FROM staging.agent_actions

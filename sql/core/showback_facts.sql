@@ -21,6 +21,9 @@
 -- with no action), consequence_on_kept_action, failure_impact or action. Only facts dated on or
 -- after $recompute_from are written, and cost facts only from $ledger_from (the cost ledger's
 -- window).
+-- @time_column day
+-- @replaces day >= $recompute_from AND (fact_kind <> 'cost' OR day >= $ledger_from)
+-- @summary_by line
 WITH labour_entries AS (
     SELECT
         entry_id,

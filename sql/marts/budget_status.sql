@@ -5,6 +5,8 @@
 -- showback rows; a budget for one month replaces it there. Projection: spend so far x days in the
 -- month / days elapsed by $as_of (a linear run-rate), or the spend itself once the month is over.
 -- Only months on or after $recompute_from are written.
+-- @time_column month
+-- @summary_by status
 WITH owners AS (
     SELECT
         period_start AS month,

@@ -7,6 +7,8 @@
 -- are provisional: counted beside the headline, never in it; a month with provisional changes
 -- has window_complete false and headline_status 'provisional'. With no accepted change units
 -- the ratio is NULL and headline_status says why.
+-- @rebuilt_whole pull requests are few
+-- @summary_by grain
 WITH facts AS (
     SELECT
         month,

@@ -14,6 +14,8 @@
 -- task type's task-days over the $task_outlier_lookback_days days before (at least
 -- $task_outlier_min_tasks of them); its driver is its largest agent line. Days on or after
 -- $recompute_from are written.
+-- @time_column day
+-- @summary_by metric
 WITH daily AS (
     SELECT
         period_start AS day,

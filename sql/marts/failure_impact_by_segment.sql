@@ -8,6 +8,8 @@
 -- (every failure's window matured), estimated (none matured), observed_so_far (none matured
 -- and no average to estimate from) or mixed.
 -- Only months starting on or after $recompute_from (a month's first day) are written.
+-- @time_column month
+-- @summary_by impact_basis
 WITH attempts AS (
     SELECT
         CAST(date_trunc('month', attempted_date) AS DATE) AS month,

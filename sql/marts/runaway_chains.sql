@@ -8,6 +8,9 @@
 -- reasons lists every limit crossed. Days on or after $ledger_from (the first day a request, tool
 -- call or action changed; core.recompute_window) are written: a day's chains depend on that
 -- day's steps only.
+-- @time_column day
+-- @replaces day >= $ledger_from
+-- @summary_by reasons
 WITH steps AS (
     SELECT
         r.session_id,

@@ -17,6 +17,8 @@
 -- (labour outside the lines is in neither); labour_hours_mapped_share the hours of oversight and
 -- remediation time entries that reached an action or task over all their hours.
 -- Only periods starting on or after $recompute_from (a month's first day) are written.
+-- @time_column period_start
+-- @summary_by grain
 WITH grouped AS (
     SELECT
         CASE WHEN GROUPING(day) = 0 THEN 'day' ELSE 'month' END AS period,

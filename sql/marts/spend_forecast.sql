@@ -10,6 +10,8 @@
 -- forecast units. trend_usd_per_day (the least-squares slope of daily spend) says which way the
 -- basis was moving; it is reported, not extrapolated. Statistics (deviation, slope) are floating
 -- point rounded to cents; sums are exact.
+-- @rebuilt_whole a forecast is remade from the whole history each run
+-- @summary_by grain
 WITH bounds AS (
     SELECT
         MAX(period_start) AS basis_end,

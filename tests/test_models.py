@@ -1,0 +1,62 @@
+"""Every model is declared in its own SQL file (pipeline/models.py): its assets' dependencies are
+the tables its SQL reads, and a file whose declarations are incomplete is refused by name."""
+
+import pytest
+from dagster import AssetKey
+
+from pipeline.definitions import defs
+from pipeline.models import ModelDeclarationError, model_from_sql, models
+
+QUERY = "SELECT day, COUNT(*) AS n FROM core.cost_ledger JOIN staging.tool_calls USING (day)"
+
+
+def test_every_model_depends_on_exactly_the_tables_its_sql_reads():
+    graph = defs.resolve_asset_graph()
+    for model in models().values():
+        read = {
+            ("staging", table) if schema == "staging" else (schema, table)
+            for schema, table in model.reads
+            if schema != "audit"
+        }
+        deps = {
+            tuple(key.path)
+            for key in graph.get(AssetKey([model.layer, model.table])).parent_keys
+            if key != AssetKey(["core", "recompute_window"])
+        }
+        assert deps == read, model.name
+
+
+def test_the_showback_facts_depend_on_the_labour_costs_they_read():
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(AssetKey(["core", "showback_facts"])).parent_keys
+    assert AssetKey(["core", "labour_costs"]) in parents
+
+
+def test_a_declared_model_takes_its_window_and_reads_from_its_file():
+    model = model_from_sql(
+        "core/example",
+        "-- One row per day.\n-- @time_column day\n-- @window records_from\n"
+        "-- @summary_by day\n" + QUERY,
+    )
+    assert (model.time_column, model.window, model.replaces, model.summary_by) == (
+        "day",
+        "records_from",
+        None,
+        "day",
+    )
+    assert model.reads == (("core", "cost_ledger"), ("staging", "tool_calls"))
+
+
+def test_a_model_without_a_day_column_or_rebuilt_whole_is_refused_by_name():
+    with pytest.raises(ModelDeclarationError, match=r"sql/core/example\.sql: declare exactly one"):
+        model_from_sql("core/example", "-- One row per day.\n-- @summary_by day\n" + QUERY)
+
+
+def test_an_unknown_declaration_is_refused_by_name():
+    with pytest.raises(ModelDeclarationError, match=r"sql/core/example\.sql: unknown .*@grain"):
+        model_from_sql("core/example", "-- One row per day.\n-- @grain day\n" + QUERY)
+
+
+def test_the_run_state_query_is_not_a_model():
+    assert "core/recompute_window" not in models()
+    assert len(models()) == 20
