@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from pipeline.assets.core import MODELS
-from pipeline.generator import generate
 from pipeline.ingest import file_day
+from sample_data.generator import generate
 from tests.conftest import materialize_everything, write
 
 DAYS = ("2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04")

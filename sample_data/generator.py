@@ -2138,7 +2138,7 @@ def generate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline.generator",
+        prog="python -m sample_data.generator",
         description="Write deterministic sample input files for every source.",
     )
     parser.add_argument("--out", type=Path, required=True, help="output data directory")
