@@ -208,7 +208,7 @@ def fleet_shape(requests: int) -> dict:
 def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) -> dict:
     """One large-fleet day: per 10 million requests, 1 million actions, 3 million tool calls,
     200,000 billing lines, 20,000 time entries and 5,000 consequence records (at least 1 each)."""
-    from pipeline.generator import generate
+    from sample_data.generator import generate
 
     actions = max(1, requests // 10)
     return generate(
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.history_days:
         history = work / "input_history"
         started = time.perf_counter()
-        from pipeline.generator import generate
+        from sample_data.generator import generate
 
         history_requests = int(args.requests * args.history_scale)
         generate(

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.generator import generate
 from pipeline.ingest import file_day
 from pipeline.models import models
+from sample_data.generator import generate
 from tests.conftest import materialize_everything, write
 
 DAYS = ("2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04")

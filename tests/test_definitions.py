@@ -1,5 +1,7 @@
 """The code location loads, and every model says what one row is."""
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -112,3 +114,32 @@ def test_the_project_instance_runs_one_warehouse_run_at_a_time(tmp_path):
     with dg.DagsterInstance.from_ref(ref) as instance:
         pools = instance.get_concurrency_config().pool_config
     assert (pools.pool_granularity.value, pools.default_pool_limit) == ("run", 1)
+
+
+def test_the_pipeline_imports_none_of_the_generator_libraries():
+    """polars, numpy and pyarrow are the `samples` extra (the generator's): a runtime install
+    (`pip install -e .`) leaves them out, so no module of `pipeline` may import them. Checked in
+    a fresh interpreter: the code location, then every module of the package."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import pipeline.definitions\n"
+        "import pipeline\n"
+        "loaded = {}\n"
+        "for m in ['pipeline.definitions'] + sorted(\n"
+        "    i.name for i in pkgutil.walk_packages(pipeline.__path__, 'pipeline.')\n"
+        "):\n"
+        "    importlib.import_module(m)\n"
+        "    for lib in ('polars', 'numpy', 'pyarrow', 'sample_data'):\n"
+        "        if lib in sys.modules:\n"
+        "            loaded.setdefault(lib, m)\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # library -> the first module after whose import it was loaded
+    assert result.stdout.strip() == "{}"

@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.generator import VALUE_DEFECTS, generate, main
 from pipeline.sources import SOURCES
+from sample_data.generator import VALUE_DEFECTS, generate, main
 
 DATA_SAMPLES = Path(__file__).resolve().parent.parent / "data_samples"
 SAMPLE_CLI = [
@@ -132,7 +132,7 @@ def test_committed_samples_equal_a_fresh_generation_by_the_documented_cli(tmp_pa
     assert sorted(fresh) == sorted(committed)
     assert [name for name in fresh if fresh[name] != committed[name]] == []
     readme = (DATA_SAMPLES / "README.md").read_text()
-    assert "python -m pipeline.generator " + " ".join(SAMPLE_CLI) in readme
+    assert "python -m sample_data.generator " + " ".join(SAMPLE_CLI) in readme
 
 
 def test_samples_stay_small():

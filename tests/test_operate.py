@@ -11,8 +11,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline.generator import generate
 from pipeline.resources import AlertSettings
+from sample_data.generator import generate
 from tests.conftest import materialize_everything, write
 
 FIRST, LAST = "2026-10-01", "2026-10-21"

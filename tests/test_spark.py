@@ -176,7 +176,7 @@ def test_the_warehouse_keeps_duckdb_types_for_spark_results(samples_on_both_engi
 @pytest.fixture(scope="module")
 def planted_data(tmp_path_factory):
     """21 generated days with a budget breach, a unit-cost spike and a runaway chain planted."""
-    from pipeline.generator import generate
+    from sample_data.generator import generate
 
     root = tmp_path_factory.mktemp("planted_data")
     generate(root, seed=21, days=21, actions_per_day=80, formats=("csv",), defects=False)
