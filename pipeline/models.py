@@ -110,4 +110,3 @@ def models() -> dict[str, Model]:
             if model is not None:
                 found[model.name] = model
     return found
-
