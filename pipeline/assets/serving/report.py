@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipeline.assets.serving.publishing import read_published
 from pipeline.resources import ServingSettings
+from pipeline.sql_files import quote_ident
 
 # The page's template: pipeline/templates/showback_report.html.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -69,7 +70,8 @@ def _report_content(conn, month) -> dict:
             title,
             _rows(
                 conn,
-                f"SELECT {column} AS owner, * FROM serving.{view} WHERE month = $month "
+                f"SELECT {quote_ident(column)} AS owner, * FROM serving.{quote_ident(view)} "
+                "WHERE month = $month "
                 "ORDER BY total_cost_usd DESC, owner LIMIT 10",
                 period,
             ),

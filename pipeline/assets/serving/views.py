@@ -56,11 +56,8 @@ def _parse(file: str) -> ServingSql:
     macro = _TABLE_MACRO.search(text)
     if macro is not None:
         # sqlglot reads no macro signature (`by_week := false`): the body is a plain query
-        name, is_view, query = (
-            macro.group(1).lower(),
-            False,
-            sqlglot.parse_one(text[macro.end() :], read="duckdb"),
-        )
+        name, is_view = macro.group(1).lower(), False
+        query = sqlglot.parse_one(text[macro.end() :], read="duckdb")
     else:
         statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
         created = statements[0] if len(statements) == 1 else None
@@ -87,7 +84,7 @@ def serving_sql() -> tuple[ServingSql, ...]:
     macros it reads (by name where the order is free)."""
     files = {f.name: f for f in (_parse(f"serving/{p.name}") for p in SERVING_DIR.glob("*.sql"))}
     waiting = {
-        name: {n for (schema, n) in f.reads if schema == "serving"} | (f.calls & files.keys())
+        name: ({n for (schema, n) in f.reads if schema == "serving"} | f.calls) & files.keys()
         for name, f in files.items()
     }
     ordered: list[str] = []
