@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from pipeline.assets.serving import publish_lock_path
+from pipeline.assets.serving.publishing import publish_lock_path
 from pipeline.locks import exclusive, holder
 from pipeline.resources import Warehouse
 from tests.conftest import (

@@ -5,13 +5,4 @@
 -- over budget", "whose cost per accepted action jumped, and which line moved" and "which agent
 -- chain burned money in a loop".
 CREATE OR REPLACE VIEW serving.budget_status AS
-SELECT * FROM marts.budget_status;
-
-CREATE OR REPLACE VIEW serving.cost_anomalies AS
-SELECT * FROM marts.cost_anomalies;
-
-CREATE OR REPLACE VIEW serving.runaway_chains AS
-SELECT * FROM marts.runaway_chains;
-
-CREATE OR REPLACE VIEW serving.spend_forecast AS
-SELECT * FROM marts.spend_forecast;
+SELECT * FROM marts.budget_status

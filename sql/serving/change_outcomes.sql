@@ -3,16 +3,6 @@
 -- core.change_outcomes and core.change_repair_candidates. Answers "what does a change that
 -- stayed in production cost each team" (serving.cost_per_accepted_change_by_team_monthly) and
 -- "which changes were reverted, and which follow-ups may have repaired them".
-CREATE OR REPLACE VIEW serving.cost_per_accepted_change_monthly AS
-SELECT * EXCLUDE (grain, team_id)
-FROM marts.change_showback
-WHERE grain = 'fleet';
-
-CREATE OR REPLACE VIEW serving.cost_per_accepted_change_by_team_monthly AS
-SELECT month, team_id, * EXCLUDE (month, grain, team_id)
-FROM marts.change_showback
-WHERE grain = 'team';
-
 CREATE OR REPLACE VIEW serving.change_outcomes AS
 SELECT
     CAST(date_trunc('month', merged_date) AS DATE) AS month,
@@ -34,20 +24,4 @@ SELECT
     lines_excluded,
     lines_counted,
     change_units
-FROM core.change_outcomes;
-
-CREATE OR REPLACE VIEW serving.change_repair_candidates AS
-SELECT
-    CAST(date_trunc('month', merged_at) AS DATE) AS month,
-    change_id,
-    repository,
-    COALESCE(team_id, 'unallocated') AS team_id,
-    title,
-    outcome,
-    follow_up_change_id,
-    follow_up_title,
-    follow_up_merged_at,
-    hours_after_merge,
-    shared_files,
-    shared_paths
-FROM core.change_repair_candidates;
+FROM core.change_outcomes

@@ -1,0 +1,149 @@
+"""The Parquet export (asset ``serving/parquet_export``): every published table as Parquet under
+``<export_dir>/current/<view>/``, hive-partitioned by month (``period_month=YYYY-MM``).
+
+Each run writes a new folder under ``runs/`` and publishes it by switching the ``current`` link to
+it in one rename. After a windowed publish, a windowed table's months before the window are hard
+links to the files of the export it follows (named in ``current/_publication.json``).
+"""
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from pipeline.assets.serving.publishing import (
+    WINDOWED_TABLES,
+    partition_date,
+    published_tables,
+    read_published,
+)
+from pipeline.resources import ServingSettings
+from pipeline.sql_files import quote_ident
+
+# Written last into each export folder: the publication (run) it holds.
+EXPORT_MANIFEST = "_publication.json"
+
+
+def _previous_export(root: Path, publication: dict) -> Path | None:
+    """The current export folder when it holds the build this publication started from."""
+    current = root / "current"
+    if not publication["previous_run_id"] or not (current / EXPORT_MANIFEST).is_file():
+        return None
+    exported = json.loads((current / EXPORT_MANIFEST).read_text())
+    return current.resolve() if exported.get("run_id") == publication["previous_run_id"] else None
+
+
+def _link_months_before(previous: Path, target: Path, first_month: str) -> int:
+    """Hard-link the previous export's month partitions before `first_month` into `target` (a
+    copy where links are not possible); returns how many months were kept."""
+    kept = 0
+    for folder in sorted(previous.glob("period_month=*")):
+        month = folder.name.removeprefix("period_month=")
+        if month == "__HIVE_DEFAULT_PARTITION__" or month >= first_month:
+            continue
+        (target / folder.name).mkdir(parents=True, exist_ok=True)
+        for file in folder.iterdir():
+            try:
+                os.link(file, target / folder.name / file.name)
+            except OSError:
+                shutil.copy2(file, target / folder.name / file.name)
+        kept += 1
+    return kept
+
+
+@asset(
+    key=AssetKey(["serving", "parquet_export"]),
+    description="One Parquet dataset per published serving table under "
+    "<export_dir>/current/<view>/, "
+    "hive-partitioned by month (period_month=YYYY-MM). Each run writes a new folder and then "
+    "switches the `current` link to it in one rename, so readers see the old or the new export, "
+    "never a half-written one.",
+    group_name="serving",
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey(["serving", "published"])],
+    kinds={"parquet"},
+)
+def parquet_export(
+    context: AssetExecutionContext, serving_settings: ServingSettings
+) -> MaterializeResult:
+    root = Path(serving_settings.export_dir)
+    runs = root / "runs"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = runs / f"{stamp}-{context.run.run_id[:8]}"
+    target.mkdir(parents=True)
+    rows, linked_months = {}, {}
+    with read_published(serving_settings) as conn:
+        publication = dict(
+            zip(
+                ("run_id", "previous_run_id", "recomputed_from", "whole"),
+                conn.execute(
+                    "SELECT run_id, previous_run_id, recomputed_from, tables_republished_whole "
+                    "FROM serving.publication"
+                ).fetchone(),
+                strict=True,
+            )
+        )
+        previous = _previous_export(root, publication)
+        for view in published_tables(conn):
+            date_column = quote_ident(partition_date(conn, view))
+            # A windowed table's months before the window are the previous export's files.
+            first_month = (
+                publication["recomputed_from"].strftime("%Y-%m")
+                if previous is not None
+                and view in WINDOWED_TABLES
+                and view not in publication["whole"]
+                and (previous / view).is_dir()
+                else None
+            )
+            conn.execute(
+                f"COPY (SELECT *, strftime({date_column}, '%Y-%m') AS period_month "
+                f"FROM serving.{quote_ident(view)} "
+                f"WHERE $first_month IS NULL OR {date_column} IS NULL "
+                f"OR strftime({date_column}, '%Y-%m') >= $first_month"
+                ") TO $path (FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE)",
+                {"path": str(target / view), "first_month": first_month},
+            )
+            if first_month is not None:
+                linked_months[view] = _link_months_before(
+                    previous / view, target / view, first_month
+                )
+            rows[view] = conn.execute(
+                f"SELECT COUNT(*) FROM serving.{quote_ident(view)}"
+            ).fetchone()[0]
+            if rows[view] == 0:
+                # an empty table still has its columns: one zero-row file in Hive's partition
+                # for no value, so readers find the schema and the layout stays one of partitions
+                empty = target / view / "period_month=__HIVE_DEFAULT_PARTITION__"
+                empty.mkdir(parents=True, exist_ok=True)
+                conn.execute(
+                    f"COPY (SELECT * FROM serving.{quote_ident(view)} WHERE false) TO $path "
+                    "(FORMAT parquet)",
+                    {"path": str(empty / "empty.parquet")},
+                )
+    (target / EXPORT_MANIFEST).write_text(json.dumps({"run_id": publication["run_id"]}))
+    # Publish: point a fresh link at the new folder, then rename it over `current` (atomic).
+    link = root / f".current-{stamp}"
+    link.symlink_to(target.relative_to(root))
+    os.replace(link, root / "current")
+    for old in sorted(runs.iterdir())[: -serving_settings.exports_kept]:
+        shutil.rmtree(old)
+    return MaterializeResult(
+        metadata={
+            "export_dir": str((root / "current").resolve()),
+            "started_from": str(previous) if previous is not None else "nothing",
+            "months_kept_from_previous_export": MetadataValue.md(
+                "\n".join(f"- {v}: {n}" for v, n in linked_months.items()) or "none"
+            ),
+            "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
+        }
+    )

@@ -1,0 +1,339 @@
+"""The published database (asset ``serving/published``): a separate DuckDB file holding every
+serving view as a table, with its comments, one row in ``serving.publication`` and the table macro
+``showback_between`` for any window of days.
+
+It is built beside the old file and swapped in with one rename once every blocking check has
+passed, so readers never see a half-built state and a reader holding it open never blocks a run.
+After a windowed run it starts from a copy of the last published file and replaces only the rows
+of ``WINDOWED_TABLES`` from the run's ``recompute_from`` on. The run's window and the builds
+published so far are read and recorded through ``pipeline.run_state``.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from pipeline.assets.serving.views import serving_views
+from pipeline.locks import exclusive, holder
+from pipeline.resources import (
+    WAREHOUSE_POOL,
+    ServingSettings,
+    Warehouse,
+    also_on_failure,
+)
+from pipeline.run_state import decided_window, last_build, now_utc, record_build
+from pipeline.sql_files import MACROS_DIR, quote_ident, read_sql, sql_string
+
+# The date column each serving view is partitioned by in the Parquet export.
+PARTITION_DATE = {
+    "unallocated_costs": "day",
+    "failure_impact_by_agent_risk_grade": "month",
+    "cost_allocation_focus": "ChargePeriodStart",
+    "spend_forecast": "forecast_month",
+    **{
+        f"showback_{grain}_weekly": "week"
+        for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
+    },
+}
+
+# The table macro any [from, to] window is read through (SPEC 11), created in the published
+# database with the macros of sql/macros/ it calls, so any client of that file can use it.
+WINDOW_MACRO = "showback_range.sql"
+
+
+# Published tables whose rows dated before the run's recompute_from cannot have changed (each
+# source they read is replaced from that day on); their partition_date column dates a row.
+# Publishing starts from a copy of the last published file and replaces only their rows from
+# that day, and the Parquet export rewrites only those months; every other table is republished
+# whole. A week can start before recompute_from, so the weekly tables are republished whole.
+WINDOWED_TABLES = frozenset(
+    {
+        *(
+            f"showback_{grain}_{period}"
+            for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
+            for period in ("daily", "monthly")
+        ),
+        "showback_daily_facts",
+        "unallocated_costs",
+        "failure_impact_by_agent_risk_grade",
+        "cost_allocation_focus",
+        "budget_status",
+        "cost_anomalies",
+        "runaway_chains",
+    }
+)
+
+
+def published_tables(conn) -> list[str]:
+    """The serving tables of a published database (its `publication` row aside)."""
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'serving' "
+            "AND table_name <> 'publication' ORDER BY 1"
+        ).fetchall()
+    ]
+
+
+def read_published(serving_settings: ServingSettings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published database, as any reader would open it."""
+    return duckdb.connect(serving_settings.published_database, read_only=True)
+
+
+def partition_date(conn, view: str) -> str:
+    if view in PARTITION_DATE:
+        return PARTITION_DATE[view]
+    columns = {
+        c
+        for (c,) in conn.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' AND table_name = $view",
+            {"view": view},
+        ).fetchall()
+    }
+    return "day" if "day" in columns else "month"
+
+
+PUBLICATION = """
+    SELECT
+        CAST($run_id AS VARCHAR) AS run_id,
+        CAST($published_at AS TIMESTAMP) AS published_at,
+        CAST($as_of AS TIMESTAMP) AS as_of,
+        CAST($recompute_from AS DATE) AS recomputed_from,
+        CAST($full_rebuild AS BOOLEAN) AS full_rebuild,
+        CAST($previous_run_id AS VARCHAR) AS previous_run_id,
+        CAST($tables_republished_whole AS VARCHAR[]) AS tables_republished_whole
+"""
+
+
+def _columns(conn, database: str, table: str) -> list[tuple]:
+    return conn.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = $database "
+        "AND schema_name = 'serving' AND table_name = $table ORDER BY column_index",
+        {"database": database, "table": table},
+    ).fetchall()
+
+
+def _previous_publication(conn, target: Path) -> str | None:
+    """The run id of the last published build when `target` is still that build's file."""
+    last = last_build(conn)
+    if last is None or not target.exists() or last["published_database"] != str(target.resolve()):
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as published:
+            in_file = published.execute("SELECT run_id FROM serving.publication").fetchone()
+    except duckdb.Error:
+        return None
+    return last["run_id"] if in_file and in_file[0] == last["run_id"] else None
+
+
+def _create_window_macro(conn, warehouse_name: str) -> None:
+    """showback_between (and the macros it calls) in the published database's default schema,
+    so `SELECT * FROM showback_between(DATE '2026-10-01', DATE '2026-10-07')` works from any
+    client of that file; it reads the published serving.showback_daily_facts."""
+    conn.execute("USE publish_target")
+    try:
+        for macro in sorted(MACROS_DIR.glob("*.sql")):
+            conn.execute(read_sql(f"macros/{macro.name}"))
+        conn.execute(read_sql(f"serving/{WINDOW_MACRO}"))
+    finally:
+        conn.execute(f"USE {quote_ident(warehouse_name)}")
+
+
+@asset(
+    key=AssetKey(["serving", "published"]),
+    description="The published database (ServingSettings.published_database): every serving "
+    "view as a table with its comments, and one row in serving.publication saying when it was "
+    "published and as of when outcomes were judged, and the table macro "
+    "showback_between(from_day, to_day) over its daily facts. Built into a new file beside the "
+    "old one "
+    "and renamed over it only after the run's blocking checks passed: a failed or killed run "
+    "leaves the last good file in place, and a reader holding the old file open keeps reading "
+    "it until it reconnects. Records the build in audit.builds, which closes the changes it "
+    "consumed.",
+    group_name="serving",
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey(["serving", "views"])],
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+)
+def published_database(
+    context: AssetExecutionContext, warehouse: Warehouse, serving_settings: ServingSettings
+) -> MaterializeResult:
+    target = Path(serving_settings.published_database)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # One publish at a time per published database, whichever warehouse it comes from.
+    with exclusive(
+        publish_lock_path(target),
+        holder(context.run.run_id, context.run.job_name),
+        f"The published database {target}",
+        warehouse.lock_wait_seconds,
+    ):
+        removed = remove_left_behind(target)
+        if removed:
+            context.log.info("removed what killed publishes left: " + ", ".join(removed))
+        building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
+        try:
+            return _publish(context, warehouse, target, building, removed)
+        except BaseException as error:
+            also_on_failure(error, f"removing {building.name}", lambda: _remove(building))
+            raise
+
+
+def publish_lock_path(target: Path) -> Path:
+    """The lock file a run holds while it publishes to `target`."""
+    return target.with_name(f"{target.name}.lock")
+
+
+def _remove(building: Path) -> None:
+    """A publish's file being built and what DuckDB keeps beside it (its .wal)."""
+    for path in building.parent.glob(f"{building.name}*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def remove_left_behind(target: Path) -> list[str]:
+    """Remove the `.building` files of publishes to `target` that are no longer running, with
+    their write-ahead logs (`.building.wal`), and return their names. Called with the publish
+    lock held: every publish holds it from before it creates its file until that file is renamed
+    over `target` or removed, so every such file found now is a killed run's."""
+    left = sorted(target.parent.glob(f".{target.name}.*.building*"))
+    for path in left:
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    return [path.name for path in left]
+
+
+def _publish(
+    context: AssetExecutionContext,
+    warehouse: Warehouse,
+    target: Path,
+    building: Path,
+    removed: list[str],
+) -> MaterializeResult:
+    published_at = now_utc()
+    rows, republished = {}, {}
+    with warehouse.get_connection() as conn:
+        window = decided_window(conn, context.run.run_id)
+        # Start from the last published file when this run recomputed only a window of it.
+        previous_run_id = (
+            _previous_publication(conn, target) if window and not window["full_rebuild"] else None
+        )
+        if previous_run_id:
+            shutil.copyfile(target, building)
+        conn.execute(f"ATTACH {sql_string(str(building))} AS publish_target")
+        try:
+            conn.execute("CREATE SCHEMA IF NOT EXISTS publish_target.serving")
+            conn.execute("DROP TABLE IF EXISTS publish_target.serving.publication")
+            views = serving_views(conn)
+            for (stale,) in conn.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'publish_target' "
+                "AND schema_name = 'serving'"
+            ).fetchall():
+                if stale not in views:
+                    conn.execute(f"DROP TABLE publish_target.serving.{quote_ident(stale)}")
+            whole = []
+            warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
+            for view in views:
+                name = quote_ident(view)
+                windowed = (
+                    previous_run_id is not None
+                    and view in WINDOWED_TABLES
+                    and _columns(conn, "publish_target", view)
+                    == _columns(conn, warehouse_name, view)
+                )
+                if windowed:
+                    day = quote_ident(partition_date(conn, view))
+                    in_window = f"{day} >= $first_day OR {day} IS NULL"
+                    conn.execute(
+                        f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
+                        {"first_day": window["recompute_from"]},
+                    )
+                    republished[view] = conn.execute(
+                        f"INSERT INTO publish_target.serving.{name} "
+                        f"SELECT * FROM serving.{name} WHERE {in_window}",
+                        {"first_day": window["recompute_from"]},
+                    ).fetchone()[0]
+                else:
+                    whole.append(view)
+                    conn.execute(f"DROP TABLE IF EXISTS publish_target.serving.{name}")
+                    conn.execute(
+                        f"CREATE TABLE publish_target.serving.{name} AS "
+                        f"SELECT * FROM serving.{name}"
+                    )
+                rows[view] = conn.execute(
+                    f"SELECT COUNT(*) FROM publish_target.serving.{name}"
+                ).fetchone()[0]
+                republished.setdefault(view, rows[view])
+                comment = conn.execute(
+                    "SELECT comment FROM duckdb_views() "
+                    "WHERE schema_name = 'serving' AND view_name = $view",
+                    {"view": view},
+                ).fetchone()[0]
+                if comment:
+                    conn.execute(
+                        f"COMMENT ON TABLE publish_target.serving.{name} IS {sql_string(comment)}"
+                    )
+                for column, text in conn.execute(
+                    "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
+                    "current_database() AND schema_name = 'serving' AND table_name = $view "
+                    "AND comment IS NOT NULL",
+                    {"view": view},
+                ).fetchall():
+                    conn.execute(
+                        f"COMMENT ON COLUMN publish_target.serving.{name}.{quote_ident(column)} "
+                        f"IS {sql_string(text)}"
+                    )
+            conn.execute(
+                "CREATE TABLE publish_target.serving.publication AS " + PUBLICATION,
+                {
+                    "run_id": context.run.run_id,
+                    "published_at": published_at,
+                    "as_of": window["as_of"] if window else None,
+                    "recompute_from": window["recompute_from"] if window else None,
+                    "full_rebuild": window["full_rebuild"] if window else None,
+                    "previous_run_id": previous_run_id,
+                    "tables_republished_whole": whole,
+                },
+            )
+            conn.execute(
+                "COMMENT ON TABLE publish_target.serving.publication IS "
+                "'One row: the run that published this database, when, and the time outcomes "
+                "were judged at (as_of).'"
+            )
+            _create_window_macro(conn, warehouse_name)
+        except BaseException as error:
+            also_on_failure(
+                error,
+                "detaching the file being built",
+                lambda: conn.execute("DETACH publish_target"),
+            )
+            raise
+        conn.execute("DETACH publish_target")
+        # One rename: readers opening the path see the old file or the new one, never a mix.
+        os.replace(building, target)
+        if window:
+            record_build(conn, context.run.run_id, published_at, window, str(target.resolve()))
+    return MaterializeResult(
+        metadata={
+            "published_database": str(target.resolve()),
+            "as_of": str(window["as_of"]) if window else "not recomputed in this run",
+            "size_bytes": target.stat().st_size,
+            "started_from": f"the file of run {previous_run_id}" if previous_run_id else "empty",
+            "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
+            "rows_written": MetadataValue.md(
+                "\n".join(f"- {v}: {n}" for v, n in republished.items())
+            ),
+            "removed_left_behind": MetadataValue.md(
+                "\n".join(f"- {name}" for name in removed) or "nothing"
+            ),
+        }
+    )

@@ -1,0 +1,187 @@
+"""The showback report (asset ``serving/showback_report``): one self-contained HTML page for the
+latest month, every number read from the published database.
+"""
+
+import os
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MaterializeResult,
+    asset,
+)
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pipeline.assets.serving.publishing import read_published
+from pipeline.resources import ServingSettings
+from pipeline.sql_files import quote_ident
+
+# The page's template: pipeline/templates/showback_report.html.
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _rows(conn, sql: str, parameters: dict | None = None) -> list[dict]:
+    cursor = conn.execute(sql, parameters or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _money(value) -> str:
+    return "n/a" if value is None else f"{Decimal(value).quantize(Decimal('0.01')):,}"
+
+
+def _percent(value) -> str:
+    return "n/a" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.1'))} %"
+
+
+def _number(value) -> str:
+    return "n/a" if value is None else f"{Decimal(value).normalize():f}"
+
+
+LINES = (
+    ("inference", "Inference"),
+    ("tool", "Tools and APIs"),
+    ("infrastructure", "Infrastructure"),
+    ("oversight", "Oversight"),
+    ("remediation", "Remediation"),
+    ("failed_run", "Failed runs"),
+    ("failure_impact", "Failure impact"),
+)
+
+
+def _report_content(conn, month) -> dict:
+    """Everything the report shows for one month, read from the serving views."""
+    period = {"month": month}
+    headline = _rows(
+        conn, "SELECT * FROM serving.showback_fleet_monthly WHERE month = $month", period
+    )[0]
+    days = _rows(
+        conn,
+        "SELECT * FROM serving.showback_fleet_daily "
+        "WHERE date_trunc('month', day) = $month ORDER BY day",
+        period,
+    )
+    tops = [
+        (
+            title,
+            _rows(
+                conn,
+                f"SELECT {quote_ident(column)} AS owner, * FROM serving.{quote_ident(view)} "
+                "WHERE month = $month "
+                "ORDER BY total_cost_usd DESC, owner LIMIT 10",
+                period,
+            ),
+        )
+        for title, column, view in (
+            ("teams", "team_id", "showback_by_team_monthly"),
+            ("agents", "agent_id", "showback_by_agent_monthly"),
+            ("task types", "task_type", "showback_by_task_type_monthly"),
+        )
+    ]
+    unallocated = _rows(
+        conn,
+        "SELECT source, unallocated_reason, SUM(unallocated_cost_usd) AS usd "
+        "FROM serving.unallocated_costs WHERE date_trunc('month', day) = $month "
+        "GROUP BY ALL ORDER BY usd DESC",
+        period,
+    )
+    largest = max(abs(Decimal(headline[f"{key}_cost_usd"])) for key, _ in LINES) or Decimal(1)
+    lines = [
+        {
+            "label": label,
+            "amount": headline[f"{key}_cost_usd"],
+            "share": headline[f"{key}_share"],
+            # bar length in pixels: presentation only
+            "width": int(560 * abs(Decimal(headline[f"{key}_cost_usd"])) / largest),
+        }
+        for key, label in LINES
+    ]
+    changes = _rows(
+        conn,
+        "SELECT 'all teams' AS owner, * FROM serving.cost_per_accepted_change_monthly "
+        "WHERE month = $month UNION ALL "
+        "SELECT team_id, * EXCLUDE (team_id) "
+        "FROM serving.cost_per_accepted_change_by_team_monthly WHERE month = $month "
+        "ORDER BY owner = 'all teams' DESC, owner",
+        period,
+    )
+    budgets = _rows(
+        conn,
+        "SELECT * FROM serving.budget_status WHERE month = $month "
+        "ORDER BY status = 'within budget', scope, scope_id",
+        period,
+    )
+    anomalies = _rows(
+        conn,
+        "SELECT * FROM serving.cost_anomalies WHERE date_trunc('month', day) = $month "
+        "ORDER BY day DESC, ratio_to_baseline DESC LIMIT 20",
+        period,
+    )
+    chains = _rows(
+        conn,
+        "SELECT * FROM serving.runaway_chains WHERE date_trunc('month', day) = $month "
+        "ORDER BY cost_burned_usd DESC, day DESC LIMIT 20",
+        period,
+    )
+    return {
+        "headline": headline,
+        "lines": lines,
+        "days": days,
+        "tops": tops,
+        "unallocated": unallocated,
+        "changes": changes,
+        "budgets": budgets,
+        "anomalies": anomalies,
+        "chains": chains,
+    }
+
+
+@asset(
+    key=AssetKey(["serving", "showback_report"]),
+    description="One self-contained HTML page (no network needed) for the latest month: the "
+    "three headline figures, the seven lines as a chart, the trend by day, top teams / agents / "
+    "task types, failure impact observed vs estimated, coverage and unallocated spend, cost per "
+    "accepted change by team, budgets, cost anomalies and runaway chains, with provisional "
+    "windows marked. Every number is read from the serving views.",
+    group_name="serving",
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey(["serving", "published"])],
+    kinds={"html"},
+)
+def showback_report(
+    context: AssetExecutionContext, serving_settings: ServingSettings
+) -> MaterializeResult:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+    )
+    with read_published(serving_settings) as conn:
+        month = conn.execute("SELECT MAX(month) FROM serving.showback_fleet_monthly").fetchone()[0]
+        page = _report_content(conn, month) if month is not None else {"headline": None}
+    html = environment.get_template("showback_report.html").render(
+        month=month.strftime("%B %Y") if month else "no data yet",
+        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        database=Path(serving_settings.published_database).name,
+        money=_money,
+        percent=_percent,
+        number=_number,
+        **page,
+    )
+    path = Path(serving_settings.report_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(html)
+    os.replace(partial, path)  # readers see the old page or the new one
+    return MaterializeResult(
+        metadata={
+            "path": str(path.resolve()),
+            "month": str(month),
+            "cost_per_accepted_action": _money(
+                page["headline"]["cost_per_accepted_action"] if page["headline"] else None
+            ),
+        }
+    )

@@ -1,0 +1,168 @@
+"""The serving views (asset ``serving/views``): schema ``serving`` of the warehouse.
+
+Each file of ``sql/serving/`` creates one view, named as the file, and starts with the comment
+the view carries (what one row is, where it comes from); ``columns.csv`` holds the comment of
+every column. ``showback_range.sql`` is the one file that creates a table macro instead of a
+view (``showback_between``, which the weekly views call).
+
+What the views read is taken from their SQL: each file is parsed (sqlglot, DuckDB dialect) for
+the ``core.*`` and ``marts.*`` tables it reads, which are the asset's deps, and for the serving
+views and macros it reads, which decide the order the files are run in.
+"""
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import sqlglot
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from sqlglot import exp
+
+from pipeline.resources import WAREHOUSE_POOL, Warehouse, transaction
+from pipeline.sql_files import SQL_DIR, quote_ident, read_sql, sql_header, sql_string
+
+SERVING_DIR = SQL_DIR / "serving"
+
+# The layers a serving view may read; each table read is a dep of the asset.
+UPSTREAM_SCHEMAS = ("core", "marts")
+
+_TABLE_MACRO = re.compile(
+    r"CREATE\s+OR\s+REPLACE\s+MACRO\s+(\w+)\s*\(.*?\)\s*AS\s+TABLE\b", re.I | re.S
+)
+
+
+@dataclass(frozen=True)
+class ServingSql:
+    """One file of sql/serving/: the view (or table macro) it creates and what it reads."""
+
+    file: str  # relative to sql/, as read_sql takes it
+    name: str  # the view or macro it creates
+    is_view: bool
+    reads: frozenset[tuple[str, str]]  # (schema, table) of every table it reads
+    calls: frozenset[str]  # every function it calls that DuckDB does not know by itself
+
+
+def _parse(file: str) -> ServingSql:
+    text = read_sql(file)
+    stem = file.removeprefix("serving/").removesuffix(".sql")
+    macro = _TABLE_MACRO.search(text)
+    if macro is not None:
+        # sqlglot reads no macro signature (`by_week := false`): the body is a plain query
+        name, is_view = macro.group(1).lower(), False
+        query = sqlglot.parse_one(text[macro.end() :], read="duckdb")
+    else:
+        statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+        created = statements[0] if len(statements) == 1 else None
+        if not (
+            isinstance(created, exp.Create)
+            and created.kind == "VIEW"
+            and created.this.db == "serving"
+            and created.this.name == stem
+        ):
+            raise ValueError(f"sql/{file} must hold one statement: CREATE ... VIEW serving.{stem}")
+        name, is_view, query = stem, True, created.expression
+    return ServingSql(
+        file=file,
+        name=name,
+        is_view=is_view,
+        reads=frozenset((t.db, t.name) for t in query.find_all(exp.Table) if t.db and t.name),
+        calls=frozenset(f.name.lower() for f in query.find_all(exp.Anonymous)),
+    )
+
+
+@cache
+def serving_sql() -> tuple[ServingSql, ...]:
+    """Every file of sql/serving/, in the order they are run: each after the serving views and
+    macros it reads (by name where the order is free)."""
+    files = {f.name: f for f in (_parse(f"serving/{p.name}") for p in SERVING_DIR.glob("*.sql"))}
+    waiting = {
+        name: ({n for (schema, n) in f.reads if schema == "serving"} | f.calls) & files.keys()
+        for name, f in files.items()
+    }
+    ordered: list[str] = []
+    while waiting:
+        ready = sorted(name for name, needs in waiting.items() if needs <= set(ordered))
+        if not ready:
+            raise ValueError("sql/serving/ files read each other in a cycle: " + ", ".join(waiting))
+        ordered += ready
+        for name in ready:
+            del waiting[name]
+    return tuple(files[name] for name in ordered)
+
+
+def upstream_tables() -> list[tuple[str, str]]:
+    """The core and marts tables the serving views read, from their SQL."""
+    return sorted(
+        {table for f in serving_sql() for table in f.reads if table[0] in UPSTREAM_SCHEMAS}
+    )
+
+
+def serving_views(conn) -> list[str]:
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving' ORDER BY 1"
+        ).fetchall()
+    ]
+
+
+@asset(
+    key=AssetKey(["serving", "views"]),
+    description="One row per view of schema `serving`: the stable, documented tables BI tools "
+    "read (showback by fleet / team / agent / task type / task, daily, weekly and monthly, and "
+    "the daily facts they sum, with the table macro showback_between(from_day, to_day) for any "
+    "other window; unallocated "
+    "costs and why; failure impact by agent and risk grade; the FOCUS-shaped allocation; cost per "
+    "accepted change by month and team, with the changes and repair candidates behind it).",
+    group_name="serving",
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[AssetKey([schema, table]) for schema, table in upstream_tables()],
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+)
+def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    descriptions = {
+        row["column_name"]: row["description"]
+        for row in csv.DictReader((SERVING_DIR / "columns.csv").open())
+    }
+    with warehouse.get_connection() as conn, transaction(conn):
+        conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
+        for file in serving_sql():
+            conn.execute(read_sql(file.file))
+            if file.is_view:
+                conn.execute(
+                    f"COMMENT ON VIEW serving.{quote_ident(file.name)} IS "
+                    + sql_string(sql_header(file.file))
+                )
+        views = serving_views(conn)
+        columns = conn.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' ORDER BY 1, 2"
+        ).fetchall()
+        # a '<view>.<column>' row describes that view's column; a bare name every other
+        described = {(v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns}
+        undocumented = sorted({c for (v, c), text in described.items() if text is None})
+        if undocumented:
+            raise ValueError(
+                "serving columns without a description in sql/serving/columns.csv: "
+                + ", ".join(undocumented)
+            )
+        for view, column in columns:
+            conn.execute(
+                f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
+                + sql_string(described[(view, column)])
+            )
+    return MaterializeResult(
+        metadata={
+            "views": MetadataValue.md("\n".join(f"- `serving.{v}`" for v in views)),
+            "columns_documented": len(columns),
+        }
+    )
