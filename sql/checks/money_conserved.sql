@@ -1,0 +1,57 @@
+-- One row per source and day whose booked total differs from the source total, and per billing
+-- line whose day parts do not add up to it, from $checked_from: what is compared (a source and
+-- a day, or 'billing_lines (line split into days)' and the line's dedup_key), the source's
+-- amount and the amount booked, to the last decimal. Source: core.llm_request_costs,
+-- staging.tool_calls, core.labour_costs, staging.consequence_records, core.billing_line_days
+-- and staging.billing_lines (the amount of $billing_cost_column in USD) against
+-- core.cost_ledger (attributed + allocated + unallocated, by the record's own day: source_date).
+-- Read by the money_conserved check.
+WITH source_totals AS (
+    SELECT 'llm_requests' AS source, requested_date AS day, SUM(cost_usd) AS amount_usd
+    FROM core.llm_request_costs WHERE requested_date >= $checked_from GROUP BY 2
+    UNION ALL
+    SELECT 'tool_calls', CAST(called_at AS DATE), SUM(cost_usd)
+    FROM staging.tool_calls WHERE called_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2
+    UNION ALL
+    SELECT 'time_entries', work_date, SUM(labour_cost_usd) FROM core.labour_costs
+    WHERE work_date >= $checked_from GROUP BY 2
+    UNION ALL
+    SELECT 'consequence_records', CAST(occurred_at AS DATE), SUM(amount_usd)
+    FROM staging.consequence_records WHERE occurred_at >= CAST($checked_from AS TIMESTAMP)
+    GROUP BY 2
+    UNION ALL
+    SELECT 'billing_lines', cost_date, SUM(amount_usd)
+    FROM core.billing_line_days WHERE cost_date >= $checked_from GROUP BY 2
+),
+-- by the record's own day: a consequence part is dated on its action's day (source_date
+-- is the record's; for every other part it is cost_date)
+booked AS (
+    SELECT source, source_date AS day, SUM(amount_usd) AS amount_usd
+    FROM core.cost_ledger WHERE source_date >= $checked_from GROUP BY 1, 2
+),
+billing_lines AS (
+    SELECT dedup_key, CAST(
+        CASE WHEN $billing_cost_column = 'BilledCost' THEN billed_cost ELSE effective_cost END
+        * fx_rate_to_usd AS DECIMAL(38, 12)) AS amount_usd
+    FROM staging.billing_lines
+    WHERE charge_period_end > CAST($checked_from AS TIMESTAMP)
+),
+billing_days AS (
+    SELECT dedup_key, SUM(amount_usd) AS amount_usd
+    FROM core.billing_line_days
+    WHERE dedup_key IN (SELECT dedup_key FROM billing_lines)
+        OR cost_date >= $checked_from
+    GROUP BY 1
+)
+SELECT COALESCE(s.source, b.source), CAST(COALESCE(s.day, b.day) AS VARCHAR),
+       COALESCE(s.amount_usd, 0),
+       COALESCE(b.amount_usd, 0)
+FROM source_totals AS s
+FULL OUTER JOIN booked AS b ON b.source = s.source AND b.day = s.day
+WHERE COALESCE(s.amount_usd, 0) <> COALESCE(b.amount_usd, 0)
+UNION ALL
+SELECT 'billing_lines (line split into days)', COALESCE(l.dedup_key, d.dedup_key),
+       COALESCE(l.amount_usd, 0), COALESCE(d.amount_usd, 0)
+FROM billing_lines AS l
+FULL OUTER JOIN billing_days AS d ON d.dedup_key = l.dedup_key
+WHERE COALESCE(l.amount_usd, 0) <> COALESCE(d.amount_usd, 0)
