@@ -28,13 +28,13 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.csv_records import (
+from pipeline.loading.csv_records import (
     collect_reader_rejects,
     header_columns,
     read_csv_records,
     read_physical_lines,
 )
-from pipeline.discovery import (  # noqa: F401 (file_day is part of this module's interface)
+from pipeline.loading.discover import (  # noqa: F401 (file_day is part of this module's interface)
     SourceFile,
     UnreadableFileError,
     discover,

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.assets.core import MODELS
 from pipeline.generator import generate
-from pipeline.ingest import file_day
+from pipeline.loading.discover import file_day
 from tests.conftest import materialize_everything, write
 
 DAYS = ("2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04")
