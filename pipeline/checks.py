@@ -47,7 +47,7 @@ from dagster import (
 
 from pipeline.assets.ingest import staging_key
 from pipeline.delivery_checks import build_delivery_check
-from pipeline.ingest import amount_column, ensure_audit_tables
+from pipeline.loading.audit import amount_column, ensure_audit_tables
 from pipeline.partitions import RunDays, run_days
 from pipeline.resources import WAREHOUSE_POOL, AlertSettings, IngestSettings, Warehouse
 from pipeline.run_state import BEGINNING, decided_window

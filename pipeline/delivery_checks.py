@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from pipeline.assets.ingest import staging_key
-from pipeline.ingest import ensure_audit_tables
+from pipeline.loading.audit import ensure_audit_tables
 from pipeline.resources import WAREHOUSE_POOL, Warehouse
 from pipeline.sources import Source
 
