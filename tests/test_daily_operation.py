@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.ingest import file_day
+from pipeline.loading.discover import file_day
 from pipeline.models import models
 from sample_data.generator import generate
 from tests.conftest import materialize_everything, write

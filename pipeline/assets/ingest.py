@@ -1,7 +1,7 @@
 """Ingest layer: one asset per raw source, loading its files into a staging table.
 
 Each asset reads every new or changed file in ``<data_dir>/<source>/`` and replaces what that
-file loaded before, in one transaction (see pipeline/ingest.py). Event sources are partitioned by
+file loaded before, in one transaction (see pipeline/loading/). Event sources are partitioned by
 day: a run for a day (or a range) reads the files dated on or before its last day, including late
 or restated files for earlier days, and the undated ones. Reference sources (prices, rates) are
 not partitioned: every run reads their new or changed files. Its description is the leading
@@ -19,7 +19,7 @@ from dagster import (
     asset,
 )
 
-from pipeline.ingest import load_source
+from pipeline.loading.load import load_source
 from pipeline.partitions import daily_partitions, run_days
 from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source

@@ -36,7 +36,7 @@ from dagster import (
 
 from pipeline.assets.ingest import staging_key
 from pipeline.checks.queries import kept, query
-from pipeline.ingest import amount_column, ensure_audit_tables
+from pipeline.loading.audit import amount_column, ensure_audit_tables
 from pipeline.partitions import RunDays, run_days
 from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
 from pipeline.sources import SOURCES, Source

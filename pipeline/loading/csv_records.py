@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.discovery import SourceFile, UnreadableFileError
+from pipeline.loading.discover import SourceFile, UnreadableFileError
 from pipeline.sql_files import read_sql, sql_string
 
 # The physical-line pass reads lines up to this length (a longer line is still counted, with the

@@ -1,0 +1,282 @@
+"""Reading one file of a source into its landing table, whatever its format.
+
+CSV is read record by record with every line accounted for (:mod:`pipeline.loading.csv_records`).
+A Parquet file goes straight from the file into the landing table (line n is row n of the file),
+and only the rows that end in quarantine are read back for their raw row
+(:func:`fill_parquet_raw_rows`), so a clean Parquet file is never serialised to JSON. JSON lines
+are read one text line per row and JSON arrays one element per row, each row parsed once. A
+LiteLLM price catalogue is read by ``sql/landing/litellm_price_catalogue.sql``.
+
+Landing runs outside the load transaction (temp tables only): row ids, which give line numbers,
+are only sequential for committed rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+
+from pipeline.loading.csv_records import (
+    collect_reader_rejects,
+    header_columns,
+    read_csv_records,
+    read_physical_lines,
+)
+from pipeline.loading.discover import SourceFile, UnreadableFileError
+from pipeline.loading.fields import (
+    insert_landing,
+    landing_columns,
+    recognise_adapter,
+    resolve_columns,
+)
+from pipeline.sources import Source
+from pipeline.sql_files import quote_ident, read_sql
+
+# The row position column read_parquet adds; a file with a column of that name cannot use it.
+PARQUET_ROW_NUMBER = "file_row_number"
+
+
+def land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    """Land one file into temp tables; returns the number of lines rejected by the reader, and
+    the file as read (with the adapter its columns were recognised as).
+
+    Runs outside the load transaction (temp tables only): row ids, which give line numbers,
+    are only sequential for committed rows.
+    """
+    if f.size_bytes == 0:
+        return 0, replace(f, landing_note="empty file (0 bytes): a delivery with no rows")
+    if f.file_format == "csv":
+        return _land_csv(conn, source, f, settings)
+    if f.file_format == "parquet":
+        return _land_parquet(conn, source, f, settings)
+    if source.name == "model_prices" and f.file_format == "json":
+        return _land_price_catalogue(conn, source, f, settings)
+    return _land_json(conn, source, f, settings)
+
+
+def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    if read_physical_lines(conn, f) == 0:
+        return 0, replace(f, landing_note="empty file: a delivery with no rows")
+    columns = header_columns(conn, f)
+    f = resolve_columns(f, source, set(columns), settings)
+    rejected = read_csv_records(conn, f, columns, [t for t in source.null_tokens if t] or [""])
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _numbered AS
+        SELECT n.source_line, CAST(to_json(r) AS VARCHAR) AS raw_row,
+               CAST(NULL AS VARCHAR) AS landing_error, r.*
+        FROM _read AS r JOIN _line_numbers AS n ON n.k = r.rowid + 1
+        """
+    )
+    insert_landing(conn, source, f, settings, set(columns), doc=None)
+    return rejected, f
+
+
+def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
+    """Give each row read (in file order, as the rowid of _read) its line number, skipping the
+    lines the reader rejected: the k-th row read is on the k-th line not rejected."""
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _line_numbers AS
+        SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
+        FROM range($first, $first + (SELECT COUNT(*) FROM _read)
+                   + (SELECT COUNT(DISTINCT line) FROM _rejects)) AS t(n)
+        WHERE n NOT IN (SELECT line FROM _rejects)
+        """,
+        {"first": first_line},
+    )
+
+
+def _read_json_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
+    """Read a JSONL file as one text column per line into temp table _read, with lines the
+    reader rejects (over its line-size limit) in temp table _rejects."""
+    conn.execute("DROP TABLE IF EXISTS _rejects")
+    conn.execute("DROP TABLE IF EXISTS _rejects_scan")
+    try:
+        # A JSON line cannot hold a raw 0x1F control character, so no line is ever split.
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, "
+            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
+            "escape = '', auto_detect = false, compression = $compression, "
+            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan')",
+            {"path": str(f.path), "compression": f.compression or "none"},
+        )
+    except duckdb.Error as error:
+        raise UnreadableFileError(f"{f.path}: cannot be read as JSON lines: {error}") from error
+
+
+def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    if f.file_format == "jsonl":
+        _read_json_lines(conn, f)
+        rejected = collect_reader_rejects(conn, f)
+        _number_lines(conn, first_line=1)
+        numbered = (
+            "SELECT n.source_line, r.line FROM _read AS r "
+            "JOIN _line_numbers AS n ON n.k = r.rowid + 1"
+        )
+    else:  # a JSON array of row objects; source_line is the element's position
+        conn.execute("DROP TABLE IF EXISTS _rejects")
+        try:
+            conn.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _read AS
+                SELECT CAST(unnest(json_extract(content, '$[*]')) AS VARCHAR) AS line,
+                       generate_subscripts(json_extract(content, '$[*]'), 1) AS source_line
+                FROM read_text($path)
+                WHERE json_valid(content) AND json_type(content) = 'ARRAY'
+                """,
+                {"path": str(f.path)},
+            )
+            is_array = conn.execute(
+                "SELECT json_valid(content) AND json_type(content) = 'ARRAY' FROM read_text($path)",
+                {"path": str(f.path)},
+            ).fetchone()[0]
+        except duckdb.Error as error:
+            raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
+        if not is_array:
+            raise UnreadableFileError(f"{f.path}: not a JSON array of row objects")
+        rejected = 0
+        numbered = "SELECT source_line, line FROM _read"
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _numbered AS
+        SELECT source_line, line AS raw_row,
+               CASE WHEN json_kind IS NULL THEN '(row): not valid JSON'
+                    WHEN json_kind <> 'OBJECT' THEN '(row): not a JSON object' END
+                   AS landing_error,
+               CASE WHEN json_kind = 'OBJECT' THEN line END AS doc
+        FROM (
+            -- each line is checked once: its JSON type when it is valid JSON, else NULL
+            SELECT x.source_line, x.line,
+                   CASE WHEN json_valid(x.line) THEN json_type(x.line) END AS json_kind
+            FROM ({numbered}) AS x
+            WHERE TRIM(COALESCE(x.line, '')) <> ''
+        ) AS y
+        """
+    )
+    # JSON rows may leave out null fields, so required fields are not enforced per file; the
+    # keys of the first objects tell an adapter's rows from canonical ones.
+    keys = conn.execute(
+        "SELECT DISTINCT unnest(json_keys(doc)) FROM "
+        "(SELECT doc FROM _numbered WHERE doc IS NOT NULL ORDER BY source_line LIMIT 100)"
+    ).fetchall()
+    f = recognise_adapter(source, f, {key for (key,) in keys})
+    insert_landing(conn, source, f, settings, present=None, doc="d.doc")
+    return rejected, f
+
+
+def _parquet_raw_row(columns: list[str]) -> str:
+    """The raw row of a Parquet row `r` read with its row position: its own columns, in file
+    order, as one JSON object, written exactly as a whole row's to_json writes it."""
+    fields = ", ".join(f"{quote_ident(c)} := r.{quote_ident(c)}" for c in columns)
+    return f"CAST(to_json(struct_pack({fields})) AS VARCHAR)"
+
+
+def _parquet_schema(conn: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    """A Parquet file's columns, in file order, with their DuckDB types."""
+    return {
+        row[0]: row[1]
+        for row in conn.execute(
+            "DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}
+        ).fetchall()
+    }
+
+
+def _land_parquet(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    """Land a Parquet file straight from the file into the landing table: line n is row n of the
+    file (every row is readable), typed fields become the text a CSV would carry (see
+    ``_text_of`` in :mod:`pipeline.loading.fields`), and the raw row of a row is written only if
+    it is quarantined (see :func:`fill_parquet_raw_rows`), instead of serialising every row of
+    the file."""
+    try:
+        types = _parquet_schema(conn, f.path)
+    except duckdb.Error as error:
+        raise UnreadableFileError(f"{f.path}: cannot be read as Parquet: {error}") from error
+    present = set(types)
+    f = resolve_columns(f, source, present, settings)
+    if PARQUET_ROW_NUMBER in present:
+        # The reader's row-position column would clash: number the rows in a temp table instead
+        # (row ids follow file order) and keep every raw row, as for CSV.
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_parquet($path)",
+            {"path": str(f.path)},
+        )
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _numbered AS "
+            "SELECT r.rowid + 1 AS source_line, CAST(to_json(r) AS VARCHAR) AS raw_row, "
+            "CAST(NULL AS VARCHAR) AS landing_error, r.* FROM _read AS r"
+        )
+        insert_landing(conn, source, f, settings, present, doc=None, types=types)
+        return 0, f
+    try:
+        insert_landing(
+            conn,
+            source,
+            f,
+            settings,
+            present,
+            doc=None,
+            relation=(
+                "(SELECT r.file_row_number + 1 AS source_line, CAST(NULL AS VARCHAR) AS raw_row, "
+                "CAST(NULL AS VARCHAR) AS landing_error, r.* EXCLUDE (file_row_number) "
+                "FROM read_parquet($path, file_row_number = true) AS r)"
+            ),
+            relation_params={"path": str(f.path)},
+            types=types,
+        )
+    except duckdb.Error as error:
+        raise UnreadableFileError(f"{f.path}: cannot be read as Parquet: {error}") from error
+    return 0, f
+
+
+def fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFile]) -> None:
+    """Give the quarantined rows of Parquet files (rejected by the staging model or conflicting
+    duplicates, in temp table _quarantine_lines) their raw row, read back from the file: the
+    row's columns as one JSON object, as a CSV or JSON row keeps its text."""
+    for f in files:
+        if f.file_format != "parquet":
+            continue
+        params = {"source_file": f.relpath}
+        wanted = conn.execute(
+            "SELECT COUNT(*) FROM _quarantine_lines WHERE source_file = $source_file", params
+        ).fetchone()[0]
+        if not wanted:
+            continue
+        raw_row = _parquet_raw_row(list(_parquet_schema(conn, f.path)))
+        conn.execute(
+            f"""
+            UPDATE _checked AS c SET raw_row = p.raw_row
+            FROM (
+                SELECT r.file_row_number + 1 AS source_line,
+                       {raw_row} AS raw_row
+                FROM read_parquet($path, file_row_number = true) AS r
+                WHERE r.file_row_number + 1 IN (
+                    SELECT source_line FROM _quarantine_lines WHERE source_file = $source_file
+                )
+            ) AS p
+            WHERE c.source_file = $source_file AND c.source_line = p.source_line
+            """,
+            {**params, "path": str(f.path)},
+        )
+
+
+def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    try:
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE catalogue_document AS "
+            "SELECT content FROM read_text($path) WHERE json_valid(content)",
+            {"path": str(f.path)},
+        )
+    except duckdb.Error as error:
+        raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
+    if conn.execute("SELECT COUNT(*) FROM catalogue_document").fetchone()[0] == 0:
+        raise UnreadableFileError(f"{f.path}: not valid JSON (expected a LiteLLM price catalogue)")
+    columns = ", ".join(quote_ident(c) for c in landing_columns(source))
+    conn.execute(
+        f"INSERT INTO landing_{source.name} ({columns}) "
+        + read_sql("landing/litellm_price_catalogue.sql"),
+        {"source_file": f.relpath, "effective_from": settings.litellm_prices_effective_from},
+    )
+    return 0, f
