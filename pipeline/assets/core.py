@@ -56,9 +56,17 @@ def first_day(window: RecomputeWindow, model: Model) -> date:
     return window.records_from if model.window == "records_from" else window.recompute_from
 
 
-def model_tables() -> list[str]:
-    """Every model ('layer/name'): a partial recompute needs all their tables."""
-    return list(models())
+def run_window(
+    conn,
+    context: AssetExecutionContext,
+    metric_settings: MetricSettings,
+    ingest_settings: IngestSettings,
+) -> RecomputeWindow:
+    """This run's recompute window (decided by the first step that asks); a partial recompute
+    needs every model's table."""
+    return recompute_window(
+        conn, context.run.run_id, context.run.tags, metric_settings, ingest_settings, list(models())
+    )
 
 
 def core_key(name: str) -> AssetKey:
@@ -82,14 +90,7 @@ def recompute_window_asset(
     ingest_settings: IngestSettings,
 ) -> MaterializeResult:
     with warehouse.get_connection() as conn:
-        window = recompute_window(
-            conn,
-            context.run.run_id,
-            context.run.tags,
-            metric_settings,
-            ingest_settings,
-            model_tables(),
-        )
+        window = run_window(conn, context, metric_settings, ingest_settings)
     context.log.info(
         f"as_of {window.as_of_text}; recomputing "
         + (
@@ -172,14 +173,7 @@ def build_sql_asset(model: Model) -> AssetsDefinition:
     ) -> MaterializeResult:
         sql = model.sql
         with warehouse.get_connection() as conn:
-            window = recompute_window(
-                conn,
-                context.run.run_id,
-                context.run.tags,
-                metric_settings,
-                ingest_settings,
-                model_tables(),
-            )
+            window = run_window(conn, context, metric_settings, ingest_settings)
             candidates = {
                 **metric_settings.sql_parameters(window.as_of_text),
                 "billing_cost_column": ingest_settings.billing_cost_column,
