@@ -61,6 +61,18 @@ def _loaded_files(
     return files, query(conn, check)
 
 
+def _files_not_conserved(broken: list[tuple]) -> MetadataValue:
+    """The files whose read figure is not staged + quarantined + duplicate, one line each."""
+    return MetadataValue.md(
+        "\n".join(
+            f"- `{file}`: read {read} != staged {staged} + quarantined {quarantined} "
+            f"+ duplicate {duplicate}"
+            for file, read, staged, quarantined, duplicate in broken
+        )
+        or "none"
+    )
+
+
 def build_row_check(source: Source) -> AssetChecksDefinition:
     @asset_check(
         asset=staging_key(source.name),
@@ -81,14 +93,7 @@ def build_row_check(source: Source) -> AssetChecksDefinition:
                 "rows_staged": totals[1],
                 "rows_quarantined": totals[2],
                 "rows_duplicate": totals[3],
-                "files_not_conserved": MetadataValue.md(
-                    "\n".join(
-                        f"- `{file}`: read {read} != staged {staged} + quarantined {quarantined} "
-                        f"+ duplicate {duplicate}"
-                        for file, read, staged, quarantined, duplicate in broken
-                    )
-                    or "none"
-                ),
+                "files_not_conserved": _files_not_conserved(broken),
             },
         )
 
@@ -122,14 +127,7 @@ def build_amount_check(source: Source) -> AssetChecksDefinition:
                 "amount_quarantined": str(totals[2]),
                 "amount_duplicate": str(totals[3]),
                 "difference": str(totals[0] - totals[1] - totals[2] - totals[3]),
-                "files_not_conserved": MetadataValue.md(
-                    "\n".join(
-                        f"- `{file}`: read {read} != staged {staged} + quarantined {quarantined} "
-                        f"+ duplicate {duplicate}"
-                        for file, read, staged, quarantined, duplicate in broken
-                    )
-                    or "none"
-                ),
+                "files_not_conserved": _files_not_conserved(broken),
             },
         )
 
