@@ -30,6 +30,7 @@ from pipeline.resources import (
     ServingSettings,
     Warehouse,
     also_on_failure,
+    transaction,
 )
 from pipeline.run_state import decided_window, last_build, now_utc, record_build
 from pipeline.sql_files import MACROS_DIR, quote_ident, read_sql, sql_string
@@ -137,6 +138,94 @@ def _previous_publication(conn, target: Path) -> str | None:
     return last["run_id"] if in_file and in_file[0] == last["run_id"] else None
 
 
+def _write_tables(
+    conn,
+    context: AssetExecutionContext,
+    window: dict | None,
+    previous_run_id: str | None,
+    published_at,
+    rows: dict[str, int],
+    republished: dict[str, int],
+) -> None:
+    """Every serving view into publish_target, with its comments, the publication row and the
+    window macro; `rows` and `republished` are filled per view."""
+    conn.execute("CREATE SCHEMA IF NOT EXISTS publish_target.serving")
+    conn.execute("DROP TABLE IF EXISTS publish_target.serving.publication")
+    views = serving_views(conn)
+    for (stale,) in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'publish_target' "
+        "AND schema_name = 'serving'"
+    ).fetchall():
+        if stale not in views:
+            conn.execute(f"DROP TABLE publish_target.serving.{quote_ident(stale)}")
+    whole = []
+    warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
+    for view in views:
+        name = quote_ident(view)
+        windowed = (
+            previous_run_id is not None
+            and view in WINDOWED_TABLES
+            and _columns(conn, "publish_target", view) == _columns(conn, warehouse_name, view)
+        )
+        if windowed:
+            day = quote_ident(partition_date(conn, view))
+            in_window = f"{day} >= $first_day OR {day} IS NULL"
+            conn.execute(
+                f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
+                {"first_day": window["recompute_from"]},
+            )
+            republished[view] = conn.execute(
+                f"INSERT INTO publish_target.serving.{name} "
+                f"SELECT * FROM serving.{name} WHERE {in_window}",
+                {"first_day": window["recompute_from"]},
+            ).fetchone()[0]
+        else:
+            whole.append(view)
+            conn.execute(f"DROP TABLE IF EXISTS publish_target.serving.{name}")
+            conn.execute(
+                f"CREATE TABLE publish_target.serving.{name} AS SELECT * FROM serving.{name}"
+            )
+        (rows[view],) = conn.execute(
+            f"SELECT COUNT(*) FROM publish_target.serving.{name}"
+        ).fetchone()
+        republished.setdefault(view, rows[view])
+        comment = conn.execute(
+            "SELECT comment FROM duckdb_views() "
+            "WHERE schema_name = 'serving' AND view_name = $view",
+            {"view": view},
+        ).fetchone()[0]
+        if comment:
+            conn.execute(f"COMMENT ON TABLE publish_target.serving.{name} IS {sql_string(comment)}")
+        for column, text in conn.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
+            "current_database() AND schema_name = 'serving' AND table_name = $view "
+            "AND comment IS NOT NULL",
+            {"view": view},
+        ).fetchall():
+            conn.execute(
+                f"COMMENT ON COLUMN publish_target.serving.{name}.{quote_ident(column)} "
+                f"IS {sql_string(text)}"
+            )
+    conn.execute(
+        "CREATE TABLE publish_target.serving.publication AS " + PUBLICATION,
+        {
+            "run_id": context.run.run_id,
+            "published_at": published_at,
+            "as_of": window["as_of"] if window else None,
+            "recompute_from": window["recompute_from"] if window else None,
+            "full_rebuild": window["full_rebuild"] if window else None,
+            "previous_run_id": previous_run_id,
+            "tables_republished_whole": whole,
+        },
+    )
+    conn.execute(
+        "COMMENT ON TABLE publish_target.serving.publication IS "
+        "'One row: the run that published this database, when, and the time outcomes "
+        "were judged at (as_of).'"
+    )
+    _create_window_macro(conn, warehouse_name)
+
+
 def _create_window_macro(conn, warehouse_name: str) -> None:
     """showback_between (and the macros it calls) in the published database's default schema,
     so `SELECT * FROM showback_between(DATE '2026-10-01', DATE '2026-10-07')` works from any
@@ -231,85 +320,11 @@ def _publish(
             shutil.copyfile(target, building)
         conn.execute(f"ATTACH {sql_string(str(building))} AS publish_target")
         try:
-            conn.execute("CREATE SCHEMA IF NOT EXISTS publish_target.serving")
-            conn.execute("DROP TABLE IF EXISTS publish_target.serving.publication")
-            views = serving_views(conn)
-            for (stale,) in conn.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'publish_target' "
-                "AND schema_name = 'serving'"
-            ).fetchall():
-                if stale not in views:
-                    conn.execute(f"DROP TABLE publish_target.serving.{quote_ident(stale)}")
-            whole = []
-            warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
-            for view in views:
-                name = quote_ident(view)
-                windowed = (
-                    previous_run_id is not None
-                    and view in WINDOWED_TABLES
-                    and _columns(conn, "publish_target", view)
-                    == _columns(conn, warehouse_name, view)
+            # One transaction: the new file is written once, at COMMIT, not once per statement.
+            with transaction(conn):
+                _write_tables(
+                    conn, context, window, previous_run_id, published_at, rows, republished
                 )
-                if windowed:
-                    day = quote_ident(partition_date(conn, view))
-                    in_window = f"{day} >= $first_day OR {day} IS NULL"
-                    conn.execute(
-                        f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
-                        {"first_day": window["recompute_from"]},
-                    )
-                    republished[view] = conn.execute(
-                        f"INSERT INTO publish_target.serving.{name} "
-                        f"SELECT * FROM serving.{name} WHERE {in_window}",
-                        {"first_day": window["recompute_from"]},
-                    ).fetchone()[0]
-                else:
-                    whole.append(view)
-                    conn.execute(f"DROP TABLE IF EXISTS publish_target.serving.{name}")
-                    conn.execute(
-                        f"CREATE TABLE publish_target.serving.{name} AS "
-                        f"SELECT * FROM serving.{name}"
-                    )
-                rows[view] = conn.execute(
-                    f"SELECT COUNT(*) FROM publish_target.serving.{name}"
-                ).fetchone()[0]
-                republished.setdefault(view, rows[view])
-                comment = conn.execute(
-                    "SELECT comment FROM duckdb_views() "
-                    "WHERE schema_name = 'serving' AND view_name = $view",
-                    {"view": view},
-                ).fetchone()[0]
-                if comment:
-                    conn.execute(
-                        f"COMMENT ON TABLE publish_target.serving.{name} IS {sql_string(comment)}"
-                    )
-                for column, text in conn.execute(
-                    "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
-                    "current_database() AND schema_name = 'serving' AND table_name = $view "
-                    "AND comment IS NOT NULL",
-                    {"view": view},
-                ).fetchall():
-                    conn.execute(
-                        f"COMMENT ON COLUMN publish_target.serving.{name}.{quote_ident(column)} "
-                        f"IS {sql_string(text)}"
-                    )
-            conn.execute(
-                "CREATE TABLE publish_target.serving.publication AS " + PUBLICATION,
-                {
-                    "run_id": context.run.run_id,
-                    "published_at": published_at,
-                    "as_of": window["as_of"] if window else None,
-                    "recompute_from": window["recompute_from"] if window else None,
-                    "full_rebuild": window["full_rebuild"] if window else None,
-                    "previous_run_id": previous_run_id,
-                    "tables_republished_whole": whole,
-                },
-            )
-            conn.execute(
-                "COMMENT ON TABLE publish_target.serving.publication IS "
-                "'One row: the run that published this database, when, and the time outcomes "
-                "were judged at (as_of).'"
-            )
-            _create_window_macro(conn, warehouse_name)
         except BaseException as error:
             also_on_failure(
                 error,
