@@ -18,8 +18,10 @@ never drift from what its query joins.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from graphlib import TopologicalSorter
 
 from pipeline.sql_files import SQL_DIR, read_sql, tables_read
 
@@ -110,3 +112,26 @@ def models() -> dict[str, Model]:
             if model is not None:
                 found[model.name] = model
     return found
+
+
+def build_order(targets: Iterable[str] | None = None) -> list[Model]:
+    """The models `targets` ('layer/table' names; every model when None) and every model they
+    read from, each after the models it reads."""
+    every = models()
+    wanted = set(every if targets is None else targets)
+    unknown = wanted - set(every)
+    if unknown:
+        raise KeyError(f"no model named {', '.join(sorted(unknown))}")
+    upstream = {
+        name: [f"{schema}/{table}" for schema, table in model.reads if f"{schema}/{table}" in every]
+        for name, model in every.items()
+    }
+    needed: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo.extend(upstream[name])
+    order = TopologicalSorter({name: upstream[name] for name in needed}).static_order()
+    return [every[name] for name in order]

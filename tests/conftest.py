@@ -23,6 +23,7 @@ from pipeline.resources import (
     ServingSettings,
     Warehouse,
 )
+from tests import model_harness
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -122,6 +123,24 @@ def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInPro
         metric: dict | None = None, days: str | tuple[str, str] = DEFAULT_DAY, **settings
     ) -> dg.ExecuteInProcessResult:
         return materialize_everything(data_dir, db_path, metric, days, **settings)
+
+    return run
+
+
+@pytest.fixture
+def build_models(data_dir: Path, db_path: Path) -> Callable[..., list[str]]:
+    """Build the named models and only the models they read from (tests/model_harness.py), from
+    the files under data_dir, into db_path: no check, serving view or publish runs."""
+
+    def run(
+        *targets: str,
+        metric: dict | None = None,
+        days: str | tuple[str, str] = DEFAULT_DAY,
+        **settings,
+    ) -> list[str]:
+        return model_harness.build_models(
+            data_dir, db_path, *targets, tags=day_tags(days), metric=metric, **settings
+        )
 
     return run
 

@@ -16,8 +16,8 @@ AS_OF = "2026-12-31T00:00:00"
 
 
 @pytest.fixture
-def outcome_of(data_dir, run_pipeline, query):
-    """Run one action with the given events; return its outcome row."""
+def outcome_of(data_dir, build_models, query):
+    """Build core.action_outcomes from one action and the given events; return its row."""
 
     def run(events: list[tuple[str, str, str]], grade: str = "G1", **metric) -> dict:
         write(
@@ -34,8 +34,7 @@ def outcome_of(data_dir, run_pipeline, query):
                 for i, (kind, escalation, at) in enumerate(events)
             ),
         )
-        result = run_pipeline(metric={"as_of": AS_OF, **metric})
-        assert result.success
+        build_models("core/action_outcomes", metric={"as_of": AS_OF, **metric})
         row = query(
             "SELECT outcome, failure_reason, accepted_units, window_complete "
             "FROM core.action_outcomes WHERE action_id = 'a1'"

@@ -142,6 +142,23 @@ def replace_rows(
     return written, total
 
 
+def model_parameters(
+    model: Model,
+    window: RecomputeWindow,
+    metric_settings: MetricSettings,
+    ingest_settings: IngestSettings,
+) -> dict:
+    """The values a model's SQL binds ($name), for this run's window and settings."""
+    candidates = {
+        **metric_settings.sql_parameters(window.as_of_text),
+        "billing_cost_column": ingest_settings.billing_cost_column,
+        "recompute_from": first_day(window, model),
+        "ledger_from": window.ledger_from,
+        "consequences_from": window.consequences_from,
+    }
+    return parameters_used(model.sql, candidates)
+
+
 def asset_key_of(schema: str, table: str) -> AssetKey:
     """The asset that writes a warehouse table."""
     return staging_key(table) if schema == "staging" else AssetKey([schema, table])
@@ -171,21 +188,13 @@ def build_sql_asset(model: Model) -> AssetsDefinition:
         ingest_settings: IngestSettings,
         compute_engine: ComputeEngine,
     ) -> MaterializeResult:
-        sql = model.sql
         with warehouse.get_connection() as conn:
             window = run_window(conn, context, metric_settings, ingest_settings)
-            candidates = {
-                **metric_settings.sql_parameters(window.as_of_text),
-                "billing_cost_column": ingest_settings.billing_cost_column,
-                "recompute_from": first_day(window, model),
-                "ledger_from": window.ledger_from,
-                "consequences_from": window.consequences_from,
-            }
-            parameters = parameters_used(sql, candidates)
-            rows_sql, rows_parameters, engine_seconds = sql, parameters, {}
+            parameters = model_parameters(model, window, metric_settings, ingest_settings)
+            rows_sql, rows_parameters, engine_seconds = model.sql, parameters, {}
             if compute_engine.engine == "spark":
                 rows_sql, rows_parameters, engine_seconds = run_on_spark(
-                    conn, compute_engine, model.name, sql, parameters, context.run.run_id
+                    conn, compute_engine, model.name, model.sql, parameters, context.run.run_id
                 )
             written, total = replace_rows(conn, model, rows_sql, rows_parameters, window)
             summary = conn.execute(
