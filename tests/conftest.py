@@ -130,7 +130,8 @@ def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInPro
 @pytest.fixture
 def build_models(data_dir: Path, db_path: Path) -> Callable[..., list[str]]:
     """Build the named models and only the models they read from (tests/model_harness.py), from
-    the files under data_dir, into db_path: no check, serving view or publish runs."""
+    the files under data_dir, into db_path; serving_views=True builds every model and the serving
+    views. No check, publish, export or report runs."""
 
     def run(
         *targets: str,

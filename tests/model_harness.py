@@ -6,7 +6,8 @@ by the real loader (`load_source`: landing, typing by sql/staging/<source>.sql, 
 run's window is decided by `recompute_window`, and each model in build order is written by
 `replace_rows` with the parameters `model_parameters` binds. Sources without a folder get empty
 staging tables of the types their staging model gives (taken once per process from a load of no
-files). No check, serving view or publish runs: a test that asserts those runs the pipeline.
+files). With `serving_views`, every model is built and the serving views are created over them.
+No check, publish, export or report runs: a test that asserts those runs the pipeline.
 
 A test reads the result from the same DuckDB file under tmp_path, through the `query` fixture.
 """
@@ -21,6 +22,7 @@ from tempfile import TemporaryDirectory
 import duckdb
 
 from pipeline.assets.core import model_parameters, replace_rows
+from pipeline.assets.serving.views import create_serving_views
 from pipeline.loading.audit import ensure_audit_tables
 from pipeline.loading.load import load_source
 from pipeline.models import build_order, models
@@ -62,14 +64,17 @@ def build_models(
     *targets: str,
     tags: dict[str, str],
     metric: dict | None = None,
+    serving_views: bool = False,
     **settings,
 ) -> list[str]:
     """Build `targets` ('core/action_outcomes', ...) and the models they read from into the DuckDB
     file `db_path`, from the source files under `data_dir`; `metric` overrides MetricSettings
-    fields and keyword arguments IngestSettings fields. Returns the models built, in order."""
+    fields and keyword arguments IngestSettings fields. With `serving_views`, every model and the
+    serving views over them (as the asset serving/views creates them). Returns the models built,
+    in order."""
     ingest_settings = IngestSettings(**{"data_dir": str(data_dir), **settings})
     metric_settings = MetricSettings(**(metric or {}))
-    order = build_order(targets)
+    order = build_order(None if serving_views else targets)
     read = {f"{schema}/{table}" for model in order for schema, table in model.reads}
     days = run_days(tags)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,4 +95,6 @@ def build_models(
         for model in order:
             parameters = model_parameters(model, window, metric_settings, ingest_settings)
             replace_rows(conn, model, model.sql, parameters, window)
+        if serving_views:
+            create_serving_views(conn)
     return [model.name for model in order]

@@ -114,6 +114,43 @@ def serving_views(conn) -> list[str]:
     ]
 
 
+def create_serving_views(conn) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every view and macro of sql/serving/ in schema serving, each view and column with its
+    comment; returns the views and their (view, column) pairs. Raises naming the columns that
+    sql/serving/columns.csv does not describe."""
+    descriptions = {
+        row["column_name"]: row["description"]
+        for row in csv.DictReader((SERVING_DIR / "columns.csv").open())
+    }
+    conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
+    for file in serving_sql():
+        conn.execute(read_sql(file.file))
+        if file.is_view:
+            conn.execute(
+                f"COMMENT ON VIEW serving.{quote_ident(file.name)} IS "
+                + sql_string(sql_header(file.file))
+            )
+    views = serving_views(conn)
+    columns = conn.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE schema_name = 'serving' ORDER BY 1, 2"
+    ).fetchall()
+    # a '<view>.<column>' row describes that view's column; a bare name every other
+    described = {(v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns}
+    undocumented = sorted({c for (v, c), text in described.items() if text is None})
+    if undocumented:
+        raise ValueError(
+            "serving columns without a description in sql/serving/columns.csv: "
+            + ", ".join(undocumented)
+        )
+    for view, column in columns:
+        conn.execute(
+            f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
+            + sql_string(described[(view, column)])
+        )
+    return views, columns
+
+
 @asset(
     key=AssetKey(["serving", "views"]),
     description="One row per view of schema `serving`: the stable, documented tables BI tools "
@@ -129,37 +166,8 @@ def serving_views(conn) -> list[str]:
     pool=WAREHOUSE_POOL,
 )
 def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
-    descriptions = {
-        row["column_name"]: row["description"]
-        for row in csv.DictReader((SERVING_DIR / "columns.csv").open())
-    }
     with warehouse.get_connection() as conn, transaction(conn):
-        conn.execute("CREATE SCHEMA IF NOT EXISTS serving")
-        for file in serving_sql():
-            conn.execute(read_sql(file.file))
-            if file.is_view:
-                conn.execute(
-                    f"COMMENT ON VIEW serving.{quote_ident(file.name)} IS "
-                    + sql_string(sql_header(file.file))
-                )
-        views = serving_views(conn)
-        columns = conn.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
-            "WHERE schema_name = 'serving' ORDER BY 1, 2"
-        ).fetchall()
-        # a '<view>.<column>' row describes that view's column; a bare name every other
-        described = {(v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns}
-        undocumented = sorted({c for (v, c), text in described.items() if text is None})
-        if undocumented:
-            raise ValueError(
-                "serving columns without a description in sql/serving/columns.csv: "
-                + ", ".join(undocumented)
-            )
-        for view, column in columns:
-            conn.execute(
-                f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
-                + sql_string(described[(view, column)])
-            )
+        views, columns = create_serving_views(conn)
     return MaterializeResult(
         metadata={
             "views": MetadataValue.md("\n".join(f"- `serving.{v}`" for v in views)),
