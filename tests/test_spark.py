@@ -1,5 +1,6 @@
 """The same models on Spark: the transpile guard, the per-engine macros, and the whole pipeline
-on DuckDB and on a local Spark session (local[2]) giving equal published tables, row for row."""
+on DuckDB and on a local Spark session (local[2]) giving equal model and published tables, row
+for row, on 21 generated days with alerts planted (Spark running them as daily runs do)."""
 
 import shutil
 from decimal import Decimal
@@ -11,7 +12,7 @@ from pyspark.sql import SparkSession
 
 from pipeline.resources import MACROS_DIR, ComputeEngine
 from pipeline.spark import SESSION_SETTINGS, check_models, portable_models, to_spark_sql
-from tests.conftest import DATA_SAMPLES, materialize_everything
+from tests.conftest import materialize_everything
 from tests.test_daily_operation import model_metadata, model_tables, published_tables
 from tests.test_operate import (
     FIRST,
@@ -119,61 +120,6 @@ def test_divide_whole_truncates_toward_zero_on_both_engines(spark):
 
 
 @pytest.fixture(scope="module")
-def samples_on_both_engines(tmp_path_factory):
-    """The committed sample data through the whole pipeline, once per engine."""
-    results = {}
-    for engine in ("duckdb", "spark"):
-        root = tmp_path_factory.mktemp(engine)
-        db_path = root / "warehouse" / "agent_finops.duckdb"
-        compute = spark_engine(root) if engine == "spark" else ComputeEngine()
-        result = materialize_everything(DATA_SAMPLES, db_path, engine=compute)
-        assert result.success
-        results[engine] = (result, db_path)
-    return results
-
-
-def test_every_published_table_is_equal_on_duckdb_and_spark(samples_on_both_engines):
-    on_duckdb = published_tables(samples_on_both_engines["duckdb"][1].parent / "published.duckdb")
-    on_spark = published_tables(samples_on_both_engines["spark"][1].parent / "published.duckdb")
-    assert len(on_duckdb) >= 20
-    assert on_spark.keys() == on_duckdb.keys()
-    for table, rows in on_duckdb.items():
-        assert on_spark[table] == rows, table
-    assert len(on_duckdb["showback_by_task_daily"]) > 100
-
-
-def test_every_model_table_is_equal_on_duckdb_and_spark(samples_on_both_engines):
-    on_duckdb = model_tables(samples_on_both_engines["duckdb"][1])
-    assert model_tables(samples_on_both_engines["spark"][1]) == on_duckdb
-    assert len(on_duckdb["core.cost_ledger"]) > 1000
-
-
-def test_the_spark_run_computes_every_model_on_spark(samples_on_both_engines):
-    result, _ = samples_on_both_engines["spark"]
-    engines = {
-        tuple(m.asset_key.path): m.materialization.metadata["engine"].value
-        for m in result.get_asset_materialization_events()
-        if m.asset_key.path[0] in ("core", "marts") and "engine" in m.materialization.metadata
-    }
-    assert len(engines) == 20
-    assert set(engines.values()) == {"spark"}
-
-
-def test_the_warehouse_keeps_duckdb_types_for_spark_results(samples_on_both_engines):
-    def column_types(db_path):
-        with duckdb.connect(str(db_path), read_only=True) as conn:
-            return conn.execute(
-                "SELECT table_schema, table_name, column_name, data_type "
-                "FROM information_schema.columns WHERE table_schema IN ('core', 'marts') "
-                "ORDER BY ALL"
-            ).fetchall()
-
-    on_duckdb = column_types(samples_on_both_engines["duckdb"][1])
-    assert len(on_duckdb) > 300
-    assert column_types(samples_on_both_engines["spark"][1]) == on_duckdb
-
-
-@pytest.fixture(scope="module")
 def planted_data(tmp_path_factory):
     """21 generated days with a budget breach, a unit-cost spike and a runaway chain planted."""
     from sample_data.generator import generate
@@ -186,33 +132,72 @@ def planted_data(tmp_path_factory):
     return root
 
 
-def test_daily_runs_on_spark_equal_a_duckdb_backfill_alerts_included(
-    planted_data, tmp_path_factory
-):
-    """Spark builds 20 days in one run and the last day in a second, recomputing only its window;
-    DuckDB builds the 21 days at once. The published tables are equal, anomalies and runaway
-    chains included."""
+@pytest.fixture(scope="module")
+def on_both_engines(planted_data, tmp_path_factory):
+    """DuckDB builds the 21 days in one run. Spark builds 20 days in one run and the last day in a
+    second, recomputing only its window. Returns {engine: (last run's result, warehouse path)}."""
     duck_root = tmp_path_factory.mktemp("duck_backfill")
     duck_db = duck_root / "warehouse" / "agent_finops.duckdb"
     shutil.copytree(planted_data, duck_root / "data")
-    assert materialize_everything(duck_root / "data", duck_db, AS_OF, days=(FIRST, LAST)).success
+    duck = materialize_everything(duck_root / "data", duck_db, AS_OF, days=(FIRST, LAST))
+    assert duck.success
 
     spark_root = tmp_path_factory.mktemp("spark_daily")
     spark_db = spark_root / "warehouse" / "agent_finops.duckdb"
     shutil.copytree(planted_data, spark_root / "data")
     engine = spark_engine(spark_root)
-    before_last = "2026-10-20"
     first = materialize_everything(
-        spark_root / "data", spark_db, AS_OF, days=(FIRST, before_last), engine=engine
+        spark_root / "data", spark_db, AS_OF, days=(FIRST, "2026-10-20"), engine=engine
     )
     assert first.success
     last = materialize_everything(spark_root / "data", spark_db, AS_OF, days=LAST, engine=engine)
     assert last.success
-    assert model_metadata(last, "core", "llm_request_costs")["recomputed_from"].value == LAST
+    return {"duckdb": (duck, duck_db), "spark": (last, spark_db)}
 
-    on_duckdb = published_tables(duck_db.parent / "published.duckdb")
-    on_spark = published_tables(spark_db.parent / "published.duckdb")
+
+def test_every_published_table_is_equal_on_duckdb_and_spark_alerts_included(on_both_engines):
+    on_duckdb = published_tables(on_both_engines["duckdb"][1].parent / "published.duckdb")
+    on_spark = published_tables(on_both_engines["spark"][1].parent / "published.duckdb")
+    assert len(on_duckdb) >= 20
+    assert on_spark.keys() == on_duckdb.keys()
+    assert len(on_duckdb["showback_by_task_daily"]) > 100
     assert len(on_duckdb["cost_anomalies"]) > 0
     assert len(on_duckdb["runaway_chains"]) > 0
     for table, rows in on_duckdb.items():
         assert on_spark[table] == rows, table
+
+
+def test_every_model_table_is_equal_on_duckdb_and_spark(on_both_engines):
+    on_duckdb = model_tables(on_both_engines["duckdb"][1])
+    assert model_tables(on_both_engines["spark"][1]) == on_duckdb
+    assert len(on_duckdb["core.cost_ledger"]) > 1000
+
+
+def test_the_daily_spark_run_recomputes_only_its_window(on_both_engines):
+    last, _ = on_both_engines["spark"]
+    assert model_metadata(last, "core", "llm_request_costs")["recomputed_from"].value == LAST
+
+
+def test_the_spark_run_computes_every_model_on_spark(on_both_engines):
+    result, _ = on_both_engines["spark"]
+    engines = {
+        tuple(m.asset_key.path): m.materialization.metadata["engine"].value
+        for m in result.get_asset_materialization_events()
+        if m.asset_key.path[0] in ("core", "marts") and "engine" in m.materialization.metadata
+    }
+    assert len(engines) == 20
+    assert set(engines.values()) == {"spark"}
+
+
+def test_the_warehouse_keeps_duckdb_types_for_spark_results(on_both_engines):
+    def column_types(db_path):
+        with duckdb.connect(str(db_path), read_only=True) as conn:
+            return conn.execute(
+                "SELECT table_schema, table_name, column_name, data_type "
+                "FROM information_schema.columns WHERE table_schema IN ('core', 'marts') "
+                "ORDER BY ALL"
+            ).fetchall()
+
+    on_duckdb = column_types(on_both_engines["duckdb"][1])
+    assert len(on_duckdb) > 300
+    assert column_types(on_both_engines["spark"][1]) == on_duckdb

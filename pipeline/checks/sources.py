@@ -19,9 +19,11 @@ For every daily (event) source, over the days of the run:
   median of the days before it.
 
 Each check's query, in ``sql/checks/``, returns the failing rows; the figures beside it go into
-the check's metadata.
+the check's metadata. A source's checks are evaluated in one step (``<source>_contracts``) on one
+connection; each keeps its own name, result and severity.
 """
 
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import duckdb
@@ -30,8 +32,9 @@ from dagster import (
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetCheckSpec,
     MetadataValue,
-    asset_check,
+    multi_asset_check,
 )
 
 from pipeline.assets.ingest import staging_key
@@ -73,138 +76,142 @@ def _files_not_conserved(broken: list[tuple]) -> MetadataValue:
     )
 
 
-def build_row_check(source: Source) -> AssetChecksDefinition:
-    @asset_check(
+def _rows_conserved_spec(source: Source) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "rows_conserved",
         asset=staging_key(source.name),
-        pool=WAREHOUSE_POOL,
-        name="rows_conserved",
         blocking=True,
         description="Rows read = rows staged + rows quarantined + duplicates dropped, per file.",
     )
-    def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> AssetCheckResult:
-        with warehouse.get_connection() as conn:
-            files, broken = _loaded_files(conn, source, None, "rows_conserved")
-        totals = [sum(f[i] for f in files) for i in range(1, 5)]
-        return AssetCheckResult(
-            passed=not broken,
-            metadata={
-                "files": len(files),
-                "rows_read": totals[0],
-                "rows_staged": totals[1],
-                "rows_quarantined": totals[2],
-                "rows_duplicate": totals[3],
-                "files_not_conserved": _files_not_conserved(broken),
-            },
-        )
-
-    return _check
 
 
-def build_amount_check(source: Source) -> AssetChecksDefinition:
-    @asset_check(
+def _rows_conserved(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> AssetCheckResult:
+    files, broken = _loaded_files(conn, source, None, "rows_conserved")
+    totals = [sum(f[i] for f in files) for i in range(1, 5)]
+    return AssetCheckResult(
+        passed=not broken,
+        metadata={
+            "files": len(files),
+            "rows_read": totals[0],
+            "rows_staged": totals[1],
+            "rows_quarantined": totals[2],
+            "rows_duplicate": totals[3],
+            "files_not_conserved": _files_not_conserved(broken),
+        },
+    )
+
+
+def _amount_conserved_spec(source: Source) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "amount_conserved",
         asset=staging_key(source.name),
-        pool=WAREHOUSE_POOL,
-        name="amount_conserved",
         blocking=True,
         description=f"The exact total of {source.amount_column or 'the amount'} read from the "
         "files = staged + quarantined (where parseable) + duplicates dropped, per file.",
     )
-    def _check(
-        context: AssetCheckExecutionContext,
-        warehouse: Warehouse,
-        ingest_settings: IngestSettings,
-    ) -> AssetCheckResult:
-        money = amount_column(source, ingest_settings)
-        with warehouse.get_connection() as conn:
-            files, broken = _loaded_files(conn, source, money, "amount_conserved")
-        totals = [sum((Decimal(f[i]) for f in files), Decimal(0)) for i in range(5, 9)]
-        return AssetCheckResult(
-            passed=not broken,
-            metadata={
-                "amount_column": money,
-                "amount_read": str(totals[0]),
-                "amount_staged": str(totals[1]),
-                "amount_quarantined": str(totals[2]),
-                "amount_duplicate": str(totals[3]),
-                "difference": str(totals[0] - totals[1] - totals[2] - totals[3]),
-                "files_not_conserved": _files_not_conserved(broken),
-            },
-        )
-
-    return _check
 
 
-def build_quarantine_check(source: Source) -> AssetChecksDefinition:
-    @asset_check(
+def _amount_conserved(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> AssetCheckResult:
+    money = amount_column(source, ingest_settings)
+    files, broken = _loaded_files(conn, source, money, "amount_conserved")
+    totals = [sum((Decimal(f[i]) for f in files), Decimal(0)) for i in range(5, 9)]
+    return AssetCheckResult(
+        passed=not broken,
+        metadata={
+            "amount_column": money,
+            "amount_read": str(totals[0]),
+            "amount_staged": str(totals[1]),
+            "amount_quarantined": str(totals[2]),
+            "amount_duplicate": str(totals[3]),
+            "difference": str(totals[0] - totals[1] - totals[2] - totals[3]),
+            "files_not_conserved": _files_not_conserved(broken),
+        },
+    )
+
+
+def _quarantine_share_spec(source: Source) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "quarantine_share",
         asset=staging_key(source.name),
-        pool=WAREHOUSE_POOL,
-        name="quarantine_share",
         description="Warns when the share of rows read that went to quarantine exceeds "
         "IngestSettings.quarantine_warn_ratio; lists the most frequent reasons.",
     )
-    def _check(
-        context: AssetCheckExecutionContext,
-        warehouse: Warehouse,
-        ingest_settings: IngestSettings,
-    ) -> AssetCheckResult:
-        parameters = {"source": source.name}
-        with warehouse.get_connection() as conn:
-            ensure_audit_tables(conn)
-            [(read, quarantined)] = query(conn, "quarantine_totals", parameters)
-            too_many = query(
-                conn,
-                "quarantine_share",
-                {**parameters, "threshold": ingest_settings.quarantine_warn_ratio},
-            )
-            reasons = query(conn, "quarantine_reasons", parameters)
-        share = quarantined / read if read else 0.0
-        return AssetCheckResult(
-            passed=not too_many,
-            severity=AssetCheckSeverity.WARN,
-            metadata={
-                "rows_read": read,
-                "rows_quarantined": quarantined,
-                "quarantine_share": round(share, 6),
-                "threshold": ingest_settings.quarantine_warn_ratio,
-                "by_column": MetadataValue.md(
-                    "\n".join(f"- {column}: {n}" for column, n in reasons) or "none"
-                ),
-            },
-        )
-
-    return _check
 
 
-def build_delivery_check(source: Source) -> AssetChecksDefinition:
-    @asset_check(
+def _quarantine_share(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> AssetCheckResult:
+    parameters = {"source": source.name}
+    ensure_audit_tables(conn)
+    [(read, quarantined)] = query(conn, "quarantine_totals", parameters)
+    too_many = query(
+        conn,
+        "quarantine_share",
+        {**parameters, "threshold": ingest_settings.quarantine_warn_ratio},
+    )
+    reasons = query(conn, "quarantine_reasons", parameters)
+    share = quarantined / read if read else 0.0
+    return AssetCheckResult(
+        passed=not too_many,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "rows_read": read,
+            "rows_quarantined": quarantined,
+            "quarantine_share": round(share, 6),
+            "threshold": ingest_settings.quarantine_warn_ratio,
+            "by_column": MetadataValue.md(
+                "\n".join(f"- {column}: {n}" for column, n in reasons) or "none"
+            ),
+        },
+    )
+
+
+def _every_file_loaded_spec(source: Source) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "every_file_loaded",
         asset=staging_key(source.name),
-        pool=WAREHOUSE_POOL,
-        name="every_file_loaded",
         description=f"Warns when a file under <data_dir>/{source.name}/ is not loaded (not a "
         "format the source reads, hidden, ...), naming each file and why; restated export runs "
         "and manifests are counted, not warned about.",
     )
-    def _check(warehouse: Warehouse) -> AssetCheckResult:
-        parameters = {"source": source.name}
-        with warehouse.get_connection() as conn:
-            ensure_audit_tables(conn)
-            by_status = dict(query(conn, "files_by_status", parameters))
-            ignored = query(conn, "every_file_loaded", parameters)
-        return AssetCheckResult(
-            passed=not ignored,
-            severity=AssetCheckSeverity.WARN,
-            metadata={
-                "files_loaded": by_status.get("loaded", 0),
-                "files_superseded": by_status.get("superseded", 0),
-                "export_manifests": by_status.get("manifest", 0),
-                "files_ignored": len(ignored),
-                "ignored": MetadataValue.md(
-                    "\n".join(f"- `{file}`: {reason}" for file, reason in ignored[:200]) or "none"
-                ),
-            },
-        )
 
-    return _check
+
+def _every_file_loaded(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> AssetCheckResult:
+    parameters = {"source": source.name}
+    ensure_audit_tables(conn)
+    by_status = dict(query(conn, "files_by_status", parameters))
+    ignored = query(conn, "every_file_loaded", parameters)
+    return AssetCheckResult(
+        passed=not ignored,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "files_loaded": by_status.get("loaded", 0),
+            "files_superseded": by_status.get("superseded", 0),
+            "export_manifests": by_status.get("manifest", 0),
+            "files_ignored": len(ignored),
+            "ignored": MetadataValue.md(
+                "\n".join(f"- `{file}`: {reason}" for file, reason in ignored[:200]) or "none"
+            ),
+        },
+    )
 
 
 def _daily_volume(
@@ -238,11 +245,10 @@ def _day_list(days: list, limit: int = 31) -> str:
     return shown + (f" and {len(days) - limit} more" if len(days) > limit else "") or "none"
 
 
-def build_freshness_check(source: Source) -> AssetChecksDefinition:
-    @asset_check(
+def _delivered_every_day_spec(source: Source) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "delivered_every_day",
         asset=staging_key(source.name),
-        pool=WAREHOUSE_POOL,
-        name="delivered_every_day",
         description="Warns when the source has not delivered for a day of the run: "
         + (
             f"no file dated that day was loaded and no row is dated on it (by {source.day_column})."
@@ -251,93 +257,140 @@ def build_freshness_check(source: Source) -> AssetChecksDefinition:
             "normal, so rows are not expected every day)."
         ),
     )
-    def _check(
-        context: AssetCheckExecutionContext,
-        warehouse: Warehouse,
-        ingest_settings: IngestSettings,
-    ) -> AssetCheckResult:
-        days = run_days(context.run.tags)
-        if days is None:
-            return _nothing_to_check(NO_RUN_DAYS)
-        with warehouse.get_connection() as conn:
-            daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
-            missing = [
-                day
-                for day, _ in query(
-                    conn,
-                    "delivered_every_day",
-                    {"rows_expected_daily": source.rows_expected_daily},
-                )
-            ]
-            [(latest,)] = query(conn, "latest_day")
-            [(dated_files,)] = query(conn, "dated_files", {"source": source.name})
-        if not source.rows_expected_daily and not dated_files:
-            return _nothing_to_check("no file of this source carries a delivery date in its path")
-        return AssetCheckResult(
-            passed=not missing,
-            severity=AssetCheckSeverity.WARN,
-            metadata={
-                "days_checked": len(daily),
-                "days_without_rows": len(missing),
-                "missing_days": _day_list(missing),
-                "latest_day_with_rows": str(latest),
-            },
+
+
+def _delivered_every_day(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> AssetCheckResult:
+    days = run_days(context.run.tags)
+    if days is None:
+        return _nothing_to_check(NO_RUN_DAYS)
+    daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
+    missing = [
+        day
+        for day, _ in query(
+            conn,
+            "delivered_every_day",
+            {"rows_expected_daily": source.rows_expected_daily},
         )
+    ]
+    [(latest,)] = query(conn, "latest_day")
+    [(dated_files,)] = query(conn, "dated_files", {"source": source.name})
+    if not source.rows_expected_daily and not dated_files:
+        return _nothing_to_check("no file of this source carries a delivery date in its path")
+    return AssetCheckResult(
+        passed=not missing,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "days_checked": len(daily),
+            "days_without_rows": len(missing),
+            "missing_days": _day_list(missing),
+            "latest_day_with_rows": str(latest),
+        },
+    )
 
-    return _check
 
-
-def build_volume_check(source: Source) -> AssetChecksDefinition:
-    @asset_check(
+def _daily_volume_normal_spec(source: Source) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "daily_volume_normal",
         asset=staging_key(source.name),
-        pool=WAREHOUSE_POOL,
-        name="daily_volume_normal",
         description=f"Warns when a day's {source.name} rows are below volume_low_ratio or above "
         "volume_high_ratio times the median of the volume_baseline_days days before it.",
     )
-    def _check(
+
+
+def _daily_volume_normal(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> AssetCheckResult:
+    days = run_days(context.run.tags)
+    if days is None:
+        return _nothing_to_check(NO_RUN_DAYS)
+    low, high = ingest_settings.volume_low_ratio, ingest_settings.volume_high_ratio
+    daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
+    flagged = query(conn, "daily_volume_normal", {"low_ratio": low, "high_ratio": high})
+    return AssetCheckResult(
+        passed=not flagged,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "days_checked": len(daily),
+            "days_with_baseline": sum(1 for *_, median in daily if median),
+            "allowed_ratio": f"{low} to {high} x the baseline median",
+            "days_flagged": MetadataValue.md(
+                "\n".join(
+                    f"- {day}: {rows} rows, baseline median {median:g} ({rows / median:.2f} x)"
+                    for day, rows, median in flagged[:31]
+                )
+                or "none"
+            ),
+            "rows_by_day": MetadataValue.md(
+                "\n".join(f"- {day}: {rows}" for day, rows, *_ in daily[-31:]) or "none"
+            ),
+        },
+    )
+
+
+# How one check is evaluated: on the step's connection, for one source.
+Evaluation = Callable[
+    [AssetCheckExecutionContext, duckdb.DuckDBPyConnection, Source, IngestSettings],
+    AssetCheckResult,
+]
+
+
+def _checks_of(source: Source) -> list[tuple[AssetCheckSpec, Evaluation]]:
+    """The checks that apply to `source`, in the order they are evaluated."""
+    return [
+        (_rows_conserved_spec(source), _rows_conserved),
+        *([(_amount_conserved_spec(source), _amount_conserved)] if source.amount_column else []),
+        (_quarantine_share_spec(source), _quarantine_share),
+        (_every_file_loaded_spec(source), _every_file_loaded),
+        *(
+            [
+                (_delivered_every_day_spec(source), _delivered_every_day),
+                (_daily_volume_normal_spec(source), _daily_volume_normal),
+            ]
+            if source.daily
+            else []
+        ),
+    ]
+
+
+def build_source_checks(source: Source) -> AssetChecksDefinition:
+    """Every check of one source's staging table, evaluated in one step on one connection: the
+    checks stay separate in the UI and each has its own result, but a run does not pay a step
+    (and a connection) per check."""
+    checks = _checks_of(source)
+
+    @multi_asset_check(
+        name=f"{source.name}_contracts",
+        specs=[spec for spec, _ in checks],
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def _contracts(
         context: AssetCheckExecutionContext,
         warehouse: Warehouse,
         ingest_settings: IngestSettings,
-    ) -> AssetCheckResult:
-        days = run_days(context.run.tags)
-        if days is None:
-            return _nothing_to_check(NO_RUN_DAYS)
-        low, high = ingest_settings.volume_low_ratio, ingest_settings.volume_high_ratio
+    ) -> Iterator[AssetCheckResult]:
+        selected = context.selected_asset_check_keys
         with warehouse.get_connection() as conn:
-            daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
-            flagged = query(conn, "daily_volume_normal", {"low_ratio": low, "high_ratio": high})
-        return AssetCheckResult(
-            passed=not flagged,
-            severity=AssetCheckSeverity.WARN,
-            metadata={
-                "days_checked": len(daily),
-                "days_with_baseline": sum(1 for *_, median in daily if median),
-                "allowed_ratio": f"{low} to {high} x the baseline median",
-                "days_flagged": MetadataValue.md(
-                    "\n".join(
-                        f"- {day}: {rows} rows, baseline median {median:g} ({rows / median:.2f} x)"
-                        for day, rows, median in flagged[:31]
+            for spec, evaluate in checks:
+                if spec.key in selected:
+                    result = evaluate(context, conn, source, ingest_settings)
+                    yield AssetCheckResult(
+                        asset_key=spec.asset_key,
+                        check_name=spec.name,
+                        passed=result.passed,
+                        severity=result.severity,
+                        metadata=result.metadata,
                     )
-                    or "none"
-                ),
-                "rows_by_day": MetadataValue.md(
-                    "\n".join(f"- {day}: {rows}" for day, rows, *_ in daily[-31:]) or "none"
-                ),
-            },
-        )
 
-    return _check
+    return _contracts
 
 
-ingest_checks = [
-    check
-    for source in SOURCES.values()
-    for check in (
-        build_row_check(source),
-        *([build_amount_check(source)] if source.amount_column else []),
-        build_quarantine_check(source),
-        build_delivery_check(source),
-        *([build_freshness_check(source), build_volume_check(source)] if source.daily else []),
-    )
-]
+ingest_checks = [build_source_checks(source) for source in SOURCES.values()]
