@@ -31,7 +31,7 @@ from pipeline.loading.fields import create_landing_table
 from pipeline.loading.land import fill_parquet_raw_rows, land_file
 from pipeline.resources import transaction
 from pipeline.sources import Source
-from pipeline.sql_files import read_sql
+from pipeline.sql_files import read_sql, table_exists
 
 
 @dataclass
@@ -73,6 +73,41 @@ def load_source(
     passed = [p for p in found.passed if recorded.get(p.relpath, ())[:2] != (p.status, p.sha256)]
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
 
+    # Every file unchanged and loaded under this staging model and these settings (so the table
+    # has the model's columns) and none newly passed over: the staged rows stand as they are.
+    unchanged = files and not todo and not passed and table_exists(conn, "staging", source.name)
+    if not unchanged:
+        _load(conn, source, settings, load_id, loaded_at, model, fingerprint, todo, passed)
+    totals, sample = audit.load_totals(conn, source, load_id)
+    return LoadReport(
+        source=source.name,
+        files_seen=len(files),
+        files_not_yet_due=len(found.files) - len(files),
+        files_passed=[f"{p.relpath} ({p.status}: {p.reason})" for p in found.passed],
+        files_loaded=[f.relpath for f in todo],
+        files_unchanged=len(files) - len(todo),
+        rows_read=totals[0],
+        rows_staged=totals[1],
+        rows_quarantined=totals[2],
+        rows_duplicate=totals[3],
+        amount_read=totals[4],
+        amount_staged=totals[5],
+        sample_quarantine=sample,
+    )
+
+
+def _load(
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    settings,
+    load_id: str,
+    loaded_at: datetime,
+    model: str,
+    fingerprint: str,
+    todo: list,
+    passed: list,
+) -> None:
+    """Land the files to (re)load, then stage them in one transaction."""
     # Landing runs outside the transaction: it writes temp tables only.
     stage.prepare_staging(conn, settings)
     create_landing_table(conn, source)
@@ -95,23 +130,6 @@ def load_source(
         stage.keep_duplicates(conn, source, load_id, loaded_at)
         audit.write_quarantine(conn, source, load_id, loaded_at)
         audit.write_ledger(conn, source, settings, fingerprint, load_id, loaded_at)
-        totals, sample = audit.load_totals(conn, source, load_id)
-
-    return LoadReport(
-        source=source.name,
-        files_seen=len(files),
-        files_not_yet_due=len(found.files) - len(files),
-        files_passed=[f"{p.relpath} ({p.status}: {p.reason})" for p in found.passed],
-        files_loaded=[f.relpath for f in todo],
-        files_unchanged=len(files) - len(todo),
-        rows_read=totals[0],
-        rows_staged=totals[1],
-        rows_quarantined=totals[2],
-        rows_duplicate=totals[3],
-        amount_read=totals[4],
-        amount_staged=totals[5],
-        sample_quarantine=sample,
-    )
 
 
 def _data_dir(settings) -> Path:
