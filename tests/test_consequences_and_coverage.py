@@ -34,20 +34,39 @@ RATES = "role,person_id,loaded_hourly_rate,currency,effective_from\nreviewer,,60
 ENTRIES = "entry_id,person_id,role,work_date,hours,activity,action_id,task_id,agent_id,team_id\n"
 
 
+def write_fleet(data_dir, consequences: str = "", entries: str = "", requests: str = "") -> None:
+    """a1 with extra consequence records, time entries and requests (CSV rows, no header)."""
+    write(data_dir, "agent_actions/a.csv", ACTIONS)
+    write(data_dir, "action_events/e.csv", EVENTS)
+    write(data_dir, "llm_requests/r.csv", REQUESTS + requests)
+    write(data_dir, "consequence_records/c.csv", CONSEQUENCES + consequences)
+    write(data_dir, "loaded_rates/rates.csv", RATES)
+    write(data_dir, "time_entries/h.csv", ENTRIES + entries)
+
+
+METRIC = {"as_of": "2026-12-01T00:00:00"}
+
+
 @pytest.fixture
-def fleet(data_dir, run_pipeline):
-    """Run a1 with extra consequence records, time entries and requests (CSV rows, no header)."""
+def fleet(data_dir, build_models):
+    """Build marts.showback (and what it reads) from a1 with the given extra rows."""
+
+    def run(consequences: str = "", entries: str = "", requests: str = "") -> None:
+        write_fleet(data_dir, consequences, entries, requests)
+        build_models("marts/showback", metric=METRIC)
+
+    return run
+
+
+@pytest.fixture
+def fleet_run(data_dir, run_pipeline):
+    """Run the whole pipeline, checks included, on a1 with the given extra rows."""
 
     def run(
         consequences: str = "", entries: str = "", requests: str = ""
     ) -> dg.ExecuteInProcessResult:
-        write(data_dir, "agent_actions/a.csv", ACTIONS)
-        write(data_dir, "action_events/e.csv", EVENTS)
-        write(data_dir, "llm_requests/r.csv", REQUESTS + requests)
-        write(data_dir, "consequence_records/c.csv", CONSEQUENCES + consequences)
-        write(data_dir, "loaded_rates/rates.csv", RATES)
-        write(data_dir, "time_entries/h.csv", ENTRIES + entries)
-        result = run_pipeline(metric={"as_of": "2026-12-01T00:00:00"})
+        write_fleet(data_dir, consequences, entries, requests)
+        result = run_pipeline(metric=METRIC)
         assert result.success
         return result
 
@@ -66,8 +85,8 @@ def test_refund_on_an_accepted_action_is_booked_on_its_failure_impact_line(fleet
     ) == [("t1", Decimal(25), Decimal(25), Decimal(25), Decimal(26), "final")]
 
 
-def test_refund_on_an_accepted_action_keeps_ledger_and_showback_equal(fleet, query):
-    result = fleet(consequences=REFUND_ON_A1)
+def test_refund_on_an_accepted_action_keeps_ledger_and_showback_equal(fleet_run, query):
+    result = fleet_run(consequences=REFUND_ON_A1)
     assert check_results(result)[("showback", "ledger_in_showback")]
     assert query("SELECT SUM(amount_usd) FROM core.cost_ledger") == [(Decimal(26),)]
 
@@ -83,8 +102,8 @@ def run_ledger_check(db_path) -> dg.AssetCheckEvaluation:
     return result.get_asset_check_evaluations()[0]
 
 
-def test_ledger_in_showback_fails_on_a_ledger_part_no_showback_line_carries(fleet, db_path):
-    fleet(consequences=REFUND_ON_A1)
+def test_ledger_in_showback_fails_on_a_ledger_part_no_showback_line_carries(fleet_run, db_path):
+    fleet_run(consequences=REFUND_ON_A1)
     with duckdb.connect(str(db_path)) as conn:
         # a copy of the refund's part, dated on a day the showback has not built
         conn.execute(
