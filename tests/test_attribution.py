@@ -30,6 +30,17 @@ def fleet(data_dir, run_pipeline, query):
     return run
 
 
+@pytest.fixture
+def fleet_models(data_dir, build_models):
+    """Build the named models of the fleet and the models they read from, without the run."""
+    shutil.copytree(FIXTURE, data_dir, dirs_exist_ok=True)
+
+    def run(*targets: str, **metric) -> list[str]:
+        return build_models(*targets, metric={**AS_OF, **metric})
+
+    return run
+
+
 def ledger(query, where: str):
     return query(
         "SELECT cost_line, amount_usd, action_id, task_id, agent_id, team_id, attribution "
@@ -37,15 +48,15 @@ def ledger(query, where: str):
     )
 
 
-def test_sub_agent_cost_rolls_up_to_the_root_task(fleet, query):
-    fleet()
+def test_sub_agent_cost_rolls_up_to_the_root_task(fleet_models, query):
+    fleet_models("core/cost_ledger")
     assert ledger(query, "record_id = 'r2'") == [
         ("inference", Decimal("0.5"), None, "t1", "agent-sub", "team-x", "session_tree")
     ]
 
 
-def test_failed_run_cost_moves_out_of_inference_and_tool(fleet, query):
-    fleet()
+def test_failed_run_cost_moves_out_of_inference_and_tool(fleet_models, query):
+    fleet_models("core/cost_ledger")
     assert query(
         "SELECT source, cost_line, amount_usd FROM core.cost_ledger WHERE action_id = 'a2' "
         "AND source IN ('llm_requests', 'tool_calls') ORDER BY 1"
@@ -55,8 +66,8 @@ def test_failed_run_cost_moves_out_of_inference_and_tool(fleet, query):
     ]
 
 
-def test_multi_tag_billing_line_is_split_never_doubled(fleet, query):
-    fleet()
+def test_multi_tag_billing_line_is_split_never_doubled(fleet_models, query):
+    fleet_models("core/cost_ledger")
     parts = query(
         "SELECT cost_date, task_id, amount_usd FROM core.cost_ledger "
         "WHERE source = 'billing_lines' AND attribution = 'task' AND record_id LIKE '%#%' "
@@ -71,8 +82,8 @@ def test_multi_tag_billing_line_is_split_never_doubled(fleet, query):
     ]
 
 
-def test_shared_spend_is_allocated_proportionally_by_default(fleet, query):
-    fleet()
+def test_shared_spend_is_allocated_proportionally_by_default(fleet_models, query):
+    fleet_models("core/cost_ledger")
     allocated = query(
         "SELECT task_id, SUM(amount_usd) FROM core.cost_ledger "
         "WHERE attribution = 'allocated_proportional' GROUP BY 1 ORDER BY 1"
@@ -87,8 +98,8 @@ def test_shared_spend_is_allocated_proportionally_by_default(fleet, query):
     ]
 
 
-def test_even_allocation_gives_each_owner_the_same_share(fleet, query):
-    fleet(allocation_rule="even")
+def test_even_allocation_gives_each_owner_the_same_share(fleet_models, query):
+    fleet_models("core/cost_ledger", allocation_rule="even")
     allocated = query(
         "SELECT amount_usd FROM core.cost_ledger WHERE attribution = 'allocated_even'"
     )
@@ -97,24 +108,24 @@ def test_even_allocation_gives_each_owner_the_same_share(fleet, query):
     assert amounts[-1] - amounts[0] <= Decimal("0.000000000001")
 
 
-def test_driver_allocation_follows_tokens(fleet, query):
-    fleet(allocation_rule="driver", allocation_driver="tokens")
+def test_driver_allocation_follows_tokens(fleet_models, query):
+    fleet_models("core/cost_ledger", allocation_rule="driver", allocation_driver="tokens")
     assert query(
         "SELECT SUM(amount_usd), COUNT(*) FROM core.cost_ledger "
         "WHERE attribution = 'allocated_driver_tokens'"
     ) == [(Decimal("10"), 4)]  # t1 has two owners that day: agent-a and its sub-agent
 
 
-def test_agent_only_labour_is_spread_over_its_actions_that_day(fleet, query):
-    fleet()
+def test_agent_only_labour_is_spread_over_its_actions_that_day(fleet_models, query):
+    fleet_models("core/cost_ledger")
     assert ledger(query, "source = 'time_entries' AND attribution = 'spread_agent'") == [
         ("oversight", Decimal("30"), "a2", "t2", "agent-b", "team-y", "spread_agent"),
         ("oversight", Decimal("30"), "a3", "t3", "agent-b", "team-y", "spread_agent"),
     ]
 
 
-def test_team_only_consequence_is_spread_over_its_failed_actions(fleet, query):
-    fleet()
+def test_team_only_consequence_is_spread_over_its_failed_actions(fleet_models, query):
+    fleet_models("core/cost_ledger")
     spread = ledger(query, "source = 'consequence_records' AND attribution = 'spread_team'")
     assert [r[1:3] for r in spread] == [
         (Decimal("4.995"), "a2"),
@@ -122,8 +133,8 @@ def test_team_only_consequence_is_spread_over_its_failed_actions(fleet, query):
     ]
 
 
-def test_unknown_price_request_stays_visible_as_unallocated(fleet, query):
-    fleet()
+def test_unknown_price_request_stays_visible_as_unallocated(fleet_models, query):
+    fleet_models("core/cost_ledger", "marts/showback")
     assert query(
         "SELECT cost_line, amount_usd, cost_status, unallocated_reason FROM core.cost_ledger "
         "WHERE record_id = 'r5'"
@@ -167,8 +178,8 @@ def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet, query, db_pat
     assert check_results(result)[("cost_ledger", "money_conserved")] is False
 
 
-def test_zero_accepted_units_give_no_ratio(fleet, query):
-    fleet()
+def test_zero_accepted_units_give_no_ratio(fleet_models, query):
+    fleet_models("marts/showback")
     assert query(
         "SELECT cost_per_accepted_action, direct_cost_per_accepted_action, headline_status "
         "FROM marts.showback WHERE grain = 'team' AND team_id = 'team-y' AND period = 'month'"

@@ -47,10 +47,12 @@ def write_history(data_dir, *, old_failures: int, recent_failures: int) -> None:
 
 
 @pytest.fixture
-def impact(data_dir, run_pipeline, query):
+def impact(data_dir, build_models, query):
     def run(old: int, recent: int, **metric):
         write_history(data_dir, old_failures=old, recent_failures=recent)
-        assert run_pipeline(metric={"as_of": "2026-12-01T00:00:00", **metric}).success
+        build_models(
+            "marts/failure_impact_by_segment", metric={"as_of": "2026-12-01T00:00:00", **metric}
+        )
         return query(
             "SELECT CAST(month AS VARCHAR), failed_actions, failure_rate, avg_consequence_usd, "
             "consequence_level, estimated_impact_usd, observed_impact_usd, failure_impact_usd, "
