@@ -8,7 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import check_results, materialize_everything, write
+from tests import model_harness
+from tests.conftest import check_results, day_tags, materialize_everything, write
 
 AS_OF = "2026-12-31T00:00:00"
 REPO = "acme/shop"
@@ -92,18 +93,40 @@ def seed_month_prs() -> list[dict]:
     ]
 
 
-def build(root, prs: list[dict], as_of: str = AS_OF, costs: bool = True, **metric):
+OCTOBER = ("2026-10-01", "2026-10-31")
+
+
+def write_month(root, prs: list[dict], costs: bool = True):
+    """The team map, the pull requests (one file dated 31 October) and, with `costs`, the
+    development costs under root/data; return the data folder."""
     data_dir = root / "data"
     data_dir.mkdir()
     write_team_map(data_dir)
     write_prs(data_dir, "pull_requests/2026-10-31.json", prs)
     if costs:
         write_development_costs(data_dir)
+    return data_dir
+
+
+def build(root, prs: list[dict], as_of: str = AS_OF, costs: bool = True, **metric):
+    """Every asset and check, October as one run."""
+    data_dir = write_month(root, prs, costs)
     db_path = root / "warehouse" / "agent_finops.duckdb"
-    result = materialize_everything(
-        data_dir, db_path, {"as_of": as_of, **metric}, days=("2026-10-01", "2026-10-31")
-    )
+    result = materialize_everything(data_dir, db_path, {"as_of": as_of, **metric}, days=OCTOBER)
     return result, db_path
+
+
+def build_tables(
+    root, prs: list[dict], *targets: str, as_of: str = AS_OF, costs: bool = True, **metric
+):
+    """Only the models `targets` and those they read from (tests/model_harness.py), October as
+    one run; return the warehouse file."""
+    data_dir = write_month(root, prs, costs)
+    db_path = root / "warehouse" / "agent_finops.duckdb"
+    model_harness.build_models(
+        data_dir, db_path, *targets, tags=day_tags(OCTOBER), metric={"as_of": as_of, **metric}
+    )
+    return db_path
 
 
 def rows(db_path, sql: str) -> list[dict]:
@@ -122,7 +145,20 @@ def outcomes(db_path) -> dict[int, dict]:
 
 @pytest.fixture(scope="module")
 def seed_month(tmp_path_factory):
+    """The seed month through every asset and check."""
     return build(tmp_path_factory.mktemp("seed_month"), seed_month_prs())
+
+
+@pytest.fixture(scope="module")
+def seed_month_tables(tmp_path_factory):
+    """The seed month's change showback, ledger and agent showback, built alone."""
+    return build_tables(
+        tmp_path_factory.mktemp("seed_month_tables"),
+        seed_month_prs(),
+        "marts/change_showback",
+        "core/cost_ledger",
+        "marts/showback",
+    )
 
 
 def blocking_failures(result) -> list[tuple[str, str]]:
@@ -140,8 +176,8 @@ def test_the_seed_month_run_passes_every_blocking_check(seed_month):
     assert blocking_failures(result) == []
 
 
-def test_the_seed_month_reads_666_67_per_accepted_change(seed_month):
-    _, db_path = seed_month
+def test_the_seed_month_reads_666_67_per_accepted_change(seed_month_tables):
+    db_path = seed_month_tables
     (team,) = rows(db_path, "SELECT * FROM marts.change_showback WHERE grain = 'team'")
     assert team["team_id"] == TEAM
     assert [
@@ -160,8 +196,8 @@ def test_the_seed_month_reads_666_67_per_accepted_change(seed_month):
     assert team["headline_status"] == "final"
 
 
-def test_the_development_cost_stays_out_of_the_agent_showback(seed_month):
-    _, db_path = seed_month
+def test_the_development_cost_stays_out_of_the_agent_showback(seed_month_tables):
+    db_path = seed_month_tables
     (ledger,) = rows(
         db_path,
         "SELECT SUM(amount_usd) AS change_usd, COUNT(DISTINCT cost_line) AS lines "
@@ -262,12 +298,25 @@ def scenario_prs() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
-    result, db_path = build(
-        tmp_path_factory.mktemp("scenario"), scenario_prs(), as_of=SCENARIO_AS_OF, costs=False
+    """The scenario's change outcomes, repair candidates, files and change showback, built
+    alone."""
+    db_path = build_tables(
+        tmp_path_factory.mktemp("scenario"),
+        scenario_prs(),
+        "core/change_outcomes",
+        "core/change_repair_candidates",
+        "core/change_files",
+        "marts/change_showback",
+        as_of=SCENARIO_AS_OF,
+        costs=False,
     )
+    return outcomes(db_path), db_path
+
+
+def test_the_scenario_run_passes_every_blocking_check(tmp_path):
+    result, _ = build(tmp_path, scenario_prs(), as_of=SCENARIO_AS_OF, costs=False)
     assert result.success
     assert blocking_failures(result) == []
-    return outcomes(db_path), db_path
 
 
 def revert_of(changes: dict, number: int) -> tuple:
@@ -430,8 +479,7 @@ def test_a_pull_request_with_a_bad_field_is_quarantined_with_file_line_and_field
         {**pull_request(2, "Bad date", "2026-10-01T12:00:00Z"), "mergedAt": "yesterday"},
         {**pull_request(3, "No additions", "2026-10-01T12:00:00Z"), "additions": -4},
     ]
-    result, db_path = build(tmp_path, prs, costs=False)
-    assert result.success
+    db_path = build_tables(tmp_path, prs, "core/change_outcomes", costs=False)
     quarantined = rows(
         db_path,
         "SELECT source_file, source_line, column_name, reason FROM audit.quarantine "
@@ -481,9 +529,9 @@ def test_a_revert_delivered_by_a_later_daily_run_invalidates_the_earlier_change(
     assert published == {"changes_reverted": 1, "reverts_merged": 1}
 
 
-def test_a_litellm_request_tagged_work_type_development_is_model_cost_of_changes(tmp_path):
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
+def test_a_litellm_request_tagged_work_type_development_is_model_cost_of_changes(
+    data_dir, db_path, build_models
+):
     spend = {
         "request_id": "chatcmpl-dev-1",
         "startTime": "2026-10-05T10:00:00Z",
@@ -495,8 +543,7 @@ def test_a_litellm_request_tagged_work_type_development_is_model_cost_of_changes
         "request_tags": json.dumps(["work_type:development", "task:t-1"]),
     }
     write(data_dir, "llm_requests/litellm/2026-10-05.jsonl", json.dumps(spend) + "\n")
-    db_path = tmp_path / "warehouse" / "agent_finops.duckdb"
-    assert materialize_everything(data_dir, db_path, days="2026-10-05").success
+    build_models("core/cost_ledger", days="2026-10-05")
     assert rows(
         db_path,
         "SELECT record_id, cost_line, team_id, amount_usd FROM core.cost_ledger",

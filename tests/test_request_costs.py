@@ -23,11 +23,14 @@ REQUESTS = (
 
 
 @pytest.fixture
-def costs(data_dir, run_pipeline, query):
+def costs(data_dir, build_models, query):
+    """Build core.llm_request_costs from the catalogue and the given requests; return
+    {request_id: (cost_usd, cost_status, reported_differs_from_catalogue)}."""
+
     def run(rows: str) -> dict[str, tuple]:
         write(data_dir, "model_prices/prices.csv", PRICES)
         write(data_dir, "llm_requests/r.csv", REQUESTS + rows)
-        assert run_pipeline(metric={"as_of": "2026-01-01T00:00:00"}).success
+        build_models("core/llm_request_costs", metric={"as_of": "2026-01-01T00:00:00"})
         return {
             r[0]: r[1:]
             for r in query(
@@ -78,7 +81,7 @@ def test_request_before_the_first_price_is_unknown(costs):
     assert out["r1"][1] == "unknown"
 
 
-def test_a_providers_own_price_wins_from_the_day_it_takes_effect(data_dir, run_pipeline, query):
+def test_a_providers_own_price_wins_from_the_day_it_takes_effect(data_dir, build_models, query):
     write(
         data_dir,
         "model_prices/prices.csv",
@@ -96,7 +99,7 @@ def test_a_providers_own_price_wins_from_the_day_it_takes_effect(data_dir, run_p
         "no_provider_after,2025-04-01T00:00:00Z,mix,,1000,0,0,0,0,\n"
         "other_after,2025-04-01T00:00:00Z,mix,other,1000,0,0,0,0,\n",
     )
-    assert run_pipeline(metric={"as_of": "2026-01-01T00:00:00"}).success
+    build_models("core/llm_request_costs", metric={"as_of": "2026-01-01T00:00:00"})
     assert dict(query("SELECT request_id, cost_usd FROM core.llm_request_costs")) == {
         "acme_before": Decimal("0.001"),
         # the provider's own price, though the general one is in force too
