@@ -89,11 +89,13 @@ def materialize_everything(
     alerts: AlertSettings | None = None,
     engine: ComputeEngine | None = None,
     warehouse: dict | None = None,
+    through: tuple[str, ...] = (),
     **settings,
 ) -> dg.ExecuteInProcessResult:
     """Every asset and check of the pipeline, in process, for one day or a range of days;
     `metric` overrides MetricSettings fields, `warehouse` Warehouse fields and keyword arguments
-    override IngestSettings fields."""
+    override IngestSettings fields. `through` ('core/cost_ledger', ...) narrows the run to those
+    assets and every asset upstream of them, with their checks."""
     return dg.materialize(
         [
             *ingest_assets,
@@ -114,6 +116,9 @@ def materialize_everything(
         },
         tags=day_tags(days),
         raise_on_error=False,
+        selection=dg.AssetSelection.assets(*(name.split("/") for name in through)).upstream()
+        if through
+        else None,
     )
 
 

@@ -23,7 +23,7 @@ def fleet(data_dir, run_pipeline, query):
     shutil.copytree(FIXTURE, data_dir, dirs_exist_ok=True)
 
     def run(**metric):
-        result = run_pipeline(metric={**AS_OF, **metric})
+        result = run_pipeline(metric={**AS_OF, **metric}, through=("marts/showback",))
         assert result.success
         return result
 

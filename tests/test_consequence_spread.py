@@ -54,7 +54,9 @@ def fleet(data_dir, run_pipeline):
             EVENTS + "".join(e for _, e in rows) + "a3-ok,a3,accepted,,2026-10-12T09:05:00Z\n",
         )
         write(data_dir, "consequence_records/c.csv", CONSEQUENCES + consequences)
-        result = run_pipeline(metric={"as_of": "2026-12-31T00:00:00", **metric})
+        result = run_pipeline(
+            metric={"as_of": "2026-12-31T00:00:00", **metric}, through=("marts/showback",)
+        )
         assert result.success
         assert check_results(result)[("cost_ledger", "money_conserved")]
         return result

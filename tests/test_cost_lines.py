@@ -45,7 +45,7 @@ def session_run(data_dir, run_pipeline, query):
             + "r2,2026-10-01T09:02:00Z,gpt-4o,100,10,0.50,,,s1-sub,s1,agent-sub,\n"
             + "r3,2026-10-01T09:03:00Z,gpt-4o,100,10,0.30,,t1,,,,\n",
         )
-        result = run_pipeline(metric=AS_OF)
+        result = run_pipeline(metric=AS_OF, through=("marts/showback",))
         assert result.success
         assert check_results(result)[("cost_ledger", "money_conserved")]
         ledger = query(
@@ -122,7 +122,7 @@ def billing_run(data_dir, run_pipeline, query):
             + '1.00,1.00,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,Compute,"'
             + '{""task"":""t1""}"\n',
         )
-        result = run_pipeline(metric={**AS_OF, **metric})
+        result = run_pipeline(metric={**AS_OF, **metric}, through=("marts/showback",))
         assert result.success
         assert check_results(result)[("cost_ledger", "money_conserved")]
         return query(

@@ -47,7 +47,7 @@ def test_zero_cost_gives_zero_and_every_share_zero(data_dir, run_pipeline, query
         "action_events/e.csv",
         EVENTS + "".join(f"e{i},a{i},accepted,,2026-10-01T10:00:00Z\n" for i in range(5)),
     )
-    result = run_pipeline(metric=AS_OF)
+    result = run_pipeline(metric=AS_OF, through=("marts/showback",))
     assert result.success
     shares = (
         "inference_share",
@@ -99,7 +99,7 @@ def test_nan_and_infinite_amounts_are_rejected_with_a_clear_reason(
         "tool_calls/t.csv",
         f"call_id,called_at,tool_name,cost_usd\nc1,2026-10-01T09:00:00Z,search,{bad}\n",
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     assert query("SELECT reason FROM audit.quarantine") == [
         (f"cost_usd: not a decimal number ('{bad}')",)
     ]

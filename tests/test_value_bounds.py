@@ -48,7 +48,7 @@ def test_billing_cost_beyond_the_limit_is_quarantined_and_showback_runs(
         "billing_lines/b.csv",
         BILLING_HEADER + billing_line("100000000000000000000") + billing_line("10.50"),
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     assert quarantined(query) == [
         (
             "billing_lines",
@@ -78,7 +78,7 @@ def test_consequence_amount_beyond_the_limit_is_quarantined_and_showback_runs(
         "q1,refund,1000000000000000000,USD,2026-10-01T12:00:00Z,team-x\n"
         "q2,refund,25,USD,2026-10-01T12:00:00Z,team-x\n",
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     assert quarantined(query) == [
         (
             "consequence_records",
@@ -111,7 +111,7 @@ def test_token_count_beyond_the_limit_is_quarantined_and_showback_runs(
         + "r2,2026-10-01T09:01:00Z,m,5000000000000000000,1,a1,team-x\n"
         + "r3,2026-10-01T09:02:00Z,m,1000000,1000000,a1,team-x\n",
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     reason = "input_tokens: beyond the limit of 1e9 ('5000000000000000000')"
     assert quarantined(query) == [
         ("llm_requests", "llm_requests/r.csv", 2, reason),
@@ -134,7 +134,7 @@ def test_tool_units_beyond_the_limit_are_quarantined_and_showback_runs(
         + "c1,2026-10-01T09:00:00Z,search,1000000000000000,0.5,,a1,team-x\n"
         + "c2,2026-10-01T09:00:00Z,search,4,0.5,,a1,team-x\n",
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     assert quarantined(query) == [
         (
             "tool_calls",
@@ -164,7 +164,7 @@ def test_model_price_beyond_the_limit_is_quarantined_and_showback_runs(
         "llm_requests/r.csv",
         REQUEST_HEADER + "r1,2026-10-01T09:00:00Z,m,1000000000,1,a1,team-x\n",
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     assert quarantined(query) == [
         (
             "model_prices",
@@ -199,7 +199,7 @@ def test_values_at_their_limits_are_staged_and_showback_runs(data_dir, run_pipel
         "tool_calls/t.csv",
         TOOL_HEADER + "c1,2026-10-01T09:00:00Z,search,1000000000000,1,,a1,team-x\n",
     )
-    assert run_pipeline(metric=AS_OF).success
+    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
     assert quarantined(query) == []
     assert query(
         "SELECT infrastructure_cost_usd, inference_cost_usd, tool_cost_usd, tokens "
