@@ -36,7 +36,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipeline.resources import Warehouse
+from pipeline.warehouse import Warehouse
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -121,7 +121,8 @@ DAILY_RUN = """
 import json, sys, time
 import dagster as dg
 from pipeline.definitions import defs
-from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings, Warehouse
+from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings
+from pipeline.warehouse import Warehouse
 data_dir, warehouse_dir, first, last, engine = sys.argv[1:6]
 job = defs.resolve_job_def("agent_finops_job")
 tags = ({"dagster/partition": first} if first == last else

@@ -25,9 +25,9 @@ from pipeline.resources import (
     IngestSettings,
     MetricSettings,
     ServingSettings,
-    Warehouse,
 )
 from pipeline.schedules import ScheduleSettings, build_daily_schedule
+from pipeline.warehouse import Warehouse
 
 # Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
 agent_finops_job = define_asset_job(

@@ -21,8 +21,8 @@ from pipeline.resources import (
     IngestSettings,
     MetricSettings,
     ServingSettings,
-    Warehouse,
 )
+from pipeline.warehouse import Warehouse
 from tests import model_harness
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

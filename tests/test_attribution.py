@@ -160,7 +160,8 @@ def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet, query, db_pat
     import duckdb
 
     from pipeline.checks import metric_checks
-    from pipeline.resources import IngestSettings, Warehouse
+    from pipeline.resources import IngestSettings
+    from pipeline.warehouse import Warehouse
 
     fleet()
     with duckdb.connect(str(db_path)) as conn:

@@ -216,7 +216,7 @@ def test_change_cost_check_fails_when_the_ledger_loses_a_change_part(seed_month,
     import shutil
 
     from pipeline.checks import change_showback_conserved
-    from pipeline.resources import Warehouse
+    from pipeline.warehouse import Warehouse
     from tests.conftest import day_tags
 
     _, db_path = seed_month
@@ -461,7 +461,7 @@ def test_the_october_headline_counts_only_changes_that_stayed(scenario):
     ],
 )
 def test_spec_change_unit_vectors(lines, units):
-    from pipeline.resources import MACROS_DIR
+    from pipeline.sql_files import MACROS_DIR
 
     with duckdb.connect() as conn:
         conn.execute((MACROS_DIR / "change_units.sql").read_text())

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipeline.checks import ledger_in_showback
-from pipeline.resources import Warehouse
+from pipeline.warehouse import Warehouse
 from tests.conftest import DEFAULT_DAY, check_results, day_tags, write
 
 ACTIONS = (

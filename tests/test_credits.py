@@ -8,7 +8,8 @@ import dagster as dg
 import duckdb
 
 from pipeline.checks import metric_checks, showback_well_formed
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import IngestSettings
+from pipeline.warehouse import Warehouse
 from tests.conftest import DEFAULT_DAY, check_results, day_tags, write
 
 ACTIONS = (

@@ -12,9 +12,9 @@ from dagster._core.instance.ref import InstanceRef
 
 from pipeline.definitions import agent_finops_job, defs
 from pipeline.partitions import daily_partitions
-from pipeline.resources import WAREHOUSE_POOL
 from pipeline.schedules import ScheduleSettings, build_daily_schedule
 from pipeline.sources import SOURCES
+from pipeline.warehouse import WAREHOUSE_POOL
 
 PROJECT = Path(__file__).resolve().parent.parent
 SQL = PROJECT / "sql"

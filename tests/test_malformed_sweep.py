@@ -14,7 +14,8 @@ import pytest
 
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import IngestSettings
+from pipeline.warehouse import Warehouse
 from tests.conftest import DATA_SAMPLES, day_tags, step_failure_message
 
 SAMPLES = DATA_SAMPLES

@@ -21,7 +21,7 @@ import pytest
 
 from pipeline.assets.serving.publishing import publish_lock_path
 from pipeline.locks import exclusive, holder
-from pipeline.resources import Warehouse
+from pipeline.warehouse import Warehouse
 from tests.conftest import (
     DATA_SAMPLES,
     check_results,

@@ -11,7 +11,8 @@ import pytest
 
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings, Warehouse, transaction
+from pipeline.resources import IngestSettings
+from pipeline.warehouse import Warehouse, transaction
 from tests.conftest import DEFAULT_DAY, check_results, day_tags, step_failure_message, write
 
 HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"

@@ -10,7 +10,8 @@ import duckdb
 
 from pipeline.assets.ingest import ingest_assets
 from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings, Warehouse
+from pipeline.resources import IngestSettings
+from pipeline.warehouse import Warehouse
 from tests.conftest import check_results, day_tags, write
 
 HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"

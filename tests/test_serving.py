@@ -142,7 +142,7 @@ def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(serv
     import dagster as dg
 
     from pipeline.assets.serving import serving_assets
-    from pipeline.resources import Warehouse
+    from pipeline.warehouse import Warehouse
 
     root, db_path, _ = served
     before = (root / "exports" / "current").resolve()

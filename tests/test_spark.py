@@ -10,8 +10,9 @@ import duckdb
 import pytest
 from pyspark.sql import SparkSession
 
-from pipeline.resources import MACROS_DIR, ComputeEngine
+from pipeline.resources import ComputeEngine
 from pipeline.spark import SESSION_SETTINGS, check_models, portable_models, to_spark_sql
+from pipeline.sql_files import MACROS_DIR
 from tests.conftest import materialize_everything
 from tests.test_daily_operation import model_metadata, model_tables, published_tables
 from tests.test_operate import (

@@ -37,18 +37,12 @@ from dagster import (
 from pipeline.assets.ingest import staging_key
 from pipeline.models import Model, models
 from pipeline.partitions import daily_partitions
-from pipeline.resources import (
-    WAREHOUSE_POOL,
-    ComputeEngine,
-    IngestSettings,
-    MetricSettings,
-    Warehouse,
-    transaction,
-)
+from pipeline.resources import ComputeEngine, IngestSettings, MetricSettings
 from pipeline.run_state import RecomputeWindow, recompute_window
 from pipeline.sources import SOURCES
 from pipeline.spark import run_on_spark
 from pipeline.sql_files import parameters_used, quote_ident, sql_header, table_exists
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, transaction
 
 
 def first_day(window: RecomputeWindow, model: Model) -> date:

@@ -21,9 +21,10 @@ from dagster import (
 
 from pipeline.loading.load import load_source
 from pipeline.partitions import daily_partitions, run_days
-from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
+from pipeline.resources import IngestSettings
 from pipeline.sources import SOURCES, Source
 from pipeline.sql_files import sql_header
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 
 def staging_key(source_name: str) -> AssetKey:

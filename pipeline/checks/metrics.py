@@ -25,8 +25,9 @@ from dagster import (
 )
 
 from pipeline.checks.queries import keep, query
-from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
+from pipeline.resources import IngestSettings
 from pipeline.run_state import BEGINNING, decided_window
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 
 def recomputed_from(conn, run_id: str):

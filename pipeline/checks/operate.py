@@ -22,8 +22,9 @@ from dagster import (
 
 from pipeline.checks.queries import query
 from pipeline.partitions import run_days
-from pipeline.resources import WAREHOUSE_POOL, AlertSettings, Warehouse
+from pipeline.resources import AlertSettings
 from pipeline.run_state import BEGINNING
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 
 def build_operate_check(

@@ -41,9 +41,10 @@ from pipeline.assets.ingest import staging_key
 from pipeline.checks.queries import kept, query
 from pipeline.loading.audit import amount_column, ensure_audit_tables
 from pipeline.partitions import RunDays, run_days
-from pipeline.resources import WAREHOUSE_POOL, IngestSettings, Warehouse
+from pipeline.resources import IngestSettings
 from pipeline.sources import SOURCES, Source
 from pipeline.sql_files import quote_ident, table_exists
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 
 def _loaded_files(

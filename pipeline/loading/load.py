@@ -29,9 +29,9 @@ from pipeline.loading import audit, stage
 from pipeline.loading.discover import UnreadableFileError, discover
 from pipeline.loading.fields import create_landing_table
 from pipeline.loading.land import fill_parquet_raw_rows, land_file
-from pipeline.resources import transaction
 from pipeline.sources import Source
 from pipeline.sql_files import read_sql, table_exists
+from pipeline.warehouse import transaction
 
 
 @dataclass

@@ -25,15 +25,10 @@ from dagster import (
 
 from pipeline.assets.serving.views import serving_views
 from pipeline.locks import exclusive, holder
-from pipeline.resources import (
-    WAREHOUSE_POOL,
-    ServingSettings,
-    Warehouse,
-    also_on_failure,
-    transaction,
-)
+from pipeline.resources import ServingSettings
 from pipeline.run_state import decided_window, last_build, now_utc, record_build
 from pipeline.sql_files import MACROS_DIR, quote_ident, read_sql, sql_string
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, also_on_failure, transaction
 
 # The date column each serving view is partitioned by in the Parquet export.
 PARTITION_DATE = {

@@ -26,8 +26,8 @@ from dagster import (
 )
 from sqlglot import exp
 
-from pipeline.resources import WAREHOUSE_POOL, Warehouse, transaction
 from pipeline.sql_files import SQL_DIR, quote_ident, read_sql, sql_header, sql_string
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, transaction
 
 SERVING_DIR = SQL_DIR / "serving"
 
