@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from functools import cache
 from graphlib import TopologicalSorter
 
-from pipeline.sql_files import SQL_DIR, read_sql, tables_read
+from pipeline.sql_files import SQL_DIR, DeclarationError, declarations, read_sql, tables_read
 
 LAYERS = ("core", "marts")
 DECLARATIONS = ("time_column", "window", "replaces", "rebuilt_whole", "run_state", "summary_by")
 WINDOWS = ("recompute_from", "records_from")
 
 
-class ModelDeclarationError(ValueError):
+class ModelDeclarationError(DeclarationError):
     """A model file whose declarations are missing or contradict each other."""
 
 
@@ -56,28 +56,14 @@ class Model:
         return read_sql(f"{self.name}.sql")
 
 
-def declarations(text: str, where: str) -> dict[str, str]:
-    """The '@name value' lines of a SQL file's leading comment; `where` names the file."""
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("--"):
-            break
-        comment = line[2:].strip()
-        if comment.startswith("@"):
-            name, _, value = comment[1:].partition(" ")
-            if name not in DECLARATIONS:
-                raise ModelDeclarationError(f"{where}: unknown declaration @{name}")
-            if name in found:
-                raise ModelDeclarationError(f"{where}: @{name} declared twice")
-            found[name] = value.strip()
-    return found
-
-
 def model_from_sql(name: str, sql: str) -> Model | None:
     """The model `name` ('layer/table') whose file holds `sql`; None for a run-state query.
     Raises ModelDeclarationError naming the file when its declarations are incomplete."""
     where = f"sql/{name}.sql"
-    declared = declarations(sql, where)
+    try:
+        declared = declarations(sql, where, DECLARATIONS)
+    except DeclarationError as error:
+        raise ModelDeclarationError(str(error)) from None
     if "run_state" in declared:
         return None
     kinds = [k for k in ("time_column", "rebuilt_whole") if k in declared]

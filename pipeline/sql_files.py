@@ -37,6 +37,28 @@ def sql_header(relative_path: str) -> str:
     return " ".join(lines)
 
 
+class DeclarationError(ValueError):
+    """A SQL file whose declarations are missing, unknown or contradict each other."""
+
+
+def declarations(text: str, where: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """The '@name value' lines of a SQL file's leading comment; `where` names the file in the
+    error raised for a declaration not in `allowed` or declared twice."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        comment = line[2:].strip()
+        if comment.startswith("@"):
+            name, _, value = comment[1:].partition(" ")
+            if name not in allowed:
+                raise DeclarationError(f"{where}: unknown declaration @{name}")
+            if name in found:
+                raise DeclarationError(f"{where}: @{name} declared twice")
+            found[name] = value.strip()
+    return found
+
+
 def tables_read(sql: str) -> list[tuple[str, str]]:
     """The warehouse tables (schema, table) a query reads, in order of first mention."""
     seen: dict[tuple[str, str], None] = {}

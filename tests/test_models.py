@@ -6,8 +6,10 @@ import re
 import pytest
 from dagster import AssetKey
 
+from pipeline.assets.serving.views import serving_file_from_sql
 from pipeline.definitions import defs
 from pipeline.models import ModelDeclarationError, model_from_sql, models
+from pipeline.sql_files import DeclarationError
 
 QUERY = "SELECT day, COUNT(*) AS n FROM core.cost_ledger JOIN staging.tool_calls USING (day)"
 
@@ -60,3 +62,25 @@ def test_an_unknown_declaration_is_refused_by_name():
 def test_the_run_state_query_is_not_a_model():
     assert "core/recompute_window" not in models()
     assert len(models()) == 20
+
+
+VIEW = "CREATE OR REPLACE VIEW serving.example AS SELECT day, cost_usd FROM marts.showback\n"
+
+
+def test_a_serving_view_declares_its_date_column_and_how_it_is_republished():
+    view = serving_file_from_sql(
+        "serving/example.sql",
+        "-- One row per day.\n-- @partition_by day\n-- @republish from_window\n" + VIEW,
+    )
+    assert (view.partition_by, view.windowed, view.reads) == (
+        "day",
+        True,
+        frozenset({("marts", "showback")}),
+    )
+
+
+def test_a_serving_view_without_its_date_column_is_refused_by_name():
+    with pytest.raises(DeclarationError, match=r"sql/serving/example\.sql: declare @partition_by"):
+        serving_file_from_sql(
+            "serving/example.sql", "-- One row per day.\n-- @republish whole\n" + VIEW
+        )

@@ -2,6 +2,8 @@
 -- reader can take the attribution: one UTC day per charge period, the amount in BilledCost and
 -- EffectiveCost (USD), and the owner and outcome in x_-prefixed columns. Source: core.cost_ledger
 -- and core.action_outcomes. Parts with an unknown price (no amount) are left out.
+-- @partition_by ChargePeriodStart
+-- @republish from_window
 CREATE OR REPLACE VIEW serving.cost_allocation_focus AS
 SELECT
     l.amount_usd AS BilledCost,

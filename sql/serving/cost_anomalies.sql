@@ -4,5 +4,7 @@
 -- marts.cost_anomalies, marts.runaway_chains and marts.spend_forecast. Answers "which team is
 -- over budget", "whose cost per accepted action jumped, and which line moved" and "which agent
 -- chain burned money in a loop".
+-- @partition_by day
+-- @republish from_window
 CREATE OR REPLACE VIEW serving.cost_anomalies AS
 SELECT * FROM marts.cost_anomalies

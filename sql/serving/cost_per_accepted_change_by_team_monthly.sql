@@ -3,6 +3,8 @@
 -- core.change_outcomes and core.change_repair_candidates. Answers "what does a change that
 -- stayed in production cost each team" (serving.cost_per_accepted_change_by_team_monthly) and
 -- "which changes were reverted, and which follow-ups may have repaired them".
+-- @partition_by month
+-- @republish whole
 CREATE OR REPLACE VIEW serving.cost_per_accepted_change_by_team_monthly AS
 SELECT month, team_id, * EXCLUDE (month, grain, team_id)
 FROM marts.change_showback

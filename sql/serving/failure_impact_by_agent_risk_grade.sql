@@ -1,5 +1,7 @@
 -- One row per month, agent and risk grade with failure impact (SPEC 5) summed over task types.
 -- Source: marts.failure_impact_by_segment. Answers "failure impact by agent and risk grade".
+-- @partition_by month
+-- @republish from_window
 CREATE OR REPLACE VIEW serving.failure_impact_by_agent_risk_grade AS
 SELECT
     month,

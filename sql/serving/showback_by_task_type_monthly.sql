@@ -4,6 +4,8 @@
 -- showback_between(NULL, NULL, by_week := true) (sql/serving/showback_range.sql), summed from
 -- the week's daily facts, with `week` its Monday. Answers "cost per accepted action by team per
 -- month" (serving.showback_by_team_monthly) and its siblings.
+-- @partition_by month
+-- @republish from_window
 CREATE OR REPLACE VIEW serving.showback_by_task_type_monthly AS
 SELECT period_start AS month, task_type, * EXCLUDE (period, period_start, grain, team_id, agent_id, task_type, task_id)
 FROM marts.showback

@@ -4,6 +4,8 @@
 -- showback_between(NULL, NULL, by_week := true) (sql/serving/showback_range.sql), summed from
 -- the week's daily facts, with `week` its Monday. Answers "cost per accepted action by team per
 -- month" (serving.showback_by_team_monthly) and its siblings.
+-- @partition_by week
+-- @republish whole
 CREATE OR REPLACE VIEW serving.showback_by_team_weekly AS
 SELECT from_day AS week, team_id, * EXCLUDE (from_day, to_day, grain, team_id, agent_id, task_type, task_id)
 FROM showback_between(NULL, NULL, by_week := true)

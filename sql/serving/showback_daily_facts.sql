@@ -3,6 +3,8 @@
 -- owner. Source: core.showback_facts. Published so that any [from, to] window can be summed in
 -- the published database itself (showback_between): every showback figure is a sum of these rows,
 -- or a ratio of two such sums.
+-- @partition_by day
+-- @republish from_window
 CREATE OR REPLACE VIEW serving.showback_daily_facts AS
 SELECT * EXCLUDE (month)
 FROM core.showback_facts;

@@ -1,6 +1,8 @@
 -- One row per UTC day, source, cost line it would have fed, and reason, for money the ledger
 -- could not give an owner (and labour outside the agent cost lines). Source: core.cost_ledger
 -- (cost_line = 'unallocated'). Answers "what is unallocated and why".
+-- @partition_by day
+-- @republish from_window
 CREATE OR REPLACE VIEW serving.unallocated_costs AS
 SELECT
     cost_date AS day,

@@ -21,12 +21,8 @@ from dagster import (
     asset,
 )
 
-from pipeline.assets.serving.publishing import (
-    WINDOWED_TABLES,
-    partition_date,
-    published_tables,
-    read_published,
-)
+from pipeline.assets.serving.publishing import published_tables, read_published
+from pipeline.assets.serving.views import serving_view
 from pipeline.resources import ServingSettings
 from pipeline.sql_files import quote_ident
 
@@ -95,12 +91,12 @@ def parquet_export(
         )
         previous = _previous_export(root, publication)
         for view in published_tables(conn):
-            date_column = quote_ident(partition_date(conn, view))
+            date_column = quote_ident(serving_view(view).partition_by)
             # A windowed table's months before the window are the previous export's files.
             first_month = (
                 publication["recomputed_from"].strftime("%Y-%m")
                 if previous is not None
-                and view in WINDOWED_TABLES
+                and serving_view(view).windowed
                 and view not in publication["whole"]
                 and (previous / view).is_dir()
                 else None

@@ -5,8 +5,9 @@ serving view as a table, with its comments, one row in ``serving.publication`` a
 It is built beside the old file and swapped in with one rename once every blocking check has
 passed, so readers never see a half-built state and a reader holding it open never blocks a run.
 After a windowed run it starts from a copy of the last published file and replaces only the rows
-of ``WINDOWED_TABLES`` from the run's ``recompute_from`` on. The run's window and the builds
-published so far are read and recorded through ``pipeline.run_state``.
+of the views declared ``@republish from_window`` (``sql/serving/``) from the run's
+``recompute_from`` on. The run's window and the builds published so far are read and recorded
+through ``pipeline.run_state``.
 """
 
 import os
@@ -23,51 +24,16 @@ from dagster import (
     asset,
 )
 
-from pipeline.assets.serving.views import serving_views
+from pipeline.assets.serving.views import serving_view, serving_views
 from pipeline.locks import exclusive, holder
 from pipeline.resources import ServingSettings
 from pipeline.run_state import decided_window, last_build, now_utc, record_build
 from pipeline.sql_files import MACROS_DIR, quote_ident, read_sql, sql_string
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, also_on_failure, transaction
 
-# The date column each serving view is partitioned by in the Parquet export.
-PARTITION_DATE = {
-    "unallocated_costs": "day",
-    "failure_impact_by_agent_risk_grade": "month",
-    "cost_allocation_focus": "ChargePeriodStart",
-    "spend_forecast": "forecast_month",
-    **{
-        f"showback_{grain}_weekly": "week"
-        for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
-    },
-}
-
 # The table macro any [from, to] window is read through (SPEC 11), created in the published
 # database with the macros of sql/macros/ it calls, so any client of that file can use it.
 WINDOW_MACRO = "showback_range.sql"
-
-
-# Published tables whose rows dated before the run's recompute_from cannot have changed (each
-# source they read is replaced from that day on); their partition_date column dates a row.
-# Publishing starts from a copy of the last published file and replaces only their rows from
-# that day, and the Parquet export rewrites only those months; every other table is republished
-# whole. A week can start before recompute_from, so the weekly tables are republished whole.
-WINDOWED_TABLES = frozenset(
-    {
-        *(
-            f"showback_{grain}_{period}"
-            for grain in ("fleet", "by_team", "by_agent", "by_task_type", "by_task")
-            for period in ("daily", "monthly")
-        ),
-        "showback_daily_facts",
-        "unallocated_costs",
-        "failure_impact_by_agent_risk_grade",
-        "cost_allocation_focus",
-        "budget_status",
-        "cost_anomalies",
-        "runaway_chains",
-    }
-)
 
 
 def published_tables(conn) -> list[str]:
@@ -84,20 +50,6 @@ def published_tables(conn) -> list[str]:
 def read_published(serving_settings: ServingSettings) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published database, as any reader would open it."""
     return duckdb.connect(serving_settings.published_database, read_only=True)
-
-
-def partition_date(conn, view: str) -> str:
-    if view in PARTITION_DATE:
-        return PARTITION_DATE[view]
-    columns = {
-        c
-        for (c,) in conn.execute(
-            "SELECT column_name FROM duckdb_columns() "
-            "WHERE schema_name = 'serving' AND table_name = $view",
-            {"view": view},
-        ).fetchall()
-    }
-    return "day" if "day" in columns else "month"
 
 
 PUBLICATION = """
@@ -159,11 +111,11 @@ def _write_tables(
         name = quote_ident(view)
         windowed = (
             previous_run_id is not None
-            and view in WINDOWED_TABLES
+            and serving_view(view).windowed
             and _columns(conn, "publish_target", view) == _columns(conn, warehouse_name, view)
         )
         if windowed:
-            day = quote_ident(partition_date(conn, view))
+            day = quote_ident(serving_view(view).partition_by)
             in_window = f"{day} >= $first_day OR {day} IS NULL"
             conn.execute(
                 f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",

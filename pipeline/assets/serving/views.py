@@ -8,6 +8,15 @@ view (``showback_between``, which the weekly views call).
 What the views read is taken from their SQL: each file is parsed (sqlglot, DuckDB dialect) for
 the ``core.*`` and ``marts.*`` tables it reads, which are the asset's deps, and for the serving
 views and macros it reads, which decide the order the files are run in.
+
+Each view declares in its header how it is published and exported:
+
+- ``@partition_by <column>``: the date column dating its rows; the Parquet export is
+  partitioned by its month;
+- ``@republish from_window``: its rows dated before the run's ``recompute_from`` cannot have
+  changed (every source it reads is replaced from that day on), so a windowed run replaces only
+  its rows from that day (and the export only those months); ``@republish whole``: republished
+  whole every run (a week can start before ``recompute_from``, so the weekly views are whole).
 """
 
 import csv
@@ -26,7 +35,15 @@ from dagster import (
 )
 from sqlglot import exp
 
-from pipeline.sql_files import SQL_DIR, quote_ident, read_sql, sql_header, sql_string
+from pipeline.sql_files import (
+    SQL_DIR,
+    DeclarationError,
+    declarations,
+    quote_ident,
+    read_sql,
+    sql_header,
+    sql_string,
+)
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, transaction
 
 SERVING_DIR = SQL_DIR / "serving"
@@ -48,11 +65,25 @@ class ServingSql:
     is_view: bool
     reads: frozenset[tuple[str, str]]  # (schema, table) of every table it reads
     calls: frozenset[str]  # every function it calls that DuckDB does not know by itself
+    partition_by: str | None  # a view's date column: its Parquet export is partitioned by month
+    windowed: bool  # a view republished from the run's window on (@republish from_window)
+
+
+# What a view declares in its header: the date column dating its rows (@partition_by) and
+# whether a windowed run republishes it from the window on or whole (@republish).
+SERVING_DECLARATIONS = ("partition_by", "republish")
+REPUBLISH = ("from_window", "whole")
 
 
 def _parse(file: str) -> ServingSql:
-    text = read_sql(file)
+    return serving_file_from_sql(file, read_sql(file))
+
+
+def serving_file_from_sql(file: str, text: str) -> ServingSql:
+    """The view or table macro `file` (relative to sql/) creates with `text`, and what it reads;
+    raises naming the file when a view's declarations are missing."""
     stem = file.removeprefix("serving/").removesuffix(".sql")
+    declared = declarations(text, f"sql/{file}", SERVING_DECLARATIONS)
     macro = _TABLE_MACRO.search(text)
     if macro is not None:
         # sqlglot reads no macro signature (`by_week := false`): the body is a plain query
@@ -69,12 +100,21 @@ def _parse(file: str) -> ServingSql:
         ):
             raise ValueError(f"sql/{file} must hold one statement: CREATE ... VIEW serving.{stem}")
         name, is_view, query = stem, True, created.expression
+        if "partition_by" not in declared or declared.get("republish") not in REPUBLISH:
+            raise DeclarationError(
+                f"sql/{file}: declare @partition_by <date column> and "
+                f"@republish {' or '.join(REPUBLISH)}"
+            )
+    if not is_view and declared:
+        raise DeclarationError(f"sql/{file}: a table macro declares nothing")
     return ServingSql(
         file=file,
         name=name,
         is_view=is_view,
         reads=frozenset((t.db, t.name) for t in query.find_all(exp.Table) if t.db and t.name),
         calls=frozenset(f.name.lower() for f in query.find_all(exp.Anonymous)),
+        partition_by=declared.get("partition_by"),
+        windowed=declared.get("republish") == "from_window",
     )
 
 
@@ -96,6 +136,11 @@ def serving_sql() -> tuple[ServingSql, ...]:
         for name in ready:
             del waiting[name]
     return tuple(files[name] for name in ordered)
+
+
+def serving_view(name: str) -> ServingSql:
+    """The file of the serving view `name`, with its declarations."""
+    return {f.name: f for f in serving_sql() if f.is_view}[name]
 
 
 def upstream_tables() -> list[tuple[str, str]]:
