@@ -1,8 +1,7 @@
--- One row per UTC month (and team) headed by cost per accepted change, and one row per merged
--- pull request or repair candidate behind it, in four views. Source: marts.change_showback,
--- core.change_outcomes and core.change_repair_candidates. Answers "what does a change that
--- stayed in production cost each team" (serving.cost_per_accepted_change_by_team_monthly) and
--- "which changes were reverted, and which follow-ups may have repaired them".
+-- One row per change and a later follow-up that may have repaired it (a fix / hotfix / patch pull
+-- request in the same repository, within the survival window, touching the same files), with the
+-- month the change was merged. Source: core.change_repair_candidates. Answers "which follow-ups may
+-- have repaired a change".
 -- @partition_by month
 -- @republish whole
 CREATE OR REPLACE VIEW serving.change_repair_candidates AS

@@ -1,9 +1,7 @@
--- One row per budget and month, per anomaly, per runaway chain and day, and per team's forecast,
--- in four views: the Operate phase of FinOps (budgets, unit-cost anomalies with their drivers,
--- runaway sub-agent chains, next month's forecast). Source: marts.budget_status,
--- marts.cost_anomalies, marts.runaway_chains and marts.spend_forecast. Answers "which team is
--- over budget", "whose cost per accepted action jumped, and which line moved" and "which agent
--- chain burned money in a loop".
+-- One row per anomaly: a day on which an agent's or a team's cost per accepted action stands far
+-- above its own trailing baseline, or a task whose agent cost stands far above its task type's
+-- usual, with the line that moved. Source: marts.cost_anomalies. Answers "whose cost per accepted
+-- action jumped, and which line moved".
 -- @partition_by day
 -- @republish from_window
 CREATE OR REPLACE VIEW serving.cost_anomalies AS

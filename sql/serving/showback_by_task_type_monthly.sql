@@ -1,9 +1,6 @@
--- One row per period start (UTC day, ISO week or month) and owner, in fifteen views: one per
--- showback question (fleet, team, agent, task type, task; daily, weekly and monthly), each with
--- the owner's key columns first. Source: marts.showback for days and months; the weeks are
--- showback_between(NULL, NULL, by_week := true) (sql/serving/showback_range.sql), summed from
--- the week's daily facts, with `week` its Monday. Answers "cost per accepted action by team per
--- month" (serving.showback_by_team_monthly) and its siblings.
+-- One row per UTC month and task type: the showback headed by cost per accepted action, keyed by
+-- task_type. Source: marts.showback (grain 'task_type', month rows). Answers "cost per accepted
+-- action by task type", month by month.
 -- @partition_by month
 -- @republish from_window
 CREATE OR REPLACE VIEW serving.showback_by_task_type_monthly AS

@@ -1,9 +1,6 @@
--- One row per budget and month, per anomaly, per runaway chain and day, and per team's forecast,
--- in four views: the Operate phase of FinOps (budgets, unit-cost anomalies with their drivers,
--- runaway sub-agent chains, next month's forecast). Source: marts.budget_status,
--- marts.cost_anomalies, marts.runaway_chains and marts.spend_forecast. Answers "which team is
--- over budget", "whose cost per accepted action jumped, and which line moved" and "which agent
--- chain burned money in a loop".
+-- One row per team (and the fleet) with next month's forecast spend and cost per accepted action,
+-- from the run-rate of the last days with data, with its interval. Source: marts.spend_forecast.
+-- Answers "what will next month cost".
 -- @partition_by forecast_month
 -- @republish whole
 CREATE OR REPLACE VIEW serving.spend_forecast AS
