@@ -18,7 +18,8 @@ The count of rows read comes from the file's own lines, not from what the CSV re
    rather than a row being lost or misnumbered.
 
 Leaves temp tables ``_read`` (the file's records, all text, in file order), ``_line_numbers``
-(k, source_line) and rows in ``_rejected_lines``.
+(k, source_line) and rows in ``_rejected_lines``. The statements are files of ``sql/ingest/``
+(``physical_lines*.sql``, ``csv_*.sql``, ``rejected_*_lines.sql``).
 """
 
 from __future__ import annotations
@@ -65,11 +66,7 @@ def read_physical_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
     conn.execute("DROP TABLE IF EXISTS _physical_rejects_scan")
     try:
         conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _physical_read AS SELECT line FROM read_csv($path, "
-            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
-            "escape = '', auto_detect = false, compression = $compression, "
-            "max_line_size = $limit, strict_mode = false, store_rejects = true, "
-            "rejects_table = '_physical_rejects', rejects_scan = '_physical_rejects_scan')",
+            read_sql("ingest/physical_lines_read.sql"),
             {
                 "path": str(f.path),
                 "compression": f.compression or "none",
@@ -79,34 +76,10 @@ def read_physical_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as text lines: {error}") from error
     if conn.execute("SELECT COUNT(*) FROM _physical_rejects").fetchone()[0] == 0:
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _physical AS "
-            "SELECT rowid + 1 AS n, rtrim(line, chr(13)) AS line FROM _physical_read"
-        )
+        conn.execute(read_sql("ingest/physical_lines.sql"))
         conn.execute("DROP TABLE _physical_read")
         return conn.execute("SELECT COUNT(*) FROM _physical").fetchone()[0]
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _physical AS
-        WITH unreadable AS (
-            SELECT line AS n, MIN(csv_line) AS line FROM _physical_rejects GROUP BY line
-        ),
-
-        -- the k-th line read is on the k-th line the reader did not reject
-        numbers AS (
-            SELECT t.n, ROW_NUMBER() OVER (ORDER BY t.n) AS k
-            FROM range(1, 1 + (SELECT COUNT(*) FROM _physical_read)
-                          + (SELECT COUNT(*) FROM unreadable)) AS t(n)
-            WHERE t.n NOT IN (SELECT n FROM unreadable)
-        )
-
-        SELECT n.n, rtrim(r.line, chr(13)) AS line
-        FROM _physical_read AS r
-        INNER JOIN numbers AS n ON n.k = r.rowid + 1
-        UNION ALL
-        SELECT n, line FROM unreadable
-        """
-    )
+    conn.execute(read_sql("ingest/physical_lines_with_unreadable.sql"))
     conn.execute("DROP TABLE _physical_read")
     return conn.execute("SELECT COUNT(*) FROM _physical").fetchone()[0]
 
@@ -133,25 +106,7 @@ def _judge_stray_quotes(conn: duckdb.DuckDBPyConnection, f: SourceFile, width: i
     """Follow the quoting state over the lines; record each stray quote's line in _stray_lines
     (created empty by the caller) and the record starts in _record_starts. Returns the number of
     stray quotes."""
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _quote_lines AS
-        SELECT n,
-               CASE WHEN regexp_full_match(line, $outside_closed) THEN false
-                    WHEN regexp_full_match(line, $outside_open) THEN true
-                    ELSE false END AS ends_inside_from_outside,
-               CASE WHEN regexp_full_match(line, $inside_open) THEN true
-                    WHEN regexp_full_match(line, $inside_closed) THEN false
-                    WHEN regexp_full_match(line, $inside_reopened) THEN true
-                    ELSE false END AS ends_inside_from_inside,
-               length(regexp_replace(line, $quoted_field, '', 'g'))
-                   - length(replace(regexp_replace(line, $quoted_field, '', 'g'), ',', ''))
-                   + 1 AS fields_alone
-        FROM _physical
-        WHERE n > 1 AND contains(line, '"')
-        """,
-        QUOTE_PATTERNS,
-    )
+    conn.execute(read_sql("ingest/csv_quote_lines.sql"), QUOTE_PATTERNS)
     resets: list[int] = []
     states = read_sql("ingest/csv_quote_states.sql")
     first_stray = read_sql("ingest/csv_first_stray_quote.sql")
@@ -169,10 +124,7 @@ def _judge_stray_quotes(conn: duckdb.DuckDBPyConnection, f: SourceFile, width: i
             )
         resets.append(stray[0])
         conn.execute("INSERT INTO _stray_lines VALUES ($1, $2, $3)", list(stray))
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _record_starts AS SELECT n FROM _quote_states "
-        "WHERE NOT starts_inside AND NOT is_blank AND NOT is_reset"
-    )
+    conn.execute(read_sql("ingest/csv_record_starts.sql"))
     return len(resets)
 
 
@@ -183,11 +135,7 @@ def _read_records(
     conn.execute("DROP TABLE IF EXISTS _rejects")
     conn.execute("DROP TABLE IF EXISTS _rejects_scan")
     conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, columns = $columns, "
-        "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-        "nullstr = $nulls, strict_mode = true, max_line_size = $limit, "
-        "compression = $compression, store_rejects = true, rejects_table = '_rejects', "
-        "rejects_scan = '_rejects_scan')",
+        read_sql("ingest/csv_records_read.sql"),
         {
             "path": str(path),
             "columns": {name: "VARCHAR" for name in columns},
@@ -201,47 +149,13 @@ def _read_records(
 def collect_reader_rejects(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
     """Records the reader rejected (temp table _rejects), into _rejected_lines for quarantine.
     Returns how many lines were rejected."""
-    conn.execute(
-        """
-        INSERT INTO _rejected_lines
-        SELECT $source_file, e.line, COALESCE(e.column_name, '(row)'),
-               COALESCE(e.column_name, '(row)') || ': unreadable line ('
-                   || LOWER(REPLACE(CAST(e.error_type AS VARCHAR), '_', ' ')) || ': '
-                   || e.error_message || ')',
-               e.csv_line
-        FROM (
-            SELECT line, MIN(column_name) AS column_name, MIN(error_type) AS error_type,
-                   MIN(error_message) AS error_message, MIN(csv_line) AS csv_line
-            FROM _rejects GROUP BY line
-        ) AS e
-        """,
-        {"source_file": f.relpath},
-    )
+    conn.execute(read_sql("ingest/rejected_reader_lines.sql"), {"source_file": f.relpath})
     return conn.execute("SELECT COUNT(DISTINCT line) FROM _rejects").fetchone()[0]
 
 
 def _collect_stray_quote_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> int:
     """Lines holding a stray quote, into _rejected_lines with the reason and the line as written."""
-    conn.execute(
-        """
-        INSERT INTO _rejected_lines
-        SELECT $source_file, s.n, '(row)',
-               CASE s.stray_kind
-                   WHEN 'never_closed' THEN
-                       '(row): a quote opened on this line is never closed; reading resumed on '
-                       || 'the next line (the quote would have made the rest of the file one field)'
-                   ELSE
-                       '(row): a quote opened on this line closes on line '
-                       || CAST(s.last_line AS VARCHAR)
-                       || ', over lines that read as records of their own; reading resumed on '
-                       || 'the next line (the quote would have merged them into one field)'
-               END,
-               p.line
-        FROM _stray_lines AS s
-        JOIN _physical AS p ON p.n = s.n
-        """,
-        {"source_file": f.relpath},
-    )
+    conn.execute(read_sql("ingest/rejected_stray_quote_lines.sql"), {"source_file": f.relpath})
     return conn.execute("SELECT COUNT(*) FROM _stray_lines").fetchone()[0]
 
 
@@ -251,53 +165,32 @@ def read_csv_records(
     """Read the records of a CSV file whose physical lines are in _physical (see the module's
     docstring). Returns the number of lines quarantined before staging (rejected by the reader or
     holding a stray quote)."""
-    lines, blank = conn.execute(
-        "SELECT COUNT(*), COUNT(CASE WHEN TRIM(COALESCE(line, '')) = '' THEN 1 END) "
-        "FROM _physical WHERE n > 1"
-    ).fetchone()
+    lines, blank = conn.execute(read_sql("ingest/csv_line_counts.sql")).fetchone()
     _read_records(conn, f.path, f.compression, columns, nulls)
-    read, rejected = conn.execute(
-        "SELECT (SELECT COUNT(*) FROM _read), (SELECT COUNT(DISTINCT line) FROM _rejects)"
-    ).fetchone()
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _stray_lines (n BIGINT, last_line BIGINT, stray_kind VARCHAR)"
-    )
+    read, rejected = conn.execute(read_sql("ingest/csv_read_counts.sql")).fetchone()
+    conn.execute(read_sql("ingest/csv_stray_lines.sql"))
     one_record_per_line = read == lines and rejected == 0  # the usual file
     if one_record_per_line:
         pass  # numbered below without a table of starts
     elif read + rejected == lines - blank:
         # every line that is not blank is one record: no quote spans lines
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _record_starts AS SELECT n FROM _physical "
-            "WHERE n > 1 AND TRIM(COALESCE(line, '')) <> ''"
-        )
+        conn.execute(read_sql("ingest/csv_record_starts_by_line.sql"))
     elif _judge_stray_quotes(conn, f, len(columns)):
         # read again without the stray-quote lines (blanked, so lines keep their numbers)
         with tempfile.TemporaryDirectory(prefix="csv-records-") as folder:
             cleaned = Path(folder) / "cleaned.csv"
             conn.execute(
-                f"COPY (SELECT CASE WHEN n IN (SELECT n FROM _stray_lines) THEN NULL "
-                f"ELSE line END FROM _physical ORDER BY n) TO {sql_string(str(cleaned))} "
-                "(FORMAT csv, HEADER false, DELIMITER chr(31), QUOTE chr(30), ESCAPE chr(30))"
+                read_sql("ingest/csv_without_stray_lines.sql").replace(
+                    "{cleaned_file}", sql_string(str(cleaned))
+                )
             )
             _read_records(conn, cleaned, None, columns, nulls)
         read = conn.execute("SELECT COUNT(*) FROM _read").fetchone()[0]
     if one_record_per_line:
         # none blank or rejected: record k is on line k + 1
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _line_numbers AS "
-            "SELECT k + 1 AS source_line, k FROM range(1, $read + 1) AS t(k)",
-            {"read": read},
-        )
+        conn.execute(read_sql("ingest/csv_line_numbers_consecutive.sql"), {"read": read})
     else:
-        conn.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE _line_numbers AS
-            SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
-            FROM _record_starts
-            WHERE n NOT IN (SELECT line FROM _rejects)
-            """
-        )
+        conn.execute(read_sql("ingest/csv_line_numbers.sql"))
     numbered = conn.execute("SELECT COUNT(*) FROM _line_numbers").fetchone()[0]
     if numbered != read:
         raise UnreadableFileError(

@@ -8,7 +8,9 @@ are read one text line per row and JSON arrays one element per row, each row par
 LiteLLM price catalogue is read by ``sql/landing/litellm_price_catalogue.sql``.
 
 Landing runs outside the load transaction (temp tables only): row ids, which give line numbers,
-are only sequential for committed rows.
+are only sequential for committed rows. The statements are files of ``sql/ingest/`` (``json_*.sql``,
+``parquet_*.sql``, ``csv_records_numbered.sql``, ``reader_line_numbers.sql``,
+``price_catalogue_document.sql``).
 """
 
 from __future__ import annotations
@@ -62,14 +64,7 @@ def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
     columns = header_columns(conn, f)
     f = resolve_columns(f, source, set(columns), settings)
     rejected = read_csv_records(conn, f, columns, [t for t in source.null_tokens if t] or [""])
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _numbered AS
-        SELECT n.source_line, CAST(to_json(r) AS VARCHAR) AS raw_row,
-               CAST(NULL AS VARCHAR) AS landing_error, r.*
-        FROM _read AS r JOIN _line_numbers AS n ON n.k = r.rowid + 1
-        """
-    )
+    conn.execute(read_sql("ingest/csv_records_numbered.sql"))
     insert_landing(conn, source, f, settings, set(columns), doc=None)
     return rejected, f
 
@@ -77,16 +72,7 @@ def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
 def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
     """Give each row read (in file order, as the rowid of _read) its line number, skipping the
     lines the reader rejected: the k-th row read is on the k-th line not rejected."""
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _line_numbers AS
-        SELECT n AS source_line, ROW_NUMBER() OVER (ORDER BY n) AS k
-        FROM range($first, $first + (SELECT COUNT(*) FROM _read)
-                   + (SELECT COUNT(DISTINCT line) FROM _rejects)) AS t(n)
-        WHERE n NOT IN (SELECT line FROM _rejects)
-        """,
-        {"first": first_line},
-    )
+    conn.execute(read_sql("ingest/reader_line_numbers.sql"), {"first": first_line})
 
 
 def _read_json_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
@@ -95,12 +81,8 @@ def _read_json_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
     conn.execute("DROP TABLE IF EXISTS _rejects")
     conn.execute("DROP TABLE IF EXISTS _rejects_scan")
     try:
-        # A JSON line cannot hold a raw 0x1F control character, so no line is ever split.
         conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_csv($path, "
-            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(31), quote = '', "
-            "escape = '', auto_detect = false, compression = $compression, "
-            "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan')",
+            read_sql("ingest/json_lines_read.sql"),
             {"path": str(f.path), "compression": f.compression or "none"},
         )
     except duckdb.Error as error:
@@ -112,66 +94,33 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
         _read_json_lines(conn, f)
         rejected = collect_reader_rejects(conn, f)
         _number_lines(conn, first_line=1)
-        numbered = (
-            "SELECT n.source_line, r.line FROM _read AS r "
-            "JOIN _line_numbers AS n ON n.k = r.rowid + 1"
-        )
+        conn.execute(read_sql("ingest/json_lines_numbered.sql"))
     else:  # a JSON array of row objects; source_line is the element's position
         conn.execute("DROP TABLE IF EXISTS _rejects")
         try:
-            conn.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE _read AS
-                SELECT CAST(unnest(json_extract(content, '$[*]')) AS VARCHAR) AS line,
-                       generate_subscripts(json_extract(content, '$[*]'), 1) AS source_line
-                FROM read_text($path)
-                WHERE json_valid(content) AND json_type(content) = 'ARRAY'
-                """,
-                {"path": str(f.path)},
-            )
+            conn.execute(read_sql("ingest/json_array_read.sql"), {"path": str(f.path)})
             is_array = conn.execute(
-                "SELECT json_valid(content) AND json_type(content) = 'ARRAY' FROM read_text($path)",
-                {"path": str(f.path)},
+                read_sql("ingest/json_array_check.sql"), {"path": str(f.path)}
             ).fetchone()[0]
         except duckdb.Error as error:
             raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
         if not is_array:
             raise UnreadableFileError(f"{f.path}: not a JSON array of row objects")
         rejected = 0
-        numbered = "SELECT source_line, line FROM _read"
-    conn.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _numbered AS
-        SELECT source_line, line AS raw_row,
-               CASE WHEN json_kind IS NULL THEN '(row): not valid JSON'
-                    WHEN json_kind <> 'OBJECT' THEN '(row): not a JSON object' END
-                   AS landing_error,
-               CASE WHEN json_kind = 'OBJECT' THEN line END AS doc
-        FROM (
-            -- each line is checked once: its JSON type when it is valid JSON, else NULL
-            SELECT x.source_line, x.line,
-                   CASE WHEN json_valid(x.line) THEN json_type(x.line) END AS json_kind
-            FROM ({numbered}) AS x
-            WHERE TRIM(COALESCE(x.line, '')) <> ''
-        ) AS y
-        """
-    )
+        conn.execute(read_sql("ingest/json_array_lines.sql"))
+    conn.execute(read_sql("ingest/json_numbered.sql"))
     # JSON rows may leave out null fields, so required fields are not enforced per file; the
     # keys of the first objects tell an adapter's rows from canonical ones.
-    keys = conn.execute(
-        "SELECT DISTINCT unnest(json_keys(doc)) FROM "
-        "(SELECT doc FROM _numbered WHERE doc IS NOT NULL ORDER BY source_line LIMIT 100)"
-    ).fetchall()
+    keys = conn.execute(read_sql("ingest/json_first_keys.sql")).fetchall()
     f = recognise_adapter(source, f, {key for (key,) in keys})
     insert_landing(conn, source, f, settings, present=None, doc="d.doc")
     return rejected, f
 
 
-def _parquet_raw_row(columns: list[str]) -> str:
-    """The raw row of a Parquet row `r` read with its row position: its own columns, in file
-    order, as one JSON object, written exactly as a whole row's to_json writes it."""
-    fields = ", ".join(f"{quote_ident(c)} := r.{quote_ident(c)}" for c in columns)
-    return f"CAST(to_json(struct_pack({fields})) AS VARCHAR)"
+def _parquet_row_fields(columns: list[str]) -> str:
+    """The fields of a Parquet row `r`'s raw row (``{row_fields}`` in
+    ``sql/ingest/parquet_raw_rows.sql``): its own columns, in file order, each named as itself."""
+    return ", ".join(f"{quote_ident(c)} := r.{quote_ident(c)}" for c in columns)
 
 
 def _parquet_schema(conn: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
@@ -203,11 +152,7 @@ def _land_parquet(conn, source: Source, f: SourceFile, settings) -> tuple[int, S
             "CREATE OR REPLACE TEMP TABLE _read AS SELECT * FROM read_parquet($path)",
             {"path": str(f.path)},
         )
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE _numbered AS "
-            "SELECT r.rowid + 1 AS source_line, CAST(to_json(r) AS VARCHAR) AS raw_row, "
-            "CAST(NULL AS VARCHAR) AS landing_error, r.* FROM _read AS r"
-        )
+        conn.execute(read_sql("ingest/parquet_numbered.sql"))
         insert_landing(conn, source, f, settings, present, doc=None, types=types)
         return 0, f
     try:
@@ -218,11 +163,7 @@ def _land_parquet(conn, source: Source, f: SourceFile, settings) -> tuple[int, S
             settings,
             present,
             doc=None,
-            relation=(
-                "(SELECT r.file_row_number + 1 AS source_line, CAST(NULL AS VARCHAR) AS raw_row, "
-                "CAST(NULL AS VARCHAR) AS landing_error, r.* EXCLUDE (file_row_number) "
-                "FROM read_parquet($path, file_row_number = true) AS r)"
-            ),
+            relation="(" + read_sql("ingest/parquet_rows.sql") + ")",
             relation_params={"path": str(f.path)},
             types=types,
         )
@@ -244,31 +185,16 @@ def fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFil
         ).fetchone()[0]
         if not wanted:
             continue
-        raw_row = _parquet_raw_row(list(_parquet_schema(conn, f.path)))
+        row_fields = _parquet_row_fields(list(_parquet_schema(conn, f.path)))
         conn.execute(
-            f"""
-            UPDATE _checked AS c SET raw_row = p.raw_row
-            FROM (
-                SELECT r.file_row_number + 1 AS source_line,
-                       {raw_row} AS raw_row
-                FROM read_parquet($path, file_row_number = true) AS r
-                WHERE r.file_row_number + 1 IN (
-                    SELECT source_line FROM _quarantine_lines WHERE source_file = $source_file
-                )
-            ) AS p
-            WHERE c.source_file = $source_file AND c.source_line = p.source_line
-            """,
+            read_sql("ingest/parquet_raw_rows.sql").replace("{row_fields}", row_fields),
             {**params, "path": str(f.path)},
         )
 
 
 def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     try:
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE catalogue_document AS "
-            "SELECT content FROM read_text($path) WHERE json_valid(content)",
-            {"path": str(f.path)},
-        )
+        conn.execute(read_sql("ingest/price_catalogue_document.sql"), {"path": str(f.path)})
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
     if conn.execute("SELECT COUNT(*) FROM catalogue_document").fetchone()[0] == 0:
