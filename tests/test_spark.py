@@ -36,7 +36,13 @@ def spark():
 
 
 def spark_engine(root: Path) -> ComputeEngine:
-    return ComputeEngine(engine="spark", exchange_dir=str(root / "exchange"))
+    """The Spark engine on this machine's session; a test's tables are tiny, so each shuffle
+    has as many partitions as the session has cores, not Spark's default 200."""
+    return ComputeEngine(
+        engine="spark",
+        exchange_dir=str(root / "exchange"),
+        spark_conf={"spark.sql.shuffle.partitions": "2"},
+    )
 
 
 def test_every_model_transpiles_to_spark_sql_that_spark_reads(spark):

@@ -234,6 +234,19 @@ def _daily_volume(
     return kept(conn, "_daily_volume", "daily_volume", parameters)
 
 
+def _daily_of_run(
+    context: AssetCheckExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    source: Source,
+    ingest_settings: IngestSettings,
+) -> list[tuple] | None:
+    """The run's days with their rows (see _daily_volume); None when the run targets no day."""
+    days = run_days(context.run.tags)
+    if days is None:
+        return None
+    return _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
+
+
 NO_RUN_DAYS = "the run targets no day; nothing to check"
 
 
@@ -266,10 +279,9 @@ def _delivered_every_day(
     source: Source,
     ingest_settings: IngestSettings,
 ) -> AssetCheckResult:
-    days = run_days(context.run.tags)
-    if days is None:
+    daily = _daily_of_run(context, conn, source, ingest_settings)
+    if daily is None:
         return _nothing_to_check(NO_RUN_DAYS)
-    daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
     missing = [
         day
         for day, _ in query(
@@ -309,11 +321,10 @@ def _daily_volume_normal(
     source: Source,
     ingest_settings: IngestSettings,
 ) -> AssetCheckResult:
-    days = run_days(context.run.tags)
-    if days is None:
+    daily = _daily_of_run(context, conn, source, ingest_settings)
+    if daily is None:
         return _nothing_to_check(NO_RUN_DAYS)
     low, high = ingest_settings.volume_low_ratio, ingest_settings.volume_high_ratio
-    daily = _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
     flagged = query(conn, "daily_volume_normal", {"low_ratio": low, "high_ratio": high})
     return AssetCheckResult(
         passed=not flagged,
