@@ -25,6 +25,12 @@ def read_sql(relative_path: str) -> str:
     return (SQL_DIR / relative_path).read_text()
 
 
+def create_macros(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) every macro of sql/macros/ in the connection's current database."""
+    for macro in sorted(MACROS_DIR.glob("*.sql")):
+        conn.execute(macro.read_text())
+
+
 def sql_header(relative_path: str) -> str:
     """The leading comment of a SQL file: what one row is and where it comes from (without the
     model's declarations, the comment lines starting with '@')."""

@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.locks import exclusive, holder
-from pipeline.sql_files import MACROS_DIR
+from pipeline.sql_files import create_macros
 
 # The Dagster concurrency pool of every asset that writes the warehouse: an instance that limits it
 # to one slot with run granularity (dagster.yaml) runs one such run at a time, queueing the rest.
@@ -87,29 +87,20 @@ class Warehouse(DuckDBResource):
         it: about 60 ms a step, 40 % of a small day's run."""
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         key = str(Path(self.database).resolve())
-        conn = self._connect()
-        try:
-            conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
-            for macro in sorted(MACROS_DIR.glob("*.sql")):
-                conn.execute(macro.read_text())
-        except BaseException as error:
-            also_on_failure(error, "closing the warehouse", conn.close)
-            raise
-        _HELD_OPEN[key] = _HELD_OPEN.get(key, 0) + 1
-        try:
-            yield
-        finally:
-            _HELD_OPEN[key] -= 1
-            if not _HELD_OPEN[key]:
-                del _HELD_OPEN[key]
-            conn.close()
-
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(
-            self.database,
-            read_only=False,
-            config={"custom_user_agent": "dagster", **self.connection_config},
-        )
+        # the connection DuckDBResource makes for every step, so the configuration is the same
+        with super().get_connection() as conn:
+            try:
+                create_macros(conn)
+                _HELD_OPEN[key] = _HELD_OPEN.get(key, 0) + 1
+                try:
+                    yield
+                finally:
+                    _HELD_OPEN[key] -= 1
+                    if not _HELD_OPEN[key]:
+                        del _HELD_OPEN[key]
+            except BaseException as error:
+                also_on_failure(error, "closing the warehouse", conn.close)
+                raise
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -124,8 +115,7 @@ class Warehouse(DuckDBResource):
                 if self.temp_directory:
                     conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
                 if not held_open:  # a run's open database has them already
-                    for macro in sorted(MACROS_DIR.glob("*.sql")):
-                        conn.execute(macro.read_text())
+                    create_macros(conn)
                 yield conn
             except BaseException as error:
                 also_on_failure(error, "closing the warehouse connection", conn.close)

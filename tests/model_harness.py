@@ -30,7 +30,7 @@ from pipeline.partitions import run_days
 from pipeline.resources import IngestSettings, MetricSettings
 from pipeline.run_state import ensure_build_tables, recompute_window
 from pipeline.sources import SOURCES
-from pipeline.sql_files import MACROS_DIR
+from pipeline.sql_files import create_macros
 
 RUN_ID = "model-harness"
 
@@ -38,8 +38,7 @@ RUN_ID = "model-harness"
 def _connect(database: str) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(database)
     conn.execute("SET TimeZone = 'UTC'")
-    for macro in sorted(MACROS_DIR.glob("*.sql")):
-        conn.execute(macro.read_text())
+    create_macros(conn)
     return conn
 
 

@@ -56,7 +56,6 @@ def _loaded_files(
     """Every loaded file with the ledger's figures beside what the tables hold now, and the files
     failing ``check`` (``sql/checks/<check>.sql``); none before the source has a staging
     table."""
-    ensure_audit_tables(conn)
     if not table_exists(conn, "staging", source.name):
         return [], []
     amount = quote_ident(money) if money else "CAST(NULL AS DECIMAL(38, 12))"
@@ -159,7 +158,6 @@ def _quarantine_share(
     ingest_settings: IngestSettings,
 ) -> AssetCheckResult:
     parameters = {"source": source.name}
-    ensure_audit_tables(conn)
     [(read, quarantined)] = query(conn, "quarantine_totals", parameters)
     too_many = query(
         conn,
@@ -200,7 +198,6 @@ def _every_file_loaded(
     ingest_settings: IngestSettings,
 ) -> AssetCheckResult:
     parameters = {"source": source.name}
-    ensure_audit_tables(conn)
     by_status = dict(query(conn, "files_by_status", parameters))
     ignored = query(conn, "every_file_loaded", parameters)
     return AssetCheckResult(
@@ -262,6 +259,7 @@ def build_source_checks(source: Source) -> AssetChecksDefinition:
     ) -> Iterator[AssetCheckResult]:
         selected = context.selected_asset_check_keys
         with warehouse.get_connection() as conn:
+            ensure_audit_tables(conn)  # a run's checks can come before any load created them
             for spec, evaluate in checks:
                 if spec.key in selected:
                     result = evaluate(context, conn, source, ingest_settings)

@@ -28,7 +28,7 @@ from pipeline.assets.serving.views import serving_view, serving_views
 from pipeline.locks import exclusive, holder
 from pipeline.resources import ServingSettings
 from pipeline.run_state import decided_window, last_build, now_utc, record_build
-from pipeline.sql_files import MACROS_DIR, quote_ident, read_sql, sql_string
+from pipeline.sql_files import create_macros, quote_ident, read_sql, sql_string
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, also_on_failure, transaction
 
 # The table macro any [from, to] window is read through (SPEC 11), created in the published
@@ -179,8 +179,7 @@ def _create_window_macro(conn, warehouse_name: str) -> None:
     client of that file; it reads the published serving.showback_daily_facts."""
     conn.execute("USE publish_target")
     try:
-        for macro in sorted(MACROS_DIR.glob("*.sql")):
-            conn.execute(read_sql(f"macros/{macro.name}"))
+        create_macros(conn)
         conn.execute(read_sql(f"serving/{WINDOW_MACRO}"))
     finally:
         conn.execute(f"USE {quote_ident(warehouse_name)}")

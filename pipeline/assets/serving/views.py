@@ -138,9 +138,10 @@ def serving_sql() -> tuple[ServingSql, ...]:
     return tuple(files[name] for name in ordered)
 
 
+@cache
 def serving_view(name: str) -> ServingSql:
     """The file of the serving view `name`, with its declarations."""
-    return {f.name: f for f in serving_sql() if f.is_view}[name]
+    return next(f for f in serving_sql() if f.is_view and f.name == name)
 
 
 def upstream_tables() -> list[tuple[str, str]]:
