@@ -17,9 +17,16 @@ Each view declares in its header how it is published and exported:
   changed (every source it reads is replaced from that day on), so a windowed run replaces only
   its rows from that day (and the export only those months); ``@republish whole``: republished
   whole every run (a week can start before ``recompute_from``, so the weekly views are whole).
+
+A view reads its tables when it is queried, so the views are created again only when what they
+are made of changed: the files of ``sql/serving/``, ``columns.csv``, the models' and macros' SQL
+(a model's columns can change with it) or the DuckDB version. A digest of those is kept in
+``audit.serving_definition``; a run that finds the same digest and every view in place leaves
+the views, and their thousand column comments, as they are.
 """
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +42,7 @@ from dagster import (
 )
 from sqlglot import exp
 
+from pipeline.run_state import now_utc
 from pipeline.sql_files import (
     SQL_DIR,
     DeclarationError,
@@ -160,10 +168,40 @@ def serving_views(conn) -> list[str]:
     ]
 
 
-def create_serving_views(conn) -> tuple[list[str], list[tuple[str, str]]]:
+def serving_fingerprint(conn) -> str:
+    """A digest of what the serving views are made of: the files of sql/serving/ (views, macros,
+    columns.csv), the SQL of the models and macros they read, and the DuckDB version."""
+    digest = hashlib.sha256(conn.execute("PRAGMA version").fetchone()[0].encode())
+    for folder in ("serving", "macros", "core", "marts"):
+        for path in sorted((SQL_DIR / folder).glob("*.*")):
+            digest.update(f"{folder}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _views_in_place(conn, fingerprint: str) -> bool:
+    """Whether the views were created from what `fingerprint` digests and all of them exist."""
+    conn.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS audit.serving_definition "
+        "(fingerprint VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)"
+    )
+    (recorded,) = conn.execute(
+        "SELECT COUNT(*) FROM audit.serving_definition WHERE fingerprint = $fingerprint",
+        {"fingerprint": fingerprint},
+    ).fetchone()
+    expected = {f.name for f in serving_sql() if f.is_view}
+    return recorded == 1 and expected <= set(serving_views(conn))
+
+
+def create_serving_views(conn) -> tuple[list[str], list[tuple[str, str]], bool]:
     """Every view and macro of sql/serving/ in schema serving, each view and column with its
-    comment; returns the views and their (view, column) pairs. Raises naming the columns that
+    comment, unless they are already in place (see the module's docstring); returns the views,
+    their (view, column) pairs and whether they were created. Raises naming the columns that
     sql/serving/columns.csv does not describe."""
+    fingerprint = serving_fingerprint(conn)
+    if _views_in_place(conn, fingerprint):
+        return serving_views(conn), _view_columns(conn), False
     descriptions = {
         row["column_name"]: row["description"]
         for row in csv.DictReader((SERVING_DIR / "columns.csv").open())
@@ -177,10 +215,7 @@ def create_serving_views(conn) -> tuple[list[str], list[tuple[str, str]]]:
                 + sql_string(sql_header(file.file))
             )
     views = serving_views(conn)
-    columns = conn.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() "
-        "WHERE schema_name = 'serving' ORDER BY 1, 2"
-    ).fetchall()
+    columns = _view_columns(conn)
     # a '<view>.<column>' row describes that view's column; a bare name every other
     described = {(v, c): descriptions.get(f"{v}.{c}", descriptions.get(c)) for v, c in columns}
     undocumented = sorted({c for (v, c), text in described.items() if text is None})
@@ -194,7 +229,19 @@ def create_serving_views(conn) -> tuple[list[str], list[tuple[str, str]]]:
             f"COMMENT ON COLUMN serving.{quote_ident(view)}.{quote_ident(column)} IS "
             + sql_string(described[(view, column)])
         )
-    return views, columns
+    conn.execute("DELETE FROM audit.serving_definition")
+    conn.execute(
+        "INSERT INTO audit.serving_definition VALUES ($fingerprint, $created_at)",
+        {"fingerprint": fingerprint, "created_at": now_utc()},
+    )
+    return views, columns, True
+
+
+def _view_columns(conn) -> list[tuple[str, str]]:
+    return conn.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'serving' ORDER BY 1, 2"
+    ).fetchall()
 
 
 @asset(
@@ -213,9 +260,10 @@ def create_serving_views(conn) -> tuple[list[str], list[tuple[str, str]]]:
 )
 def serving_views_asset(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     with warehouse.get_connection() as conn, transaction(conn):
-        views, columns = create_serving_views(conn)
+        views, columns, created = create_serving_views(conn)
     return MaterializeResult(
         metadata={
+            "created": "created from sql/serving/" if created else "unchanged, left in place",
             "views": MetadataValue.md("\n".join(f"- `serving.{v}`" for v in views)),
             "columns_documented": len(columns),
         }
