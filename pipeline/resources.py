@@ -359,6 +359,14 @@ class ServingSettings(ConfigurableResource):
         default="warehouse/showback_report.html",
         description="The self-contained HTML showback report.",
     )
+    published_storage_version: str = Field(
+        default="v1.4.0",
+        pattern=r"^v\d+\.\d+\.\d+$",
+        description="The DuckDB storage version the published database is written in: the "
+        "oldest DuckDB release whose clients must open it (v1.4.0: DuckDB 1.4 and later; "
+        "v1.0.0: every 1.x client, with older compression). The warehouse itself is written in "
+        "the running DuckDB's own version.",
+    )
 
 
 class AlertSettings(ConfigurableResource):

@@ -2,10 +2,12 @@
 in another process, and the HTML report rendered in headless Chromium."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -75,6 +77,73 @@ def test_a_separate_read_only_process_runs_the_documented_queries(served):
     results = json.loads(out.stdout)
     assert [len(r) for r in results] == [len(query(sql)) for sql in examples]
     assert results[0][0] == [str(v) for v in query(examples[0])[0]]
+
+
+# The oldest DuckDB release whose clients must open the published file (ServingSettings).
+OLDER_DUCKDB = "1.4.4"
+
+# Every published table's rows, its column comments and the window macro, as a client sees them.
+PUBLISHED_CONTENTS = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+tables = [t for (t,) in con.execute(
+    "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'serving' ORDER BY 1").fetchall()]
+print(json.dumps({
+    "version": duckdb.__version__,
+    "rows": {t: con.execute(f"SELECT COUNT(*) FROM serving.{t}").fetchone()[0] for t in tables},
+    "commented_columns": con.execute(
+        "SELECT COUNT(*) FROM duckdb_columns() WHERE schema_name = 'serving' "
+        "AND comment IS NOT NULL").fetchone()[0],
+    "window_rows": len(con.execute(
+        "SELECT * FROM showback_between(DATE '2026-10-01', DATE '2026-10-31')").fetchall()),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def older_duckdb(tmp_path_factory) -> Path:
+    """DuckDB's Python client at OLDER_DUCKDB, installed apart from the project's."""
+    target = tmp_path_factory.mktemp("older_duckdb")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+         f"duckdb=={OLDER_DUCKDB}"],
+        check=True,
+        timeout=600,
+    )  # fmt: skip
+    return target
+
+
+def published_contents(path: Path, client: Path | None = None) -> dict:
+    """PUBLISHED_CONTENTS read with the project's DuckDB, or the one installed at `client`."""
+    out = subprocess.run(
+        [sys.executable, "-c", PUBLISHED_CONTENTS, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(client)} if client else None,
+    )
+    return json.loads(out.stdout)
+
+
+def test_an_older_duckdb_client_reads_everything_the_newer_one_reads(served, older_duckdb):
+    root, _, _ = served
+    published = root / "published.duckdb"
+    newer = published_contents(published)
+    older = published_contents(published, older_duckdb)
+    assert older["version"] == OLDER_DUCKDB != newer["version"]
+    assert len(newer["rows"]) == 28 and newer["commented_columns"] > 900
+    assert newer["window_rows"] > 0
+    assert {key: value for key, value in older.items() if key != "version"} == {
+        key: value for key, value in newer.items() if key != "version"
+    }
+
+
+def test_the_published_file_is_written_in_the_configured_storage_version(served):
+    root, _, _ = served
+    header = (root / "published.duckdb").read_bytes()[:20]
+    # after an 8-byte checksum, the magic bytes and the storage version number (67 is v1.4.0)
+    assert (header[8:12], int.from_bytes(header[12:20], "little")) == (b"DUCK", 67)
 
 
 def test_parquet_export_resums_to_every_serving_view_to_the_cent(served):

@@ -60,7 +60,8 @@ PUBLICATION = """
         CAST($recompute_from AS DATE) AS recomputed_from,
         CAST($full_rebuild AS BOOLEAN) AS full_rebuild,
         CAST($previous_run_id AS VARCHAR) AS previous_run_id,
-        CAST($tables_republished_whole AS VARCHAR[]) AS tables_republished_whole
+        CAST($tables_republished_whole AS VARCHAR[]) AS tables_republished_whole,
+        CAST($storage_version AS VARCHAR) AS storage_version
 """
 
 
@@ -72,17 +73,20 @@ def _columns(conn, database: str, table: str) -> list[tuple]:
     ).fetchall()
 
 
-def _previous_publication(conn, target: Path) -> str | None:
-    """The run id of the last published build when `target` is still that build's file."""
+def _previous_publication(conn, target: Path, storage_version: str) -> str | None:
+    """The run id of the last published build when `target` is still that build's file, written
+    in `storage_version` (a file in another version is not built on: it is published whole)."""
     last = last_build(conn)
     if last is None or not target.exists() or last["published_database"] != str(target.resolve()):
         return None
     try:
         with duckdb.connect(str(target), read_only=True) as published:
-            in_file = published.execute("SELECT run_id FROM serving.publication").fetchone()
+            in_file = published.execute(
+                "SELECT run_id, storage_version FROM serving.publication"
+            ).fetchone()
     except duckdb.Error:
         return None
-    return last["run_id"] if in_file and in_file[0] == last["run_id"] else None
+    return last["run_id"] if in_file == (last["run_id"], storage_version) else None
 
 
 def _write_tables(
@@ -93,6 +97,7 @@ def _write_tables(
     published_at,
     rows: dict[str, int],
     republished: dict[str, int],
+    storage_version: str,
 ) -> None:
     """Every serving view into publish_target, with its comments, the publication row and the
     window macro; `rows` and `republished` are filled per view."""
@@ -157,6 +162,7 @@ def _write_tables(
             "full_rebuild": window["full_rebuild"] if window else None,
             "previous_run_id": previous_run_id,
             "tables_republished_whole": whole,
+            "storage_version": storage_version,
         },
     )
     conn.execute(
@@ -213,7 +219,14 @@ def published_database(
             context.log.info("removed what killed publishes left: " + ", ".join(removed))
         building = target.with_name(f".{target.name}.{context.run.run_id[:8]}.building")
         try:
-            return _publish(context, warehouse, target, building, removed)
+            return _publish(
+                context,
+                warehouse,
+                target,
+                building,
+                removed,
+                serving_settings.published_storage_version,
+            )
         except BaseException as error:
             also_on_failure(error, f"removing {building.name}", lambda: _remove(building))
             raise
@@ -247,6 +260,7 @@ def _publish(
     target: Path,
     building: Path,
     removed: list[str],
+    storage_version: str,
 ) -> MaterializeResult:
     published_at = now_utc()
     rows, republished = {}, {}
@@ -254,16 +268,30 @@ def _publish(
         window = decided_window(conn, context.run.run_id)
         # Start from the last published file when this run recomputed only a window of it.
         previous_run_id = (
-            _previous_publication(conn, target) if window and not window["full_rebuild"] else None
+            _previous_publication(conn, target, storage_version)
+            if window and not window["full_rebuild"]
+            else None
         )
         if previous_run_id:
             shutil.copyfile(target, building)
-        conn.execute(f"ATTACH {sql_string(str(building))} AS publish_target")
+        # Written in the storage version older clients read (ServingSettings); a copied file
+        # keeps the version it was written in, which _previous_publication checked.
+        conn.execute(
+            f"ATTACH {sql_string(str(building))} AS publish_target "
+            f"(STORAGE_VERSION {sql_string(storage_version)})"
+        )
         try:
             # One transaction: the new file is written once, at COMMIT, not once per statement.
             with transaction(conn):
                 _write_tables(
-                    conn, context, window, previous_run_id, published_at, rows, republished
+                    conn,
+                    context,
+                    window,
+                    previous_run_id,
+                    published_at,
+                    rows,
+                    republished,
+                    storage_version,
                 )
         except BaseException as error:
             also_on_failure(
@@ -282,6 +310,7 @@ def _publish(
             "published_database": str(target.resolve()),
             "as_of": str(window["as_of"]) if window else "not recomputed in this run",
             "size_bytes": target.stat().st_size,
+            "storage_version": storage_version,
             "started_from": f"the file of run {previous_run_id}" if previous_run_id else "empty",
             "rows": MetadataValue.md("\n".join(f"- {v}: {n}" for v, n in rows.items())),
             "rows_written": MetadataValue.md(
