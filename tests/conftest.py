@@ -72,12 +72,15 @@ def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessRe
     return run
 
 
-def serving_settings(db_path: Path) -> ServingSettings:
-    """Serving outputs beside the warehouse file under tmp_path."""
+def serving_settings(db_path: Path, **overrides) -> ServingSettings:
+    """Serving outputs beside the warehouse file under tmp_path; keywords override fields."""
     return ServingSettings(
-        published_database=str(db_path.parent / "published.duckdb"),
-        export_dir=str(db_path.parent / "exports"),
-        report_path=str(db_path.parent / "showback_report.html"),
+        **{
+            "published_database": str(db_path.parent / "published.duckdb"),
+            "export_dir": str(db_path.parent / "exports"),
+            "report_path": str(db_path.parent / "showback_report.html"),
+            **overrides,
+        }
     )
 
 
@@ -90,12 +93,14 @@ def materialize_everything(
     engine: ComputeEngine | None = None,
     warehouse: dict | None = None,
     through: tuple[str, ...] = (),
+    serving: dict | None = None,
     **settings,
 ) -> dg.ExecuteInProcessResult:
     """Every asset and check of the pipeline, in process, for one day or a range of days;
-    `metric` overrides MetricSettings fields, `warehouse` Warehouse fields and keyword arguments
-    override IngestSettings fields. `through` ('core/cost_ledger', ...) narrows the run to those
-    assets and every asset upstream of them, with their checks."""
+    `metric` overrides MetricSettings fields, `warehouse` Warehouse fields, `serving`
+    ServingSettings fields, and keyword arguments override IngestSettings fields. `through`
+    ('core/cost_ledger', ...) narrows the run to those assets and every asset upstream of them,
+    with their checks."""
     return dg.materialize(
         [
             *ingest_assets,
@@ -110,7 +115,7 @@ def materialize_everything(
             "warehouse": Warehouse(**{"database": str(db_path), **(warehouse or {})}),
             "ingest_settings": IngestSettings(**{"data_dir": str(data_dir), **settings}),
             "metric_settings": MetricSettings(**(metric or {})),
-            "serving_settings": serving_settings(db_path),
+            "serving_settings": serving_settings(db_path, **(serving or {})),
             "alert_settings": alerts or AlertSettings(),
             "compute_engine": engine or ComputeEngine(),
         },

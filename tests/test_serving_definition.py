@@ -1,6 +1,6 @@
-"""The serving views are created again only when what they are made of changed, and the published
+"""The serving views are created again only when what they are made of changed; the published
 file carries every view's and column's comment, whether a table was built whole or copied from
-the last published file."""
+the last published file, and is written in the configured storage version."""
 
 import duckdb
 import pytest
@@ -103,3 +103,36 @@ def test_a_windowed_publish_carries_every_comment_of_the_views(data_dir, db_path
     assert len(in_warehouse) > 900
     assert [row for row in in_warehouse if row[2] is None] == []
     assert in_published == in_warehouse
+
+
+def storage_version_number(path) -> int:
+    """The storage version number in a DuckDB file's header (after the checksum and 'DUCK')."""
+    header = path.read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    return int.from_bytes(header[12:20], "little")
+
+
+def test_a_file_in_another_storage_version_is_published_whole_in_the_new_one(data_dir, db_path):
+    write(data_dir, "agent_actions/a.csv", ACTIONS)
+    write(data_dir, "action_events/e.csv", EVENTS)
+    published = db_path.parent / "published.duckdb"
+    assert materialize_everything(data_dir, db_path).success
+    assert storage_version_number(published) == 67  # v1.4.0, the default
+    write(data_dir, "action_events/e2.csv", EVENTS.replace("e1,", "e2,").replace("10:00", "11:00"))
+    second = materialize_everything(
+        data_dir, db_path, serving={"published_storage_version": "v1.0.0"}
+    )
+    [metadata] = [
+        event.materialization.metadata
+        for event in second.get_asset_materialization_events()
+        if event.asset_key.path == ["serving", "published"]
+    ]
+    assert (metadata["started_from"].value, metadata["storage_version"].value) == (
+        "empty",
+        "v1.0.0",
+    )
+    assert storage_version_number(published) == 64
+    with duckdb.connect(str(published), read_only=True) as conn:
+        assert conn.execute("SELECT storage_version FROM serving.publication").fetchall() == [
+            ("v1.0.0",)
+        ]

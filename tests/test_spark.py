@@ -10,6 +10,7 @@ from pyspark.sql import SparkSession
 from pipeline.spark import SESSION_SETTINGS, check_models, portable_models, to_spark_sql
 from pipeline.sql_files import MACROS_DIR
 
+
 @pytest.fixture(scope="module")
 def spark():
     """The session the Spark engine uses in this process (local[2], the pipeline's settings)."""
