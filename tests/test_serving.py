@@ -9,6 +9,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import polars as pl
 import pytest
 
@@ -146,6 +148,46 @@ def test_the_published_file_is_written_in_the_configured_storage_version(served)
     assert (header[8:12], int.from_bytes(header[12:20], "little")) == (b"DUCK", 67)
 
 
+def test_counts_are_bigint_in_the_published_file_never_hugeint(served):
+    root, _, _ = served
+    with duckdb.connect(str(root / "published.duckdb"), read_only=True) as conn:
+        types = dict(
+            conn.execute(
+                "SELECT data_type, COUNT(*) FROM duckdb_columns() "
+                "WHERE schema_name = 'serving' GROUP BY 1"
+            ).fetchall()
+        )
+        weekly = dict(
+            conn.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() "
+                "WHERE table_name = 'showback_by_team_weekly'"
+            ).fetchall()
+        )
+    assert "HUGEINT" not in types
+    assert types["BIGINT"] > 100
+    assert [weekly[c] for c in ("attempted_actions", "requests", "tokens")] == ["BIGINT"] * 3
+
+
+def test_pandas_reads_every_exported_dataset_as_it_is(served):
+    root, _, query = served
+    current = root / "exports" / "current"
+    empty = []
+    for (view,) in query(
+        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving' ORDER BY 1"
+    ):
+        frame = pd.read_parquet(current / view)
+        [(published_rows,)] = query(f"SELECT COUNT(*) FROM serving.{view}")
+        assert len(frame) == published_rows, view
+        assert "period_month" in frame.columns, view
+        if published_rows == 0:
+            empty.append(view)
+            assert sorted(p.name for p in (current / view).iterdir()) == ["empty.parquet"]
+    assert not list(current.glob("*/period_month=__HIVE_DEFAULT_PARTITION__"))
+    assert empty  # the samples leave some views empty (e.g. cost anomalies on one month)
+    frame = pd.read_parquet(current / "showback_by_team_weekly")
+    assert str(frame["attempted_actions"].dtype) == "int64"
+
+
 def test_parquet_export_resums_to_every_serving_view_to_the_cent(served):
     root, _, query = served
     current = root / "exports" / "current"
@@ -166,7 +208,11 @@ def test_parquet_export_resums_to_every_serving_view_to_the_cent(served):
             exported = frame[column].sum()
             served_total = query(f'SELECT COALESCE(SUM("{column}"), 0) FROM serving.{view}')[0][0]
             assert Decimal(str(exported or 0)) == served_total, (view, column)
-        assert all(p.name.startswith("period_month=") for p in (current / view).iterdir())
+        # month partitions, or one zero-row file for an empty view
+        layout = [p.name for p in (current / view).iterdir()]
+        assert all(name.startswith("period_month=") for name in layout) or layout == [
+            "empty.parquet"
+        ], view
 
 
 def test_focus_export_carries_the_attribution_and_resums_to_the_lines(served):

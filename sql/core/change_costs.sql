@@ -13,7 +13,7 @@ SELECT
     cost_line,
     COALESCE(SUM(amount_usd), 0) AS cost_usd,
     COUNT(*) AS cost_parts,
-    SUM(CASE WHEN amount_usd IS NULL THEN 1 ELSE 0 END) AS parts_with_unknown_cost
+    CAST(SUM(CASE WHEN amount_usd IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS parts_with_unknown_cost
 FROM core.cost_ledger
 WHERE cost_date >= $recompute_from AND cost_line LIKE 'change%'
 GROUP BY cost_date, COALESCE(team_id, 'unallocated'), cost_line

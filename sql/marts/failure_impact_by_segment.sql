@@ -47,7 +47,7 @@ SELECT
     a.task_type,
     a.risk_grade,
     a.attempted_actions,
-    a.failed_actions,
+    CAST(a.failed_actions AS BIGINT) AS failed_actions,
     divide_decimal(a.failed_actions, a.attempted_actions) AS failure_rate,
     i.avg_consequence_usd,
     i.consequence_level,

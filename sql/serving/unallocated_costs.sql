@@ -11,7 +11,7 @@ SELECT
     unallocated_reason,
     COUNT(*) AS cost_parts,
     COALESCE(SUM(amount_usd), 0) AS unallocated_cost_usd,
-    SUM(CASE WHEN amount_usd IS NULL THEN 1 ELSE 0 END) AS parts_with_unknown_price
+    CAST(SUM(CASE WHEN amount_usd IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS parts_with_unknown_price
 FROM core.cost_ledger
 WHERE cost_line = 'unallocated'
 GROUP BY cost_date, source, source_line_kind, unallocated_reason

@@ -4,6 +4,11 @@
 Each run writes a new folder under ``runs/`` and publishes it by switching the ``current`` link to
 it in one rename. After a windowed publish, a windowed table's months before the window are hard
 links to the files of the export it follows (named in ``current/_publication.json``).
+
+Every file is one pandas, pyarrow, polars and DuckDB read as they are: rows without a date are in
+``period_month=undated`` (never Hive's ``__HIVE_DEFAULT_PARTITION__``, a partition with no
+value, which pyarrow cannot type), and an empty table is one zero-row file, ``empty.parquet``,
+with its columns and ``period_month``.
 """
 
 import json
@@ -29,6 +34,10 @@ from pipeline.sql_files import quote_ident
 # Written last into each export folder: the publication (run) it holds.
 EXPORT_MANIFEST = "_publication.json"
 
+# The month partition of rows without a date; it sorts after every YYYY-MM, so it is always
+# in a windowed export's window (rows without a date are republished every run).
+UNDATED = "undated"
+
 
 def _previous_export(root: Path, publication: dict) -> Path | None:
     """The current export folder when it holds the build this publication started from."""
@@ -45,7 +54,7 @@ def _link_months_before(previous: Path, target: Path, first_month: str) -> int:
     kept = 0
     for folder in sorted(previous.glob("period_month=*")):
         month = folder.name.removeprefix("period_month=")
-        if month == "__HIVE_DEFAULT_PARTITION__" or month >= first_month:
+        if month >= first_month:
             continue
         (target / folder.name).mkdir(parents=True, exist_ok=True)
         for file in folder.iterdir():
@@ -101,13 +110,13 @@ def parquet_export(
                 and (previous / view).is_dir()
                 else None
             )
+            month = f"COALESCE(strftime({date_column}, '%Y-%m'), $undated)"
             conn.execute(
-                f"COPY (SELECT *, strftime({date_column}, '%Y-%m') AS period_month "
+                f"COPY (SELECT *, {month} AS period_month "
                 f"FROM serving.{quote_ident(view)} "
-                f"WHERE $first_month IS NULL OR {date_column} IS NULL "
-                f"OR strftime({date_column}, '%Y-%m') >= $first_month"
+                f"WHERE $first_month IS NULL OR {month} >= $first_month"
                 ") TO $path (FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE)",
-                {"path": str(target / view), "first_month": first_month},
+                {"path": str(target / view), "first_month": first_month, "undated": UNDATED},
             )
             if first_month is not None:
                 linked_months[view] = _link_months_before(
@@ -117,14 +126,13 @@ def parquet_export(
                 f"SELECT COUNT(*) FROM serving.{quote_ident(view)}"
             ).fetchone()[0]
             if rows[view] == 0:
-                # an empty table still has its columns: one zero-row file in Hive's partition
-                # for no value, so readers find the schema and the layout stays one of partitions
-                empty = target / view / "period_month=__HIVE_DEFAULT_PARTITION__"
-                empty.mkdir(parents=True, exist_ok=True)
+                # an empty table still has its columns: one zero-row file, so readers find the
+                # schema (period_month included, as in the partitioned files)
+                (target / view).mkdir(parents=True, exist_ok=True)
                 conn.execute(
-                    f"COPY (SELECT * FROM serving.{quote_ident(view)} WHERE false) TO $path "
-                    "(FORMAT parquet)",
-                    {"path": str(empty / "empty.parquet")},
+                    f"COPY (SELECT *, CAST(NULL AS VARCHAR) AS period_month "
+                    f"FROM serving.{quote_ident(view)} WHERE false) TO $path (FORMAT parquet)",
+                    {"path": str(target / view / "empty.parquet")},
                 )
     (target / EXPORT_MANIFEST).write_text(json.dumps({"run_id": publication["run_id"]}))
     # Publish: point a fresh link at the new folder, then rename it over `current` (atomic).
