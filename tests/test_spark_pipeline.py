@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.resources import ComputeEngine
 from tests.conftest import materialize_everything
-from tests.test_daily_operation import model_metadata, model_tables, published_tables
+from tests.test_daily_operation import model_tables, published_tables
 from tests.test_operate import (
     FIRST,
     LAST,
@@ -23,6 +23,7 @@ from tests.test_operate import (
     plant_runaway_chain,
     plant_spike,
 )
+from tests.test_recompute_window import model_metadata
 
 pytestmark = pytest.mark.spark_pipeline
 

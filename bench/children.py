@@ -1,0 +1,167 @@
+"""What each fresh process of the benchmark runs (the scan floor, the write floor, a daily run),
+and how it is run: every child prints its report, with its own peak resident set, as the last
+JSON line of its output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipeline.warehouse import Warehouse
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+# The column each source's rows are grouped by in the scan floor (the task, where rows name one).
+SCAN_FLOOR_KEYS = {
+    "llm_requests": "task_id",
+    "tool_calls": "task_id",
+    "agent_actions": "task_id",
+    "action_events": "action_id",
+    "time_entries": "task_id",
+    "consequence_records": "task_id",
+    "billing_lines": "Tags",
+}
+
+# DuckDB's memory limit for the floors: the warehouse's default, so that they and the pipeline
+# run under the same limit.
+FLOOR_MEMORY_LIMIT = Warehouse.model_fields["memory_limit"].default
+
+# Appended to every child: its own peak resident set, in the JSON line it prints last.
+PEAK = """
+import resource as _resource
+_report["peak_rss_gib"] = round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024**2, 3)
+print(json.dumps(_report))
+"""
+
+
+def run_child(code: str, *args: str) -> dict:
+    """Run `code` in a fresh Python process; return its report with wall time and peak RSS."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code + PEAK, *args], capture_output=True, text=True, cwd=PROJECT
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"child failed ({out.returncode}):\n{out.stderr[-4000:]}")
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report["process_wall_s"] = round(time.perf_counter() - started, 2)
+    return report
+
+
+SCAN_FLOOR = """
+import json, sys, time
+from pathlib import Path
+import duckdb
+data_dir, keys, memory_limit = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+conn = duckdb.connect()
+conn.execute("SET memory_limit = $limit", {"limit": memory_limit})
+rows, started = {}, time.perf_counter()
+for source, key in keys.items():
+    files = [str(p) for p in sorted((data_dir / source).glob("*.parquet"))]
+    if files:
+        # every column is read (MAX of each), as a pipeline must read every column it keeps
+        rows[source] = conn.execute(
+            f"SELECT SUM(n) FROM (SELECT {key}, COUNT(*) AS n, MAX(COLUMNS(*)) "
+            "FROM read_parquet($files) GROUP BY 1) AS t",
+            {"files": files},
+        ).fetchone()[0]
+_report = {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
+"""
+
+WRITE_FLOOR = """
+import json, sys, time
+from pathlib import Path
+import duckdb
+data_dir, database, memory_limit = Path(sys.argv[1]), sys.argv[2], sys.argv[4]
+Path(database).unlink(missing_ok=True)
+conn = duckdb.connect(database)
+conn.execute("SET memory_limit = $limit", {"limit": memory_limit})
+rows, started = {}, time.perf_counter()
+for source in json.loads(sys.argv[3]):
+    files = [str(p) for p in sorted((data_dir / source).glob("*.parquet"))]
+    if files:
+        # every row and column written once into a table of a database file, and checkpointed
+        conn.execute(
+            f"CREATE TABLE {source} AS SELECT * FROM read_parquet($files)", {"files": files}
+        )
+        rows[source] = conn.execute(f"SELECT COUNT(*) FROM {source}").fetchone()[0]
+conn.execute("CHECKPOINT")
+_report = {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
+"""
+
+DAILY_RUN = """
+import json, sys, time
+import dagster as dg
+from pipeline.definitions import defs
+from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings
+from pipeline.warehouse import Warehouse
+data_dir, warehouse_dir, first, last, engine = sys.argv[1:6]
+job = defs.resolve_job_def("agent_finops_job")
+tags = ({"dagster/partition": first} if first == last else
+        {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
+instance = dg.DagsterInstance.ephemeral()
+started = time.perf_counter()
+result = job.execute_in_process(
+    tags=tags,
+    instance=instance,
+    resources={
+        "warehouse": Warehouse(database=f"{warehouse_dir}/agent_finops.duckdb"),
+        "ingest_settings": IngestSettings(data_dir=data_dir),
+        "serving_settings": ServingSettings(
+            published_database=f"{warehouse_dir}/published.duckdb",
+            export_dir=f"{warehouse_dir}/exports",
+            report_path=f"{warehouse_dir}/report.html",
+        ),
+        # local Spark runs its executors inside the driver's JVM: give it the heap a day needs
+        "compute_engine": ComputeEngine(
+            engine=engine,
+            exchange_dir=f"{warehouse_dir}/exchange",
+            spark_conf={"spark.driver.memory": "8g"},
+        ),
+    },
+    raise_on_error=False,
+)
+seconds = time.perf_counter() - started
+steps = {
+    s.step_key: round(s.end_time - s.start_time, 2)
+    for s in instance.get_run_step_stats(result.run_id)
+    if s.start_time and s.end_time
+}
+rows, engine_seconds = {}, {"exchange_s": 0.0, "spark_s": 0.0}
+for m in result.get_asset_materialization_events():
+    meta = m.materialization.metadata
+    if m.asset_key.path[0] == "staging" and "rows_read" in meta:
+        rows[m.asset_key.path[1]] = meta["rows_read"].value
+    for key in engine_seconds:
+        if key in meta:
+            engine_seconds[key] += meta[key].value
+failed_steps = {
+    e.step_key: e.step_failure_data.error.message.strip()[:1000]
+    for e in result.all_events
+    if e.is_step_failure
+}
+failed_checks = sorted(
+    f"{e.asset_key.to_user_string()}:{e.check_name}"
+    for e in result.get_asset_check_evaluations()
+    if not e.passed
+)
+_report = {"success": result.success, "seconds": round(seconds, 2), "steps": steps,
+           "rows_read": rows, "failed_steps": failed_steps, "failed_checks": failed_checks}
+if engine == "spark":
+    _report["models_on_spark"] = {k: round(v, 2) for k, v in engine_seconds.items()}
+for m in result.get_asset_materialization_events():
+    if m.asset_key.path == ["core", "cost_ledger"]:
+        _report["ledger_parts_written"] = m.materialization.metadata["rows_recomputed"].value
+# the consequence parts this run spread (SPEC 5): those of the records its window re-spread
+import duckdb
+with duckdb.connect(f"{warehouse_dir}/agent_finops.duckdb", read_only=True) as conn:
+    _report["consequence_spread_parts_written"] = conn.execute(
+        "SELECT COUNT(*) FROM core.cost_ledger AS l, (SELECT COALESCE(consequences_from, "
+        "DATE '0001-01-01') AS day FROM audit.recompute_windows WHERE run_id = $run_id) AS w "
+        "WHERE l.source = 'consequence_records' AND l.attribution LIKE 'spread%' "
+        "AND (l.source_date >= w.day OR l.cost_date >= w.day)",
+        {"run_id": result.run_id},
+    ).fetchone()[0]
+"""
