@@ -90,7 +90,7 @@ def test_a_run_recomputes_from_the_month_of_the_earliest_day_that_can_change(two
         ).fetchone()
     assert september > 0
     assert showback["rows_recomputed"].value == october
-    assert showback["rows"].value == october + september
+    assert showback["dagster/row_count"].value == october + september
 
 
 def model_metadata(result, layer: str, name: str) -> dict:
@@ -111,7 +111,7 @@ def test_a_day_prices_and_books_only_its_own_requests_while_outcomes_recompute_t
     assert window["records_from"] == date(2026, 10, 4)
     priced = model_metadata(result, "core", "llm_request_costs")
     assert (priced["recomputed_from"].text, priced["rows_recomputed"].value) == ("2026-10-04", 1)
-    assert priced["rows"].value == 3
+    assert priced["dagster/row_count"].value == 3
     assert window["ledger_from"] == date(2026, 10, 4)
     ledger = model_metadata(result, "core", "cost_ledger")
     assert (ledger["ledger_from"].text, ledger["rows_recomputed"].value) == ("2026-10-04", 1)

@@ -35,6 +35,7 @@ from dagster import (
 )
 
 from pipeline.assets.ingest import staging_key
+from pipeline.metadata import table_metadata
 from pipeline.models import Model, models
 from pipeline.partitions import daily_partitions
 from pipeline.resources import ComputeEngine, IngestSettings, MetricSettings
@@ -190,14 +191,15 @@ def build_sql_asset(model: Model) -> AssetsDefinition:
                 rows_sql, rows_parameters, engine_seconds = run_on_spark(
                     conn, compute_engine, model.name, model.sql, parameters, context.run.run_id
                 )
-            written, total = replace_rows(conn, model, rows_sql, rows_parameters, window)
+            written, _ = replace_rows(conn, model, rows_sql, rows_parameters, window)
             summary = conn.execute(
                 f"SELECT {quote_ident(model.summary_by)}, COUNT(*) "
                 f"FROM {model.layer}.{model.table} GROUP BY 1 ORDER BY 1"
             ).fetchall()
+            table = table_metadata(conn, model.layer, model.table)
         return MaterializeResult(
             metadata={
-                "rows": total,
+                **table,
                 "rows_recomputed": written,
                 "engine": compute_engine.engine,
                 **engine_seconds,

@@ -20,6 +20,7 @@ from dagster import (
 )
 
 from pipeline.loading.load import load_source
+from pipeline.metadata import amount_text, table_metadata
 from pipeline.partitions import daily_partitions, run_days
 from pipeline.resources import IngestSettings
 from pipeline.sources import SOURCES, Source
@@ -65,6 +66,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                 load_id=context.run.run_id,
                 last_day=days.last_day if days else None,
             )
+            table = table_metadata(conn, "staging", source.name)
         for line in report.files_passed:
             context.log.warning(f"not loaded: {ingest_settings.data_dir}/{line}")
         for line in report.sample_quarantine:
@@ -76,6 +78,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                 f"WHERE source = '{source.name}' AND load_id = '{context.run_id}'"
             )
         metadata = {
+            **table,
             "files_seen": report.files_seen,
             "files_not_yet_due": report.files_not_yet_due,
             "files_loaded": MetadataValue.md(
@@ -91,8 +94,8 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             "rows_duplicate": report.rows_duplicate,
         }
         if report.amount_read is not None:
-            metadata["amount_read"] = str(report.amount_read)
-            metadata["amount_staged"] = str(report.amount_staged)
+            metadata["amount_read"] = amount_text(report.amount_read)
+            metadata["amount_staged"] = amount_text(report.amount_staged)
         return MaterializeResult(metadata=metadata)
 
     return _ingest

@@ -25,6 +25,7 @@ from dagster import (
 )
 
 from pipeline.checks.queries import keep, query
+from pipeline.metadata import amount_text
 from pipeline.resources import IngestSettings
 from pipeline.run_state import BEGINNING, decided_window
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
@@ -128,7 +129,7 @@ def change_showback_conserved(warehouse: Warehouse) -> AssetCheckResult:
     return AssetCheckResult(
         passed=not problems,
         metadata={
-            "change_cost_usd": str(totals[0]),
+            "change_cost_usd": amount_text(totals[0]),
             "accepted_change_units": int(totals[1]),
             "months": totals[2],
             "problems": MetadataValue.md(
@@ -187,9 +188,9 @@ def ledger_in_showback(
         metadata={
             "checked_from": _checked_from(checked_from),
             "day_team_rows_checked": rows,
-            "ledger_usd": str(ledger_usd),
-            "showback_usd": str(showback_usd),
-            "difference_usd": str(ledger_usd - showback_usd),
+            "ledger_usd": amount_text(ledger_usd),
+            "showback_usd": amount_text(showback_usd),
+            "difference_usd": amount_text(ledger_usd - showback_usd),
             "rows_not_conserved": len(broken),
             "worst_rows": MetadataValue.md(
                 "\n".join(

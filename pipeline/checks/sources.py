@@ -44,6 +44,7 @@ from pipeline.checks.daily import (
 )
 from pipeline.checks.queries import kept, query
 from pipeline.loading.audit import amount_column, ensure_audit_tables
+from pipeline.metadata import amount_text
 from pipeline.resources import IngestSettings
 from pipeline.sources import SOURCES, Source
 from pipeline.sql_files import quote_ident, table_exists
@@ -132,11 +133,11 @@ def _amount_conserved(
         passed=not broken,
         metadata={
             "amount_column": money,
-            "amount_read": str(totals[0]),
-            "amount_staged": str(totals[1]),
-            "amount_quarantined": str(totals[2]),
-            "amount_duplicate": str(totals[3]),
-            "difference": str(totals[0] - totals[1] - totals[2] - totals[3]),
+            "amount_read": amount_text(totals[0]),
+            "amount_staged": amount_text(totals[1]),
+            "amount_quarantined": amount_text(totals[2]),
+            "amount_duplicate": amount_text(totals[3]),
+            "difference": amount_text(totals[0] - totals[1] - totals[2] - totals[3]),
             "files_not_conserved": _files_not_conserved(broken),
         },
     )
