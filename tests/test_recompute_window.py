@@ -168,7 +168,7 @@ def exported_tables(export_dir: Path) -> dict[str, list[tuple]]:
             folder.name: conn.execute(
                 "SELECT * EXCLUDE (period_month) FROM read_parquet($glob, hive_partitioning = true)"
                 " ORDER BY ALL",
-                {"glob": str(folder / "*" / "*.parquet")},
+                {"glob": str(folder / "**" / "*.parquet")},
             ).fetchall()
             for folder in sorted((export_dir / "current").iterdir())
             if folder.is_dir()
