@@ -188,6 +188,33 @@ def test_pandas_reads_every_exported_dataset_as_it_is(served):
     assert str(frame["attempted_actions"].dtype) == "int64"
 
 
+def test_every_exported_file_carries_its_table_and_column_descriptions(served):
+    import pyarrow.parquet as pq
+
+    root, _, _ = served
+    with duckdb.connect(str(root / "published.duckdb"), read_only=True) as conn:
+        tables = dict(
+            conn.execute(
+                "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'serving'"
+            ).fetchall()
+        )
+        columns = conn.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' ORDER BY table_name, column_index"
+        ).fetchall()
+    files = sorted((root / "exports" / "current").rglob("*.parquet"))
+    assert len(files) >= 27
+    for file in files:
+        view = file.relative_to(root / "exports" / "current").parts[0]
+        metadata = pq.read_schema(file).metadata
+        described = json.loads(metadata[b"column_descriptions"])
+        assert metadata[b"description"].decode() == tables[view], file
+        assert {c: text for t, c, text in columns if t == view} == {
+            c: text for c, text in described.items() if c != "period_month"
+        }, file
+        assert described["period_month"].startswith("The month (YYYY-MM)"), file
+
+
 def test_parquet_export_resums_to_every_serving_view_to_the_cent(served):
     root, _, query = served
     current = root / "exports" / "current"

@@ -5,10 +5,12 @@ Each run writes a new folder under ``runs/`` and publishes it by switching the `
 it in one rename. After a windowed publish, a windowed table's months before the window are hard
 links to the files of the export it follows (named in ``current/_publication.json``).
 
-Every file is one pandas, pyarrow, polars and DuckDB read as they are: rows without a date are in
-``period_month=undated`` (never Hive's ``__HIVE_DEFAULT_PARTITION__``, a partition with no
-value, which pyarrow cannot type), and an empty table is one zero-row file, ``empty.parquet``,
-with its columns and ``period_month``.
+Each file carries its table's comment and its columns' comments in the Parquet key-value
+metadata (``description``; ``column_descriptions``, a JSON object by column), so the
+descriptions travel with the data. Every file is one pandas, pyarrow, polars and DuckDB read as
+they are: rows without a date are in ``period_month=undated`` (never Hive's
+``__HIVE_DEFAULT_PARTITION__``, a partition with no value, which pyarrow cannot type), and an
+empty table is one zero-row file, ``empty.parquet``, with its columns and ``period_month``.
 """
 
 import json
@@ -29,7 +31,7 @@ from dagster import (
 from pipeline.assets.serving.publishing import published_tables, read_published
 from pipeline.assets.serving.views import serving_view
 from pipeline.resources import ServingSettings
-from pipeline.sql_files import quote_ident
+from pipeline.sql_files import quote_ident, sql_string
 
 # Written last into each export folder: the publication (run) it holds.
 EXPORT_MANIFEST = "_publication.json"
@@ -64,6 +66,30 @@ def _link_months_before(previous: Path, target: Path, first_month: str) -> int:
                 shutil.copy2(file, target / folder.name / file.name)
         kept += 1
     return kept
+
+
+def _descriptions(conn, view: str) -> str:
+    """The COPY option writing a published table's comment and its columns' comments into each
+    Parquet file's key-value metadata."""
+    (table,) = conn.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'serving' AND table_name = $view",
+        {"view": view},
+    ).fetchone()
+    columns = dict(
+        conn.execute(
+            "SELECT column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name = 'serving' AND table_name = $view ORDER BY column_index",
+            {"view": view},
+        ).fetchall()
+    )
+    columns["period_month"] = (
+        f"The month (YYYY-MM) of the row's {serving_view(view).partition_by}, the export's "
+        f"partition; '{UNDATED}' for rows without one."
+    )
+    return (
+        f"KV_METADATA {{description: {sql_string(table or '')}, "
+        f"column_descriptions: {sql_string(json.dumps(columns))}}}"
+    )
 
 
 @asset(
@@ -111,11 +137,13 @@ def parquet_export(
                 else None
             )
             month = f"COALESCE(strftime({date_column}, '%Y-%m'), $undated)"
+            described = _descriptions(conn, view)
             conn.execute(
                 f"COPY (SELECT *, {month} AS period_month "
                 f"FROM serving.{quote_ident(view)} "
                 f"WHERE $first_month IS NULL OR {month} >= $first_month"
-                ") TO $path (FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE)",
+                ") TO $path (FORMAT parquet, PARTITION_BY (period_month), OVERWRITE_OR_IGNORE, "
+                f"{described})",
                 {"path": str(target / view), "first_month": first_month, "undated": UNDATED},
             )
             if first_month is not None:
@@ -131,7 +159,8 @@ def parquet_export(
                 (target / view).mkdir(parents=True, exist_ok=True)
                 conn.execute(
                     f"COPY (SELECT *, CAST(NULL AS VARCHAR) AS period_month "
-                    f"FROM serving.{quote_ident(view)} WHERE false) TO $path (FORMAT parquet)",
+                    f"FROM serving.{quote_ident(view)} WHERE false) TO $path "
+                    f"(FORMAT parquet, {described})",
                     {"path": str(target / view / "empty.parquet")},
                 )
     (target / EXPORT_MANIFEST).write_text(json.dumps({"run_id": publication["run_id"]}))
