@@ -49,10 +49,18 @@ def _daily_of_run(
     source: Source,
     ingest_settings: IngestSettings,
 ) -> list[tuple] | None:
-    """The run's days with their rows (see _daily_volume); None when the run targets no day."""
+    """The run's days with their rows (see _daily_volume); None when the run targets no day.
+    Both checks of a source ask for them on the connection of that source's step
+    (``<source>_contracts``); the second reads what the first kept in temp table _daily_volume
+    instead of grouping the staging table again."""
     days = run_days(context.run.tags)
     if days is None:
         return None
+    (kept_already,) = conn.execute(
+        "SELECT COUNT(*) FROM duckdb_tables() WHERE temporary AND table_name = '_daily_volume'"
+    ).fetchone()
+    if kept_already:
+        return conn.execute("SELECT * FROM _daily_volume").fetchall()
     return _daily_volume(conn, source, days, ingest_settings.volume_baseline_days)
 
 
