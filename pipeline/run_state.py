@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from pipeline.partitions import run_days
 from pipeline.resources import IngestSettings, MetricSettings
-from pipeline.sql_files import SQL_DIR, parameters_used, read_sql, table_exists
+from pipeline.sql_files import digest_files, parameters_used, read_sql, table_exists
 
 # The day a full rebuild recomputes from: before any data.
 BEGINNING = date(1, 1, 1)
@@ -30,9 +30,7 @@ def model_fingerprint(metric_settings: MetricSettings, ingest_settings: IngestSe
     of core, marts and macros, and the settings. When it changes, the next run rebuilds all."""
     digest = hashlib.sha256()
     for folder in ("macros", "core", "marts"):
-        for path in sorted((SQL_DIR / folder).glob("*.sql")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+        digest_files(digest, folder)
     settings = {
         **metric_settings.model_dump(exclude={"as_of"}),
         "billing_cost_column": ingest_settings.billing_cost_column,

@@ -74,6 +74,14 @@ def tables_read(sql: str) -> list[tuple[str, str]]:
     return list(seen)
 
 
+def digest_files(digest, folder: str, pattern: str = "*.sql") -> None:
+    """Add the name and bytes of every file of ``sql/<folder>/`` matching `pattern`, in name
+    order, to a hashlib digest."""
+    for path in sorted((SQL_DIR / folder).glob(pattern)):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+
+
 def parameters_used(sql: str, candidates: dict[str, object]) -> dict[str, object]:
     """The candidate DuckDB parameters a statement names (DuckDB rejects unused ones)."""
     return {key: value for key, value in candidates.items() if f"${key}" in sql}

@@ -103,11 +103,9 @@ def recompute_window_asset(
     )
 
 
-def replace_rows(
-    conn, model: Model, sql: str, parameters: dict, window: RecomputeWindow
-) -> tuple[int, int]:
+def replace_rows(conn, model: Model, sql: str, parameters: dict, window: RecomputeWindow) -> int:
     """Replace a model's rows from the window's first day (all rows on a full rebuild, or for a
-    table without a day) in one transaction; returns (rows written, rows in the table)."""
+    table without a day) in one transaction; returns the rows written."""
     table = f"{model.layer}.{model.table}"
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {model.layer}")
     whole = (
@@ -133,8 +131,7 @@ def replace_rows(
                 ),
             )
             written = conn.execute(f"INSERT INTO {table} {sql}", parameters).fetchone()[0]
-        total = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    return written, total
+    return written
 
 
 def model_parameters(
@@ -191,7 +188,7 @@ def build_sql_asset(model: Model) -> AssetsDefinition:
                 rows_sql, rows_parameters, engine_seconds = run_on_spark(
                     conn, compute_engine, model.name, model.sql, parameters, context.run.run_id
                 )
-            written, _ = replace_rows(conn, model, rows_sql, rows_parameters, window)
+            written = replace_rows(conn, model, rows_sql, rows_parameters, window)
             summary = conn.execute(
                 f"SELECT {quote_ident(model.summary_by)}, COUNT(*) "
                 f"FROM {model.layer}.{model.table} GROUP BY 1 ORDER BY 1"

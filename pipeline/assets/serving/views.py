@@ -47,6 +47,7 @@ from pipeline.sql_files import (
     SQL_DIR,
     DeclarationError,
     declarations,
+    digest_files,
     quote_ident,
     read_sql,
     sql_header,
@@ -172,10 +173,9 @@ def serving_fingerprint(conn) -> str:
     """A digest of what the serving views are made of: the files of sql/serving/ (views, macros,
     columns.csv), the SQL of the models and macros they read, and the DuckDB version."""
     digest = hashlib.sha256(conn.execute("PRAGMA version").fetchone()[0].encode())
-    for folder in ("serving", "macros", "core", "marts"):
-        for path in sorted((SQL_DIR / folder).glob("*.*")):
-            digest.update(f"{folder}/{path.name}".encode())
-            digest.update(path.read_bytes())
+    digest_files(digest, "serving", "*.*")  # the views, the table macro and columns.csv
+    for folder in ("macros", "core", "marts"):
+        digest_files(digest, folder)
     return digest.hexdigest()[:16]
 
 
