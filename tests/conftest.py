@@ -22,6 +22,7 @@ from pipeline.resources import (
     MetricSettings,
     ServingSettings,
 )
+from pipeline.sources import SOURCES
 from pipeline.warehouse import Warehouse
 from tests import model_harness
 
@@ -54,20 +55,43 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse" / "agent_finops.duckdb"
 
 
+def ingest_sources(
+    data_dir: Path,
+    db_path: Path,
+    days: str | tuple[str, str] = DEFAULT_DAY,
+    sources: tuple[str, ...] | None = None,
+    **settings,
+) -> dg.ExecuteInProcessResult:
+    """Materialize the ingest assets of `sources` with their checks; by default, of every source
+    with a folder under data_dir (a source with no folder has nothing to load or check), or of
+    every source when none has one.
+    Keyword arguments override IngestSettings fields."""
+    ingest_settings = IngestSettings(data_dir=str(data_dir), **settings)
+    if sources is None:
+        sources = tuple(name for name in SOURCES if (data_dir / name).is_dir()) or tuple(SOURCES)
+    return dg.materialize(
+        [*ingest_assets, *ingest_checks],
+        resources={
+            "warehouse": Warehouse(database=str(db_path)),
+            "ingest_settings": ingest_settings,
+        },
+        tags=day_tags(days),
+        raise_on_error=False,
+        selection=dg.AssetSelection.assets(*(("staging", name) for name in sources)),
+    )
+
+
 @pytest.fixture
 def ingest(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
-    """Materialize every ingest asset with its checks; settings override IngestSettings fields."""
+    """The ingest assets and checks of the sources with a folder under data_dir (ingest_sources)."""
 
-    def run(days: str | tuple[str, str] = DEFAULT_DAY, **settings) -> dg.ExecuteInProcessResult:
-        return dg.materialize(
-            [*ingest_assets, *ingest_checks],
-            resources={
-                "warehouse": Warehouse(database=str(db_path)),
-                "ingest_settings": IngestSettings(**{"data_dir": str(data_dir), **settings}),
-            },
-            tags=day_tags(days),
-            raise_on_error=False,
-        )
+    def run(
+        days: str | tuple[str, str] = DEFAULT_DAY,
+        sources: tuple[str, ...] | None = None,
+        **settings,
+    ) -> dg.ExecuteInProcessResult:
+        folder = Path(settings.pop("data_dir", data_dir))
+        return ingest_sources(folder, db_path, days, sources, **settings)
 
     return run
 

@@ -12,11 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline.assets.ingest import ingest_assets
-from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings
-from pipeline.warehouse import Warehouse
-from tests.conftest import DATA_SAMPLES, day_tags, step_failure_message
+from tests.conftest import DATA_SAMPLES, ingest_sources, step_failure_message
 
 SAMPLES = DATA_SAMPLES
 CSV_SAMPLES = {
@@ -133,15 +129,7 @@ def outcome(db_path: Path, source: str) -> tuple[set[int], set[int], tuple]:
 
 
 def run_ingest(data_dir: Path, db_path: Path) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [*ingest_assets, *ingest_checks],
-        resources={
-            "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(data_dir=str(data_dir)),
-        },
-        tags=day_tags(RUN_DAYS),
-        raise_on_error=False,
-    )
+    return ingest_sources(data_dir, db_path, RUN_DAYS)
 
 
 @pytest.fixture(scope="module")

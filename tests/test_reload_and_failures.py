@@ -32,6 +32,21 @@ def test_reloading_the_same_files_doubles_nothing(data_dir, ingest, query):
     assert materialization.metadata["files_unchanged"].value == 1
 
 
+def test_a_source_with_no_file_is_staged_again_only_when_its_model_or_settings_change(
+    data_dir, ingest, query
+):
+    (data_dir / "tool_calls").mkdir()
+    staged_at = "SELECT staged_at FROM audit.staging_models WHERE source = 'tool_calls'"
+    assert ingest().success
+    first = query(staged_at)
+    assert len(first) == 1
+    assert ingest().success
+    assert query(staged_at) == first  # nothing to read: the empty table stands
+    assert ingest(team_tag_key="owner").success
+    assert query(staged_at) != first  # another tag key shapes its rows: staged again
+    assert query("SELECT COUNT(*) FROM staging.tool_calls") == [(0,)]
+
+
 def test_a_restated_file_replaces_its_earlier_rows(data_dir, ingest, query):
     path = write(
         data_dir, "tool_calls/day1.csv", HEADER + "c1,2026-10-01T09:00:00Z,search,0.5,a1\n"

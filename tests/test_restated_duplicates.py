@@ -5,14 +5,9 @@ of the current files into an empty warehouse would leave them."""
 from decimal import Decimal
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 
-from pipeline.assets.ingest import ingest_assets
-from pipeline.checks import ingest_checks
-from pipeline.resources import IngestSettings
-from pipeline.warehouse import Warehouse
-from tests.conftest import check_results, day_tags, write
+from tests.conftest import check_results, ingest_sources, write
 
 HEADER = "call_id,called_at,tool_name,cost_usd,action_id\n"
 C1 = "c1,2026-10-01T09:00:00Z,search,0.5,a1\n"
@@ -39,15 +34,7 @@ def tables(db_path: Path) -> dict[str, list[tuple]]:
 def fresh_load(data_dir: Path, tmp_path: Path) -> dict[str, list[tuple]]:
     """The tables a load of the current files into an empty warehouse gives."""
     db_path = tmp_path / "fresh" / "agent_finops.duckdb"
-    result = dg.materialize(
-        [*ingest_assets, *ingest_checks],
-        resources={
-            "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(data_dir=str(data_dir)),
-        },
-        tags=day_tags("2026-11-22"),
-        raise_on_error=False,
-    )
+    result = ingest_sources(data_dir, db_path, "2026-11-22")
     assert result.success
     return tables(db_path)
 

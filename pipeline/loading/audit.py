@@ -6,6 +6,7 @@
   fingerprint are recorded as loaded is not read again.
 - ``audit.quarantine``: every row not staged and not dropped, with its file, line, column and
   reason, and its raw row.
+- ``audit.staging_models``: per source, the fingerprint its staging table was last written under.
 - ``audit.changes``: per load, the earliest day its added or removed rows date from (for events
   and consequences, also the day of the action they name): the core layer recomputes from there.
 
@@ -35,6 +36,7 @@ def ensure_audit_tables(conn: duckdb.DuckDBPyConnection) -> None:
     # Warehouses created by earlier releases gain the newer columns.
     conn.execute(read_sql("ingest/audit/load_ledger_added_columns.sql"))
     conn.execute(read_sql("ingest/audit/changes.sql"))
+    conn.execute(read_sql("ingest/audit/staging_models.sql"))
 
 
 def settings_fingerprint(settings, model: str = "") -> str:
@@ -72,6 +74,25 @@ def recorded_files(
             {"source": source.name},
         ).fetchall()
     }
+
+
+def staged_under(conn: duckdb.DuckDBPyConnection, source: Source) -> str | None:
+    """The fingerprint the source's staging table was last written under (None: not recorded,
+    as in a warehouse of an earlier release)."""
+    row = conn.execute(
+        "SELECT settings_fingerprint FROM audit.staging_models WHERE source = $source",
+        {"source": source.name},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_staged_under(
+    conn: duckdb.DuckDBPyConnection, source: Source, fingerprint: str, loaded_at: datetime
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO audit.staging_models VALUES ($source, $fingerprint, $loaded_at)",
+        {"source": source.name, "fingerprint": fingerprint, "loaded_at": loaded_at},
+    )
 
 
 def create_load_tables(conn: duckdb.DuckDBPyConnection) -> None:

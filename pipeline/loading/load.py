@@ -73,9 +73,16 @@ def load_source(
     passed = [p for p in found.passed if recorded.get(p.relpath, ())[:2] != (p.status, p.sha256)]
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
 
-    # Every file unchanged and loaded under this staging model and these settings (so the table
-    # has the model's columns) and none newly passed over: the staged rows stand as they are.
-    unchanged = files and not todo and not passed and table_exists(conn, "staging", source.name)
+    # Every file unchanged and loaded under this staging model and these settings, none newly
+    # passed over, and the table written under them (so it has the model's columns; a source
+    # with files is, by its files): the staged rows stand as they are. A source with no file
+    # at all is not read again run after run.
+    unchanged = (
+        not todo
+        and not passed
+        and table_exists(conn, "staging", source.name)
+        and (bool(files) or audit.staged_under(conn, source) == fingerprint)
+    )
     if not unchanged:
         _load(conn, source, settings, load_id, loaded_at, model, fingerprint, todo, passed)
     totals, sample = audit.load_totals(conn, source, load_id)
@@ -130,6 +137,7 @@ def _load(
         stage.keep_duplicates(conn, source, load_id, loaded_at)
         audit.write_quarantine(conn, source, load_id, loaded_at)
         audit.write_ledger(conn, source, settings, fingerprint, load_id, loaded_at)
+        audit.record_staged_under(conn, source, fingerprint, loaded_at)
 
 
 def _data_dir(settings) -> Path:
