@@ -16,6 +16,7 @@ from tests.test_daily_operation import model_tables, published_tables
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
 REQUESTS = "request_id,requested_at,model,input_tokens,output_tokens,reported_cost_usd,action_id\n"
+METRIC = {"survival_window_days": 1}
 
 
 def write_day(data_dir: Path, day: str, action: str, cost: str) -> None:
@@ -48,46 +49,67 @@ def two_months_built(tmp_path_factory):
     """A September and an October day, built day by day with a one-day survival window."""
     root = tmp_path_factory.mktemp("two_months")
     data_dir, db_path = root / "data", root / "warehouse" / "agent_finops.duckdb"
-    metric = {"survival_window_days": 1}
     write_day(data_dir, "2026-09-30", "a1", "1.00")
-    assert materialize_everything(data_dir, db_path, metric, days="2026-09-30").success
+    assert materialize_everything(data_dir, db_path, METRIC, days="2026-09-30").success
     write_day(data_dir, "2026-10-02", "a2", "2.00")
-    assert materialize_everything(data_dir, db_path, metric, days="2026-10-02").success
+    assert materialize_everything(data_dir, db_path, METRIC, days="2026-10-02").success
     return root
+
+
+def showback_months(db_path: Path) -> tuple[int, int]:
+    """marts.showback's rows for October and for September."""
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        return conn.execute(
+            "SELECT COUNT(*) FILTER (WHERE period_start >= DATE '2026-10-01'), "
+            "COUNT(*) FILTER (WHERE period_start < DATE '2026-10-01') FROM marts.showback"
+        ).fetchone()
+
+
+@pytest.fixture(scope="module")
+def day_by_day(two_months_built, tmp_path_factory):
+    """The two months run on day by day (2026-10-03 with nothing new, then 2026-10-04 with a3's
+    day): each run's result, recompute window and showback rows by month; and one backfill of
+    the same files. Returns (daily folder, backfill folder, {day: (result, window, months)})."""
+    root = tmp_path_factory.mktemp("day_by_day")
+    data_dir, daily = root / "data", root / "warehouse"
+    shutil.copytree(two_months_built / "data", data_dir)
+    shutil.copytree(two_months_built / "warehouse", daily, symlinks=True)
+    db_path = daily / "agent_finops.duckdb"
+    runs = {}
+    for day in ("2026-10-03", "2026-10-04"):
+        if day == "2026-10-04":
+            write_day(data_dir, day, "a3", "4.00")
+        result = materialize_everything(data_dir, db_path, METRIC, days=day)
+        assert result.success, day
+        runs[day] = (result, window_of_last_run(db_path), showback_months(db_path))
+    backfill_db = root / "backfill" / "agent_finops.duckdb"
+    assert materialize_everything(
+        data_dir, backfill_db, METRIC, days=("2026-09-30", "2026-10-04")
+    ).success
+    return daily, backfill_db.parent, runs
 
 
 @pytest.fixture
 def two_months(two_months_built, data_dir, db_path):
     """A copy of the two built days for one test, and a runner for later days."""
-    metric = {"survival_window_days": 1}
     shutil.copytree(two_months_built / "data", data_dir, dirs_exist_ok=True)
     shutil.copytree(two_months_built / "warehouse", db_path.parent, symlinks=True)
 
     def run(day: str):
-        result = materialize_everything(data_dir, db_path, metric, days=day)
+        result = materialize_everything(data_dir, db_path, METRIC, days=day)
         assert result.success
         return result
 
     return run
 
 
-def test_a_run_recomputes_from_the_month_of_the_earliest_day_that_can_change(two_months, db_path):
-    result = two_months("2026-10-03")
-    window = window_of_last_run(db_path)
+def test_a_run_recomputes_from_the_month_of_the_earliest_day_that_can_change(day_by_day):
+    result, window, (october, september) = day_by_day[2]["2026-10-03"]
     assert window["full_rebuild"] is False
     assert window["open_window_day"] == date(2026, 10, 1)  # as_of 10-04 less 1 + 1 days
     assert window["first_changed_input_day"] is None  # no file changed since the last build
     assert window["recompute_from"] == date(2026, 10, 1)
-    showback = next(
-        m.materialization.metadata
-        for m in result.get_asset_materialization_events()
-        if m.asset_key.path == ["marts", "showback"]
-    )
-    with duckdb.connect(str(db_path), read_only=True) as conn:
-        october, september = conn.execute(
-            "SELECT COUNT(*) FILTER (WHERE period_start >= DATE '2026-10-01'), "
-            "COUNT(*) FILTER (WHERE period_start < DATE '2026-10-01') FROM marts.showback"
-        ).fetchone()
+    showback = model_metadata(result, "marts", "showback")
     assert september > 0
     assert showback["rows_recomputed"].value == october
     assert showback["dagster/row_count"].value == october + september
@@ -102,11 +124,9 @@ def model_metadata(result, layer: str, name: str) -> dict:
 
 
 def test_a_day_prices_and_books_only_its_own_requests_while_outcomes_recompute_the_month(
-    two_months, data_dir, db_path
+    day_by_day,
 ):
-    write_day(data_dir, "2026-10-04", "a3", "4.00")
-    result = two_months("2026-10-04")
-    window = window_of_last_run(db_path)
+    result, window, _ = day_by_day[2]["2026-10-04"]
     assert window["recompute_from"] == date(2026, 10, 1)
     assert window["records_from"] == date(2026, 10, 4)
     priced = model_metadata(result, "core", "llm_request_costs")
@@ -117,26 +137,39 @@ def test_a_day_prices_and_books_only_its_own_requests_while_outcomes_recompute_t
     assert (ledger["ledger_from"].text, ledger["rows_recomputed"].value) == ("2026-10-04", 1)
 
 
-def test_a_run_with_no_new_records_prices_nothing(two_months, data_dir, db_path):
+@pytest.fixture(scope="module")
+def late_refund(two_months_built, tmp_path_factory):
+    """The two months, then a refund of a1 (30 September) delivered on 2026-10-03 and run:
+    (the run's result, its recompute window, core.llm_request_costs' rows after it)."""
+    root = tmp_path_factory.mktemp("late_refund")
+    data_dir, db_path = root / "data", root / "warehouse" / "agent_finops.duckdb"
+    shutil.copytree(two_months_built / "data", data_dir)
+    shutil.copytree(two_months_built / "warehouse", db_path.parent, symlinks=True)
     write(
         data_dir,
         "consequence_records/2026-10-03.csv",
         "record_id,record_type,amount,currency,occurred_at,action_id\n"
         "refund-1,refund,5.00,USD,2026-10-03T09:00:00Z,a1\n",
     )
-    result = two_months("2026-10-03")
-    window = window_of_last_run(db_path)
+    result = materialize_everything(data_dir, db_path, METRIC, days="2026-10-03")
+    assert result.success
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        priced = conn.execute("SELECT COUNT(*) FROM core.llm_request_costs").fetchone()[0]
+    return result, window_of_last_run(db_path), priced
+
+
+def test_a_run_with_no_new_records_prices_nothing(late_refund):
+    result, window, priced = late_refund
     assert window["records_from"] == date(9999, 12, 31)
     for model in ("llm_request_costs", "labour_costs", "billing_line_days"):
         metadata = model_metadata(result, "core", model)
         assert metadata["recomputed_from"].text == "nothing changed", model
         assert metadata["rows_recomputed"].value == 0, model
-    with duckdb.connect(str(db_path), read_only=True) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM core.llm_request_costs").fetchone()[0] == 2
+    assert priced == 2
 
 
-def test_the_metric_checks_cover_the_days_the_run_recomputed(two_months):
-    result = two_months("2026-10-03")
+def test_the_metric_checks_cover_the_days_the_run_recomputed(day_by_day):
+    result, _, _ = day_by_day[2]["2026-10-03"]
     checked = {
         e.check_name: (e.passed, e.metadata["checked_from"].value)
         for e in result.get_asset_check_evaluations()
@@ -148,15 +181,8 @@ def test_the_metric_checks_cover_the_days_the_run_recomputed(two_months):
     }
 
 
-def test_a_late_refund_reopens_the_month_of_the_action_it_names(two_months, data_dir, db_path):
-    write(
-        data_dir,
-        "consequence_records/2026-10-03.csv",
-        "record_id,record_type,amount,currency,occurred_at,action_id\n"
-        "refund-1,refund,5.00,USD,2026-10-03T09:00:00Z,a1\n",
-    )
-    two_months("2026-10-03")
-    window = window_of_last_run(db_path)
+def test_a_late_refund_reopens_the_month_of_the_action_it_names(late_refund):
+    _, window, _ = late_refund
     assert window["first_changed_input_day"] == date(2026, 9, 30)  # a1's day, not the refund's
     assert window["recompute_from"] == date(2026, 9, 1)
 
@@ -175,30 +201,16 @@ def exported_tables(export_dir: Path) -> dict[str, list[tuple]]:
         }
 
 
-@pytest.fixture
-def partial_and_backfill(two_months, data_dir, tmp_path):
-    """The two months run on to 2026-10-04 day by day, and one backfill of the same files."""
-    two_months("2026-10-03")
-    write_day(data_dir, "2026-10-04", "a3", "4.00")
-    last = two_months("2026-10-04")
-    backfill_db = tmp_path / "backfill" / "agent_finops.duckdb"
-    assert materialize_everything(
-        data_dir, backfill_db, {"survival_window_days": 1}, days=("2026-09-30", "2026-10-04")
-    ).success
-    return tmp_path / "warehouse", backfill_db.parent, last
-
-
-def test_partial_recomputes_give_the_tables_a_backfill_gives(partial_and_backfill):
-    daily, backfill, _ = partial_and_backfill
+def test_partial_recomputes_give_the_tables_a_backfill_gives(day_by_day):
+    daily, backfill, _ = day_by_day
     assert model_tables(daily / "agent_finops.duckdb") == model_tables(
         backfill / "agent_finops.duckdb"
     )
 
 
-def test_a_partial_recompute_publishes_its_window_into_the_last_published_file(
-    partial_and_backfill,
-):
-    daily, backfill, last = partial_and_backfill
+def test_a_partial_recompute_publishes_its_window_into_the_last_published_file(day_by_day):
+    daily, backfill, runs = day_by_day
+    last = runs["2026-10-04"][0]
     published = model_metadata(last, "serving", "published")
     assert published["started_from"].text.startswith("the file of run ")
     with duckdb.connect(str(daily / "published.duckdb"), read_only=True) as conn:
@@ -216,8 +228,9 @@ def test_a_partial_recompute_publishes_its_window_into_the_last_published_file(
     )
 
 
-def test_a_partial_recompute_exports_what_it_publishes(partial_and_backfill):
-    daily, backfill, last = partial_and_backfill
+def test_a_partial_recompute_exports_what_it_publishes(day_by_day):
+    daily, backfill, runs = day_by_day
+    last = runs["2026-10-04"][0]
     export = model_metadata(last, "serving", "parquet_export")
     kept = export["months_kept_from_previous_export"].value
     assert "showback_fleet_daily: 1" in kept  # September's files, linked from the last export
@@ -231,7 +244,7 @@ def test_a_partial_recompute_exports_what_it_publishes(partial_and_backfill):
 
 def test_changing_a_metric_setting_rebuilds_everything(two_months, data_dir, db_path):
     result = materialize_everything(
-        data_dir, db_path, {"survival_window_days": 1, "weight_g1": "3"}, days="2026-10-03"
+        data_dir, db_path, {**METRIC, "weight_g1": "3"}, days="2026-10-03"
     )
     assert result.success
     window = window_of_last_run(db_path)
