@@ -9,7 +9,7 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
     out = tmp_path / "figures.json"
     figures = main(
         [
-            "--requests", "20000",
+            "--requests", "2000",
             "--history-days", "1",
             "--work-dir", str(tmp_path / "work"),
             "--out", str(out),
