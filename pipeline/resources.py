@@ -218,10 +218,16 @@ class MetricSettings(ConfigurableResource):
     weight_g2: str = Field(default="4", description="Accepted units of a G2 action.")
     weight_g3: str = Field(default="8", description="Accepted units of a G3 (or ungraded) action.")
 
+    price_tolerance_ratio: str = Field(
+        default="0.05",
+        description="A request's reported cost may differ from its catalogue price by this share "
+        "of the catalogue price (and by more than price_tolerance_usd) before the difference "
+        "is reported (reported_differs_from_catalogue).",
+    )
     price_tolerance_usd: str = Field(
-        default="0.0001",
-        description="A request's reported cost may differ from its catalogue price by this much "
-        "before the difference is reported (reported_differs_from_catalogue).",
+        default="0.000001",
+        description="The floor under price_tolerance_ratio: a gap of this many dollars or less "
+        "is rounding, never a difference.",
     )
 
     allocation_rule: Literal["proportional", "even", "driver"] = Field(

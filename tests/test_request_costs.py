@@ -71,6 +71,22 @@ def test_reported_cost_wins_and_a_disagreement_is_flagged(costs):
     assert out["off"] == (Decimal("0.0100"), "reported", True)
 
 
+def test_a_disagreement_is_relative_to_the_catalogue_price(costs):
+    # 10 input + 3 output tokens of gpt-4o: 0.000025 + 0.00003 = 0.000055 at catalogue prices
+    out = costs(
+        "far,2025-03-01T00:00:00Z,gpt-4o,openai,10,0,0,3,0,0.0000864\n"  # 57 % over
+        "near,2025-03-01T00:00:00Z,gpt-4o,openai,10,0,0,3,0,0.000057\n"  # 3.6 % over
+    )
+    assert out["far"] == (Decimal("0.0000864"), "reported", True)
+    assert out["near"] == (Decimal("0.000057"), "reported", False)
+
+
+def test_a_gap_under_the_dollar_floor_is_rounding_not_a_disagreement(costs):
+    # 1 input token: 0.0000025; reported 0.000003 is 20 % over but half a micro-dollar
+    out = costs("tiny,2025-03-01T00:00:00Z,gpt-4o,openai,1,0,0,0,0,0.000003\n")
+    assert out["tiny"] == (Decimal("0.000003"), "reported", False)
+
+
 def test_unknown_model_is_flagged_never_zero(costs):
     out = costs("r1,2025-03-01T00:00:00Z,acme-llm-9,acme,1000,0,0,100,0,\n")
     assert out["r1"] == (None, "unknown", False)

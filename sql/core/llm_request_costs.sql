@@ -5,6 +5,9 @@
 -- price), cache writes (at the cache-write price, else input), visible output (output - reasoning)
 -- and reasoning (at the reasoning price, else output). A request with no reported cost whose
 -- model has no input or output price in force has cost_status 'unknown' and cost_usd NULL, never 0.
+-- A reported cost differs from the catalogue when the gap exceeds both $price_tolerance_ratio of
+-- the catalogue price and $price_tolerance_usd: a relative test, so that a 57 % gap on a
+-- $0.000055 request is reported, with a floor for sub-micro-dollar rounding.
 -- Only requests made on or after $recompute_from are priced: for this record-grain model it is
 -- the run's records_from, the first day a request or price changed (core.recompute_window).
 -- @time_column requested_date
@@ -142,7 +145,9 @@ SELECT
         ELSE 'unknown'
     END AS cost_status,
     COALESCE(
-        ABS(c.reported_cost_usd - c.computed_cost_usd) > CAST($price_tolerance_usd AS DECIMAL(18, 12)),
+        ABS(c.reported_cost_usd - c.computed_cost_usd) > CAST($price_tolerance_usd AS DECIMAL(18, 12))
+        AND ABS(c.reported_cost_usd - c.computed_cost_usd)
+            > CAST($price_tolerance_ratio AS DECIMAL(18, 6)) * ABS(c.computed_cost_usd),
         FALSE
     ) AS reported_differs_from_catalogue,
     c.action_id,
