@@ -132,8 +132,9 @@ class IngestSettings(ConfigurableResource):
     )
     litellm_prices_effective_from: str = Field(
         default="1970-01-01",
-        description="Start date given to prices read from a LiteLLM price catalogue snapshot "
-        "(the file has no dates of its own).",
+        description="Start date given to prices read from an undated LiteLLM price catalogue "
+        "snapshot; a snapshot whose path carries a date (model_prices/2025-06-11/...) prices "
+        "from that day.",
     )
     source_adapters: dict[str, str] = Field(
         default={},

@@ -1,7 +1,9 @@
 """LiteLLM spend logs and LiteLLM's price catalogue load through their declared adapters."""
 
+import json
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from tests.conftest import OUTSIDE_DATA, check_results, copy_in, step_failure_message, write
@@ -150,3 +152,53 @@ def test_a_declared_adapter_the_source_lacks_fails_naming_the_setting(data_dir, 
     assert "source_adapters: 'llm_requests/proxy-eu' names adapter 'langfuse'" in (
         step_failure_message(result)
     )
+
+
+HISTORY = OUTSIDE_DATA / "prices" / "litellm_price_history_2025-02_to_2026-07.csv"
+
+
+def catalogue_snapshot(day: str) -> str:
+    """The LiteLLM catalogue as it stood at the end of `day`, rebuilt from the real price
+    history: each chat model's last added or changed input and output price by then."""
+    with duckdb.connect() as conn:
+        rows = conn.execute(
+            """
+            SELECT model, litellm_provider, input_cost_per_token, output_cost_per_token
+            FROM read_csv($path, all_varchar = true)
+            WHERE mode = 'chat' AND CAST(observed_at AS TIMESTAMPTZ) < CAST($day AS DATE) + 1
+            QUALIFY ROW_NUMBER() OVER (
+                PARTITION BY model, litellm_provider ORDER BY observed_at DESC
+            ) = 1 AND event <> 'removed'
+            """,
+            {"path": str(HISTORY), "day": day},
+        ).fetchall()
+    return json.dumps(
+        {
+            model: {
+                "litellm_provider": provider,
+                "input_cost_per_token": float(inp) if inp else None,
+                "output_cost_per_token": float(out) if out else None,
+            }
+            for model, provider, inp, out in rows
+        }
+    )
+
+
+def test_dated_catalogue_snapshots_price_each_request_at_the_price_of_its_day(
+    data_dir, build_models, query
+):
+    # o3 went from 10/40 to 2/8 dollars per million tokens on 2025-06-11 (real history)
+    for day in ("2025-06-01", "2025-06-11"):
+        write(data_dir, f"model_prices/{day}/model_prices_and_context_window.json",
+              catalogue_snapshot(day))  # fmt: skip
+    write(
+        data_dir,
+        "llm_requests/r.csv",
+        "request_id,requested_at,model,provider,input_tokens,output_tokens\n"
+        "before,2025-06-10T12:00:00Z,o3,openai,1000,1000\n"
+        "after,2025-06-11T12:00:00Z,o3,openai,1000,1000\n",
+    )
+    build_models("core/llm_request_costs", metric={"as_of": "2026-01-01T00:00:00"})
+    assert query(
+        "SELECT request_id, cost_usd FROM core.llm_request_costs ORDER BY requested_at"
+    ) == [("before", Decimal("0.05")), ("after", Decimal("0.01"))]

@@ -203,6 +203,12 @@ def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> tupl
     conn.execute(
         f"INSERT INTO landing_{source.name} ({columns}) "
         + read_sql("landing/litellm_price_catalogue.sql"),
-        {"source_file": f.relpath, "effective_from": settings.litellm_prices_effective_from},
+        {
+            "source_file": f.relpath,
+            # a dated snapshot (model_prices/2025-06-11/...json) prices from its day
+            "effective_from": (
+                f.day.isoformat() if f.day else settings.litellm_prices_effective_from
+            ),
+        },
     )
     return 0, f

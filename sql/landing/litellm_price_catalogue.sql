@@ -1,7 +1,8 @@
 -- One row per model and token kind priced in a LiteLLM model_prices_and_context_window.json
 -- snapshot (USD per single token), in the canonical price-catalogue columns (USD per million
--- tokens). Source: catalogue_document (the file's text, one row). The snapshot has no dates, so
--- every price starts at $effective_from. source_line is the model's position among the file's
+-- tokens). Source: catalogue_document (the file's text, one row). The snapshot has no dates of its
+-- own: every price starts at $effective_from, the day the file's path carries (a dated snapshot)
+-- or IngestSettings.litellm_prices_effective_from. source_line is the model's position among the file's
 -- top-level keys. Keys without any token price (sample_spec, image-only models) are skipped.
 WITH entries AS (
     SELECT
