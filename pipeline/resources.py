@@ -260,6 +260,25 @@ class MetricSettings(ConfigurableResource):
         "infrastructure, as are lines tagged IngestSettings.cost_line_tag_key = 'tool'.",
     )
 
+    llm_bill_services: dict[str, str] = Field(
+        default={
+            "OpenAI": "openai",
+            "Anthropic": "anthropic",
+            "Amazon Bedrock": "bedrock",
+            "Azure OpenAI Service": "azure",
+            "Vertex AI": "vertex_ai",
+        },
+        description="Billing ServiceName values (any case) that are LLM spend, each with the "
+        "provider as the request logs name it (LiteLLM's custom_llm_provider). Where a bill and "
+        "the request logs both cover a provider and day, the bill is spread over the requests "
+        "instead of being added on top (core.llm_bill_reconciliation).",
+    )
+    reconciliation_tolerance_ratio: str = Field(
+        default="0.05",
+        description="The llm_bills_reconcile check warns when a provider-day's bill differs from "
+        "its request-level cost by more than this share of the request-level cost.",
+    )
+
     development_work_types: list[str] = Field(
         default=["development", "ci"],
         description="work_type values (lower case) that mark a request, billing line or time "
@@ -343,6 +362,11 @@ class MetricSettings(ConfigurableResource):
             "as_of": as_of,
             "development_work_types": [t.lower() for t in self.development_work_types],
             "tool_services": [s.strip().lower() for s in self.tool_services],
+            # [[service, provider], ...]: a list of pairs reads the same in DuckDB and Spark
+            "llm_bill_services": [
+                [service.strip().lower(), provider.strip().lower()]
+                for service, provider in sorted(self.llm_bill_services.items())
+            ],
             "excluded_path_regexes": self.excluded_path_regexes(),
         }
 

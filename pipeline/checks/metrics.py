@@ -6,6 +6,8 @@ the cent) on ``marts/showback`` (all blocking: nothing is published past them), 
 the run recomputed (earlier rows were checked by the run that wrote them), or over everything
 when the run rebuilt everything or is a check run on its own. ``change_cost_and_units_conserved``
 on ``marts/change_showback`` (blocking) does the same for cost per accepted change.
+``llm_bills_reconcile`` on ``core/llm_bill_reconciliation`` (warning) names every LLM provider-day
+whose bill and request logs disagree beyond the tolerance (SPEC 10).
 ``no_event_before_its_action`` on ``core/action_events_before_attempt`` (warning) names every
 action event dated before its action's attempt (it decides no outcome), with file and line.
 Negative amounts (credits, refunds of charges, savings-plan true-ups) are valid data (SPEC 9): a
@@ -26,7 +28,7 @@ from dagster import (
 
 from pipeline.checks.queries import keep, query
 from pipeline.metadata import amount_text
-from pipeline.resources import IngestSettings
+from pipeline.resources import IngestSettings, MetricSettings
 from pipeline.run_state import BEGINNING, decided_window
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
@@ -203,8 +205,51 @@ def ledger_in_showback(
     )
 
 
+@asset_check(
+    asset=AssetKey(["core", "llm_bill_reconciliation"]),
+    name="llm_bills_reconcile",
+    pool=WAREHOUSE_POOL,
+    blocking=False,
+    description="Warns when an LLM provider's bill for a day differs from its requests' "
+    "request-level cost by more than MetricSettings.reconciliation_tolerance_ratio of it, or "
+    "has no request logged at all; lists each with its variance and likely reason. The bill is "
+    "booked either way (SPEC 10): this says where the request logs and the bill disagree.",
+)
+def llm_bills_reconcile(
+    context: AssetCheckExecutionContext, warehouse: Warehouse, metric_settings: MetricSettings
+) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        checked_from = recomputed_from(conn, context.run.run_id)
+        beyond = query(
+            conn,
+            "llm_bills_reconcile",
+            {
+                "checked_from": checked_from,
+                "reconciliation_tolerance_ratio": metric_settings.reconciliation_tolerance_ratio,
+            },
+        )
+    lines = [
+        f"{provider} {day} ({status}): billed {amount_text(billed)}, request level "
+        f"{amount_text(requested) if requested is not None else 'none'}, variance "
+        f"{amount_text(variance)}: {reason}"
+        for provider, day, status, billed, requested, variance, reason in beyond[:50]
+    ]
+    return AssetCheckResult(
+        passed=not beyond,
+        severity=AssetCheckSeverity.WARN,
+        description="\n".join(lines) or None,
+        metadata={
+            "checked_from": _checked_from(checked_from),
+            "provider_days_beyond_tolerance": len(beyond),
+            "variance_beyond_tolerance_usd": amount_text(sum((row[5] for row in beyond), 0)),
+            "provider_days": MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none"),
+        },
+    )
+
+
 metric_checks = [
     ledger_money_conserved,
+    llm_bills_reconcile,
     showback_well_formed,
     ledger_in_showback,
     change_showback_conserved,

@@ -5,10 +5,24 @@
 -- staging.tool_calls, core.labour_costs, staging.consequence_records, core.billing_line_days
 -- and staging.billing_lines (the amount of $billing_cost_column in USD) against
 -- core.cost_ledger (attributed + allocated + unallocated, by the record's own day: source_date).
+-- A provider-day billed and logged (core.llm_bill_reconciliation, SPEC 10) is booked once,
+-- through its requests at the billed amount: its requests' source total gains the variance
+-- (billed - request level) and the bill's lines move from the billing total to theirs.
 -- Read by the money_conserved check.
-WITH source_totals AS (
+WITH reconciled AS (
+    SELECT day, SUM(billed_usd) AS billed_usd, SUM(reconciliation_variance_usd) AS variance_usd
+    FROM core.llm_bill_reconciliation
+    WHERE status = 'reconciled' AND day >= $checked_from
+    GROUP BY day
+),
+
+source_totals AS (
     SELECT 'llm_requests' AS source, requested_date AS day, SUM(cost_usd) AS amount_usd
     FROM core.llm_request_costs WHERE requested_date >= $checked_from GROUP BY 2
+    UNION ALL
+    SELECT 'llm_requests', day, variance_usd FROM reconciled
+    UNION ALL
+    SELECT 'billing_lines', day, -billed_usd FROM reconciled
     UNION ALL
     SELECT 'tool_calls', CAST(called_at AS DATE), SUM(cost_usd)
     FROM staging.tool_calls WHERE called_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2
@@ -25,6 +39,10 @@ WITH source_totals AS (
 ),
 -- by the record's own day: a consequence part is dated on its action's day (source_date
 -- is the record's; for every other part it is cost_date)
+source_day_totals AS (
+    SELECT source, day, SUM(amount_usd) AS amount_usd FROM source_totals GROUP BY source, day
+),
+
 booked AS (
     SELECT source, source_date AS day, SUM(amount_usd) AS amount_usd
     FROM core.cost_ledger WHERE source_date >= $checked_from GROUP BY 1, 2
@@ -46,7 +64,7 @@ billing_days AS (
 SELECT COALESCE(s.source, b.source), CAST(COALESCE(s.day, b.day) AS VARCHAR),
        COALESCE(s.amount_usd, 0),
        COALESCE(b.amount_usd, 0)
-FROM source_totals AS s
+FROM source_day_totals AS s
 FULL OUTER JOIN booked AS b ON b.source = s.source AND b.day = s.day
 WHERE COALESCE(s.amount_usd, 0) <> COALESCE(b.amount_usd, 0)
 UNION ALL

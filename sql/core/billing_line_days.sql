@@ -5,11 +5,19 @@
 -- with the most seconds, so a line's parts always sum back to it. Only days on or after
 -- $recompute_from are written (for this record-grain model, the run's records_from: the first
 -- day a billing line changed); a line is still split over all its days so that every part keeps
--- its exact share.
+-- its exact share. llm_provider names the LLM provider (as the request logs name it) of a line
+-- whose ServiceName (any case) is listed in $llm_bill_services: LLM spend, reconciled with the
+-- request logs by core.llm_bill_reconciliation (SPEC 10).
 -- @time_column cost_date
 -- @window records_from
 -- @summary_by cost_date
-WITH billing_days AS (
+WITH llm_services AS (
+    SELECT entry[1] AS service_key, MIN(entry[2]) AS llm_provider
+    FROM (SELECT UNNEST($llm_bill_services) AS entry) AS e
+    GROUP BY entry[1]
+),
+
+billing_days AS (
     SELECT
         b.source_file,
         b.source_line,
@@ -83,8 +91,10 @@ parts AS (
         team_id,
         work_type,
         service_name,
+        s.llm_provider,
         cost_line_tag
     FROM billing_by_day
+    LEFT JOIN llm_services AS s ON s.service_key = LOWER(TRIM(billing_by_day.service_name))
 )
 
 SELECT * FROM parts WHERE cost_date >= $recompute_from

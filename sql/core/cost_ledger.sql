@@ -30,6 +30,12 @@
 -- $development_work_types) is booked to the lines of cost per accepted change instead of an
 -- agent line: change_model, change_infrastructure, change_engineering, change_review,
 -- change_rework. It is never spread over actions or allocated, and never takes shared billing.
+-- LLM spend billed and logged (SPEC 10, core.llm_bill_reconciliation): on a provider-day both
+-- cover, each request of the provider is booked at its share of the bill, in proportion to its
+-- request-level cost (evenly when none has one; a request without a cost beside priced ones takes
+-- none), and the bill's lines are not booked again; a bill line of an LLM service with no request
+-- of its provider that day is booked as inference (unallocated when untagged), never shared
+-- infrastructure.
 -- Only parts dated on or after $ledger_from are booked, and consequence parts of records dated on
 -- or after $consequences_from (or parts dated then); see core.recompute_window.
 -- @time_column cost_date
@@ -50,7 +56,63 @@ tasks AS (
     GROUP BY task_id
 ),
 
--- Billing lines by UTC day, already split exactly by core.billing_line_days.
+-- SPEC 10: the provider-days a bill and the request logs both cover. Each of their requests
+-- takes its share of the billed amount, in 10^-12 dollar units, the rounding remainder to the
+-- request with the largest weight, so the shares sum back to the bill.
+reconciled AS (
+    SELECT provider, day, billed_usd, COALESCE(request_level_usd, 0) > 0 AS by_cost
+    FROM core.llm_bill_reconciliation
+    WHERE status = 'reconciled' AND day >= $ledger_from
+),
+
+invoice_weights AS (
+    SELECT
+        c.request_id,
+        d.provider,
+        d.day,
+        CAST(d.billed_usd * 1000000000000 AS HUGEINT) AS amount_units,
+        CASE
+            WHEN d.by_cost THEN CAST(COALESCE(c.cost_usd, 0) * 1000000000000 AS HUGEINT)
+            ELSE CAST(1 AS HUGEINT)
+        END AS weight,
+        d.by_cost AND c.cost_usd IS NULL AS unpriced
+    FROM core.llm_request_costs AS c
+    INNER JOIN reconciled AS d
+        ON d.provider = LOWER(TRIM(c.provider)) AND d.day = c.requested_date
+),
+
+invoice_parts AS (
+    SELECT
+        *,
+        SUM(weight) OVER (PARTITION BY provider, day) AS total_weight,
+        ROW_NUMBER() OVER (PARTITION BY provider, day ORDER BY weight DESC, request_id)
+            AS part_rank
+    FROM invoice_weights
+),
+
+invoice_floor AS (
+    SELECT *, divide_whole(amount_units * weight, total_weight) AS floor_units
+    FROM invoice_parts
+),
+
+invoiced AS (
+    SELECT
+        request_id,
+        CASE
+            WHEN NOT unpriced THEN CAST(
+                floor_units
+                + CASE
+                    WHEN part_rank = 1
+                        THEN amount_units - SUM(floor_units) OVER (PARTITION BY provider, day)
+                    ELSE 0
+                END AS DECIMAL(38, 0)
+            ) * CAST(0.000000000001 AS DECIMAL(13, 12))
+        END AS invoiced_usd
+    FROM invoice_floor
+),
+
+-- Billing lines by UTC day, already split exactly by core.billing_line_days; an LLM service's
+-- lines on a reconciled provider-day are booked through its requests instead.
 billing_records AS (
     SELECT
         'billing_lines' AS source,
@@ -58,6 +120,7 @@ billing_records AS (
         cost_date,
         CASE
             WHEN list_contains($development_work_types, work_type) THEN 'change_infrastructure'
+            WHEN llm_provider IS NOT NULL THEN 'inference'
             WHEN cost_line_tag = 'tool' THEN 'tool'
             WHEN list_contains($tool_services, LOWER(TRIM(service_name))) THEN 'tool'
             ELSE 'infrastructure'
@@ -71,8 +134,12 @@ billing_records AS (
         agent_id,
         team_id,
         0 AS tokens
-    FROM core.billing_line_days
+    FROM core.billing_line_days AS b
     WHERE cost_date >= $ledger_from
+        AND NOT EXISTS (
+            SELECT 1 FROM reconciled AS d
+            WHERE d.provider = b.llm_provider AND d.day = b.cost_date
+        )
 ),
 
 -- Tag values listing several ids are split evenly between them.
@@ -127,23 +194,24 @@ billing_split AS (
 records AS (
     SELECT
         'llm_requests' AS source,
-        request_id AS record_id,
-        requested_date AS cost_date,
+        c.request_id AS record_id,
+        c.requested_date AS cost_date,
         CASE
-            WHEN list_contains($development_work_types, work_type) THEN 'change_model'
+            WHEN list_contains($development_work_types, c.work_type) THEN 'change_model'
             ELSE 'inference'
         END AS base_line,
-        cost_status,
-        cost_usd AS amount_usd,
-        action_id,
-        task_id,
-        session_id,
-        parent_session_id,
-        agent_id,
-        team_id,
-        input_tokens + output_tokens AS tokens
-    FROM core.llm_request_costs
-    WHERE requested_date >= $ledger_from
+        c.cost_status,
+        CASE WHEN i.request_id IS NULL THEN c.cost_usd ELSE i.invoiced_usd END AS amount_usd,
+        c.action_id,
+        c.task_id,
+        c.session_id,
+        c.parent_session_id,
+        c.agent_id,
+        c.team_id,
+        c.input_tokens + c.output_tokens AS tokens
+    FROM core.llm_request_costs AS c
+    LEFT JOIN invoiced AS i ON i.request_id = c.request_id
+    WHERE c.requested_date >= $ledger_from
     UNION ALL
     SELECT
         'tool_calls',
@@ -631,6 +699,8 @@ SELECT
             THEN 'labour activity outside the agent cost lines'
         WHEN b.attribution IS NOT NULL THEN NULL
         WHEN b.base_line LIKE 'change%' THEN 'development cost naming no team'
+        WHEN b.source = 'billing_lines' AND b.base_line = 'inference'
+            THEN 'LLM bill with no request of its provider logged that day'
         WHEN b.source = 'billing_lines' THEN 'shared cost with no attributed cost that day'
         ELSE 'names no action, task, session, agent or team'
     END AS unallocated_reason,
