@@ -160,7 +160,7 @@ def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet, query, db_pat
     import duckdb
 
     from pipeline.checks import metric_checks
-    from pipeline.resources import IngestSettings
+    from pipeline.resources import IngestSettings, MetricSettings
     from pipeline.warehouse import Warehouse
 
     fleet()
@@ -172,6 +172,7 @@ def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet, query, db_pat
         resources={
             "warehouse": Warehouse(database=str(db_path)),
             "ingest_settings": IngestSettings(),
+            "metric_settings": MetricSettings(),
         },
         tags=day_tags(DEFAULT_DAY),
         raise_on_error=False,

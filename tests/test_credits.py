@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.checks import metric_checks, showback_well_formed
-from pipeline.resources import IngestSettings
+from pipeline.resources import IngestSettings, MetricSettings
 from pipeline.warehouse import Warehouse
 from tests.conftest import DEFAULT_DAY, check_results, day_tags, write
 
@@ -100,6 +100,7 @@ def test_the_headline_check_still_stops_a_wrong_figure_on_a_credit_row(
         resources={
             "warehouse": Warehouse(database=str(db_path)),
             "ingest_settings": IngestSettings(),
+            "metric_settings": MetricSettings(),
         },
         tags=day_tags(DEFAULT_DAY),
         raise_on_error=False,
