@@ -249,6 +249,33 @@ SOURCES: dict[str, Source] = {
             formats=("csv", "parquet", "json"),
         ),
         Source(
+            name="provider_costs",
+            day_column="starts_at",
+            daily=False,
+            key="(row)",
+            description=(
+                "LLM providers' cost reports, one row per cost result of a day: OpenAI's "
+                "organization costs pages and Anthropic's cost report pages as their APIs return "
+                "them (JSON), or CSV in the canonical columns. What the provider charged, "
+                "reconciled with the request logs (SPEC 10)."
+            ),
+            columns=(
+                "provider",
+                "starts_at",
+                "ends_at",
+                "amount",
+                "amount_unit",
+                "currency",
+                "model",
+                "line_item",
+                "project_id",
+            ),
+            required=("provider", "starts_at", "amount", "currency"),
+            formats=("json", "csv"),
+            amount_column="amount",
+            currency_column="currency",
+        ),
+        Source(
             name="time_entries",
             day_column="work_date",
             key="entry_id",

@@ -3,11 +3,13 @@ provider and day, the bill is spread over the requests in proportion to their re
 the difference is reported as reconciliation_variance_usd with its reason, and no bill line is
 added on top; a bill with no request logged stays visible as unallocated inference."""
 
+import json
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
-from tests.conftest import check_results, write
+from tests.conftest import OUTSIDE_DATA, check_results, copy_in, write
 
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
@@ -25,10 +27,10 @@ AS_OF = {"as_of": "2026-12-31T00:00:00"}
 @pytest.fixture
 def billed_and_logged(data_dir, run_pipeline, query):
     """Action a1 of team-x on 2026-10-01 (accepted) with two OpenAI requests at 0.006 and 0.004
-    reported, and an untagged bill of the given lines (cost, ServiceName) for that day. Runs
-    through the showback; returns the run."""
+    reported, an untagged bill of the given lines (cost, ServiceName) for that day and, if given,
+    a provider cost report page. Runs through the showback; returns the run."""
 
-    def run(*lines: tuple[str, str]):
+    def run(*lines: tuple[str, str], cost_report: dict | None = None):
         write(
             data_dir,
             "agent_actions/a.csv",
@@ -51,6 +53,8 @@ def billed_and_logged(data_dir, run_pipeline, query):
                 for cost, service in lines
             ),
         )
+        if cost_report is not None:
+            write(data_dir, "provider_costs/openai/2026-10-01.json", json.dumps(cost_report))
         result = run_pipeline(metric=AS_OF, through=("marts/showback",))
         assert result.success
         assert check_results(result)[("cost_ledger", "money_conserved")]
@@ -126,3 +130,74 @@ def test_a_bill_of_another_service_is_still_infrastructure(billed_and_logged, qu
     billed_and_logged(("0.300", "Amazon EC2"))
     assert fleet_day(query) == (Decimal("0.010"), Decimal("0.300"), Decimal("0.310"))
     assert [row[:2] for row in reconciliation(query)] == [("openai", "requests only")]
+
+
+USAGE_APIS = OUTSIDE_DATA / "llm-usage-apis"
+
+
+def test_the_providers_cost_report_examples_load_to_the_cent(data_dir, ingest, query):
+    copy_in(
+        data_dir, USAGE_APIS / "openai" / "example_response_costs.json", "provider_costs/o.json"
+    )
+    copy_in(
+        data_dir,
+        USAGE_APIS / "anthropic" / "example_response_cost_report_SHAPE.json",
+        "provider_costs/a.json",
+    )
+    result = ingest()
+    assert result.success
+    assert check_results(result)[("provider_costs", "amount_conserved")]
+    assert query(
+        "SELECT provider, CAST(starts_at AS DATE), amount, amount_unit, amount_usd, model "
+        "FROM staging.provider_costs ORDER BY provider, amount_usd"
+    ) == [
+        # Anthropic's amounts are decimal strings in cents
+        ("anthropic", datetime(2025, 8, 1).date(), Decimal("50"), "minor", Decimal("0.5"), None),
+        (
+            "anthropic",
+            datetime(2025, 8, 1).date(),
+            Decimal("123.78912"),
+            "minor",
+            Decimal("1.2378912"),
+            "claude-sonnet-4-5",
+        ),
+        ("openai", datetime(2024, 11, 1).date(), Decimal("0.06"), "major", Decimal("0.06"), None),
+    ]
+
+
+def openai_costs_page(day: datetime, dollars: float) -> dict:
+    """An OpenAI organization costs page (GET /v1/organization/costs) with one daily bucket."""
+    start = int(day.replace(tzinfo=UTC).timestamp())
+    return {
+        "object": "page",
+        "data": [
+            {
+                "object": "bucket",
+                "start_time": start,
+                "end_time": start + 86400,
+                "results": [
+                    {
+                        "object": "organization.costs.result",
+                        "amount": {"value": dollars, "currency": "usd"},
+                        "line_item": None,
+                        "project_id": None,
+                    }
+                ],
+            }
+        ],
+        "has_more": False,
+        "next_page": None,
+    }
+
+
+def test_a_providers_cost_report_is_the_inference_of_its_requests(billed_and_logged, query):
+    billed_and_logged(cost_report=openai_costs_page(datetime(2026, 10, 1), 0.009))
+    assert fleet_day(query)[0] == Decimal("0.009")  # not 0.019
+    assert query(
+        "SELECT source, record_id, amount_usd FROM core.cost_ledger "
+        "WHERE source IN ('llm_requests', 'provider_costs') ORDER BY record_id"
+    ) == [("llm_requests", "r1", Decimal("0.0054")), ("llm_requests", "r2", Decimal("0.0036"))]
+    assert query(
+        "SELECT status, billed_in_cost_reports_usd, reconciliation_variance_usd "
+        "FROM core.llm_bill_reconciliation"
+    ) == [("reconciled", Decimal("0.009"), Decimal("-0.001"))]

@@ -4,13 +4,14 @@ CSV is read record by record with every line accounted for (:mod:`pipeline.loadi
 A Parquet file goes straight from the file into the landing table (line n is row n of the file),
 and only the rows that end in quarantine are read back for their raw row
 (:func:`fill_parquet_raw_rows`), so a clean Parquet file is never serialised to JSON. JSON lines
-are read one text line per row and JSON arrays one element per row, each row parsed once. A
-LiteLLM price catalogue is read by ``sql/landing/litellm_price_catalogue.sql``.
+are read one text line per row and JSON arrays one element per row, each row parsed once. A JSON
+file that is one document (a LiteLLM price catalogue, a provider's cost report page) is read by
+its source's statement in ``sql/landing/`` (``JSON_DOCUMENTS``).
 
 Landing runs outside the load transaction (temp tables only): row ids, which give line numbers,
 are only sequential for committed rows. The statements are files of ``sql/ingest/`` (``json_*.sql``,
 ``parquet_*.sql``, ``csv_records_numbered.sql``, ``reader_line_numbers.sql``,
-``price_catalogue_document.sql``).
+``json_document.sql``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pipeline.loading.fields import (
     resolve_columns,
 )
 from pipeline.sources import Source
-from pipeline.sql_files import quote_ident, read_sql
+from pipeline.sql_files import parameters_used, quote_ident, read_sql
 
 # The row position column read_parquet adds; a file with a column of that name cannot use it.
 PARQUET_ROW_NUMBER = "file_row_number"
@@ -53,8 +54,8 @@ def land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
         return _land_csv(conn, source, f, settings)
     if f.file_format == "parquet":
         return _land_parquet(conn, source, f, settings)
-    if source.name == "model_prices" and f.file_format == "json":
-        return _land_price_catalogue(conn, source, f, settings)
+    if source.name in JSON_DOCUMENTS and f.file_format == "json":
+        return _land_document(conn, source, f, settings)
     return _land_json(conn, source, f, settings)
 
 
@@ -192,23 +193,36 @@ def fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFil
         )
 
 
-def _land_price_catalogue(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+# Sources whose JSON files are one document each, read by a landing statement of sql/landing/:
+# {source: (statement, what the document is expected to be)}.
+JSON_DOCUMENTS = {
+    "model_prices": ("landing/litellm_price_catalogue.sql", "a LiteLLM price catalogue"),
+    "provider_costs": ("landing/provider_cost_report.sql", "a provider's cost report page"),
+}
+
+
+def _land_document(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
+    """A JSON file that is one document (JSON_DOCUMENTS), landed by its source's statement."""
+    statement, expected = JSON_DOCUMENTS[source.name]
     try:
-        conn.execute(read_sql("ingest/price_catalogue_document.sql"), {"path": str(f.path)})
+        conn.execute(read_sql("ingest/json_document.sql"), {"path": str(f.path)})
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
-    if conn.execute("SELECT COUNT(*) FROM catalogue_document").fetchone()[0] == 0:
-        raise UnreadableFileError(f"{f.path}: not valid JSON (expected a LiteLLM price catalogue)")
+    if conn.execute("SELECT COUNT(*) FROM json_document").fetchone()[0] == 0:
+        raise UnreadableFileError(f"{f.path}: not valid JSON (expected {expected})")
+    sql = read_sql(statement)
     columns = ", ".join(quote_ident(c) for c in landing_columns(source))
     conn.execute(
-        f"INSERT INTO landing_{source.name} ({columns}) "
-        + read_sql("landing/litellm_price_catalogue.sql"),
-        {
-            "source_file": f.relpath,
-            # a dated snapshot (model_prices/2025-06-11/...json) prices from its day
-            "effective_from": (
-                f.day.isoformat() if f.day else settings.litellm_prices_effective_from
-            ),
-        },
+        f"INSERT INTO landing_{source.name} ({columns}) " + sql,
+        parameters_used(
+            sql,
+            {
+                "source_file": f.relpath,
+                # a dated snapshot (model_prices/2025-06-11/...json) prices from its day
+                "effective_from": (
+                    f.day.isoformat() if f.day else settings.litellm_prices_effective_from
+                ),
+            },
+        ),
     )
     return 0, f

@@ -7,10 +7,15 @@
 -- core.cost_ledger (attributed + allocated + unallocated, by the record's own day: source_date).
 -- A provider-day billed and logged (core.llm_bill_reconciliation, SPEC 10) is booked once,
 -- through its requests at the billed amount: its requests' source total gains the variance
--- (billed - request level) and the bill's lines move from the billing total to theirs.
+-- (billed - request level) and the bill's lines (or cost report rows, staging.provider_costs)
+-- move from their source's total to theirs.
 -- Read by the money_conserved check.
 WITH reconciled AS (
-    SELECT day, SUM(billed_usd) AS billed_usd, SUM(reconciliation_variance_usd) AS variance_usd
+    SELECT
+        day,
+        SUM(billed_in_bills_usd) AS billed_in_bills_usd,
+        SUM(billed_in_cost_reports_usd) AS billed_in_cost_reports_usd,
+        SUM(reconciliation_variance_usd) AS variance_usd
     FROM core.llm_bill_reconciliation
     WHERE status = 'reconciled' AND day >= $checked_from
     GROUP BY day
@@ -22,7 +27,12 @@ source_totals AS (
     UNION ALL
     SELECT 'llm_requests', day, variance_usd FROM reconciled
     UNION ALL
-    SELECT 'billing_lines', day, -billed_usd FROM reconciled
+    SELECT 'billing_lines', day, -billed_in_bills_usd FROM reconciled
+    UNION ALL
+    SELECT 'provider_costs', day, -billed_in_cost_reports_usd FROM reconciled
+    UNION ALL
+    SELECT 'provider_costs', CAST(starts_at AS DATE), SUM(amount_usd)
+    FROM staging.provider_costs WHERE starts_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2
     UNION ALL
     SELECT 'tool_calls', CAST(called_at AS DATE), SUM(cost_usd)
     FROM staging.tool_calls WHERE called_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2

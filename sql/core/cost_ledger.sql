@@ -1,7 +1,8 @@
 -- One row per part of a cost record booked to one cost line, day and owner: every dollar of every
 -- LLM request, tool call, billing line, time entry and consequence record, booked once (SPEC 2, 4).
 -- Source: core.llm_request_costs, staging.tool_calls, core.billing_line_days (billing lines
--- split by overlap into UTC days of their [start, end) charge period), core.labour_costs,
+-- split by overlap into UTC days of their [start, end) charge period), staging.provider_costs
+-- and core.llm_bill_reconciliation (SPEC 10), core.labour_costs,
 -- staging.consequence_records, core.action_outcomes, core.session_roots.
 -- Owners are resolved action -> task (sub-agent sessions roll up to their root task) -> agent ->
 -- team. A billing tag value listing several ids ('t1,t2') is split evenly. Labour naming only an
@@ -231,6 +232,28 @@ records AS (
     WHERE called_at >= CAST($ledger_from AS TIMESTAMP)
     UNION ALL
     SELECT * FROM billing_split
+    UNION ALL
+    -- a provider's cost report on a day its requests do not cover: inference no one owns
+    SELECT
+        'provider_costs',
+        p.dedup_key,
+        CAST(p.starts_at AS DATE),
+        'inference',
+        'reported',
+        p.amount_usd,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR),
+        0
+    FROM staging.provider_costs AS p
+    WHERE p.starts_at >= CAST($ledger_from AS TIMESTAMP)
+        AND NOT EXISTS (
+            SELECT 1 FROM reconciled AS d
+            WHERE d.provider = p.provider AND d.day = CAST(p.starts_at AS DATE)
+        )
     UNION ALL
     SELECT
         'time_entries',
@@ -699,7 +722,7 @@ SELECT
             THEN 'labour activity outside the agent cost lines'
         WHEN b.attribution IS NOT NULL THEN NULL
         WHEN b.base_line LIKE 'change%' THEN 'development cost naming no team'
-        WHEN b.source = 'billing_lines' AND b.base_line = 'inference'
+        WHEN b.source IN ('billing_lines', 'provider_costs') AND b.base_line = 'inference'
             THEN 'LLM bill with no request of its provider logged that day'
         WHEN b.source = 'billing_lines' THEN 'shared cost with no attributed cost that day'
         ELSE 'names no action, task, session, agent or team'

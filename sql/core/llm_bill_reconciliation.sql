@@ -2,7 +2,8 @@
 -- what the bill says was paid, what the provider's requests of the day cost at request level
 -- (reported, else catalogue), and the difference, with its likely reason.
 -- Source: core.billing_line_days (the lines with an llm_provider: a ServiceName listed in
--- MetricSettings.llm_bill_services) and core.llm_request_costs (by provider, any case; a
+-- MetricSettings.llm_bill_services), staging.provider_costs (the providers' own cost reports,
+-- each bucket on the UTC day it starts) and core.llm_request_costs (by provider, any case; a
 -- request naming no provider cannot be matched to a bill and is left out).
 -- The bill says what was paid, the request logs who spent it. On a 'reconciled' provider-day
 -- (both sides) the cost ledger books the billed amount over the provider's requests of the day,
@@ -14,15 +15,38 @@
 -- @time_column day
 -- @window records_from
 -- @summary_by status
-WITH billed AS (
+WITH billed_parts AS (
     SELECT
         llm_provider AS provider,
         cost_date AS day,
-        SUM(amount_usd) AS billed_usd,
-        COUNT(DISTINCT dedup_key) AS bill_lines
+        amount_usd,
+        'billing_lines' AS billed_in,
+        dedup_key
     FROM core.billing_line_days
     WHERE llm_provider IS NOT NULL AND cost_date >= $recompute_from
-    GROUP BY llm_provider, cost_date
+    UNION ALL
+    SELECT
+        provider,
+        CAST(starts_at AS DATE),
+        amount_usd,
+        'provider_costs',
+        dedup_key
+    FROM staging.provider_costs
+    WHERE starts_at >= CAST($recompute_from AS TIMESTAMP)
+),
+
+billed AS (
+    SELECT
+        provider,
+        day,
+        SUM(amount_usd) AS billed_usd,
+        COALESCE(SUM(CASE WHEN billed_in = 'billing_lines' THEN amount_usd END), 0)
+            AS billed_in_bills_usd,
+        COALESCE(SUM(CASE WHEN billed_in = 'provider_costs' THEN amount_usd END), 0)
+            AS billed_in_cost_reports_usd,
+        COUNT(DISTINCT dedup_key) AS bill_lines
+    FROM billed_parts
+    GROUP BY provider, day
 ),
 
 requested AS (
@@ -47,6 +71,8 @@ sides AS (
             ELSE 'reconciled'
         END AS status,
         b.billed_usd,
+        b.billed_in_bills_usd,
+        b.billed_in_cost_reports_usd,
         r.request_level_usd,
         COALESCE(r.requests, 0) AS requests,
         COALESCE(r.requests_priced, 0) AS requests_priced,
@@ -61,6 +87,8 @@ SELECT
     day,
     status,
     billed_usd,
+    billed_in_bills_usd,
+    billed_in_cost_reports_usd,
     request_level_usd,
     variance_usd AS reconciliation_variance_usd,
     CASE
@@ -69,6 +97,9 @@ SELECT
         WHEN status = 'bill only'
             THEN 'no request of this provider logged that day: untagged or unlogged traffic, '
             || 'booked as inference (unallocated unless the bill is tagged)'
+        WHEN billed_in_bills_usd <> 0 AND billed_in_cost_reports_usd <> 0
+            THEN 'billed both in a bill and in a cost report: if they are the same charges, '
+            || 'keep only one of them'
         WHEN ABS(variance_usd)
             <= CAST($reconciliation_tolerance_ratio AS DECIMAL(18, 6))
             * ABS(COALESCE(request_level_usd, 0))

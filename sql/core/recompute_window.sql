@@ -52,8 +52,8 @@ changed_records AS (
     SELECT MIN(first_changed_day) AS first_day
     FROM audit.changes
     WHERE loaded_at > COALESCE(CAST($changes_since AS TIMESTAMP), TIMESTAMP '0001-01-01 00:00:00')
-        AND source IN ('llm_requests', 'model_prices', 'billing_lines', 'time_entries',
-            'loaded_rates')
+        AND source IN ('llm_requests', 'model_prices', 'billing_lines', 'provider_costs',
+            'time_entries', 'loaded_rates')
 ),
 
 closing_windows AS (

@@ -1,6 +1,6 @@
 -- One row per model and token kind priced in a LiteLLM model_prices_and_context_window.json
 -- snapshot (USD per single token), in the canonical price-catalogue columns (USD per million
--- tokens). Source: catalogue_document (the file's text, one row). The snapshot has no dates of its
+-- tokens). Source: json_document (the file's text, one row). The snapshot has no dates of its
 -- own: every price starts at $effective_from, the day the file's path carries (a dated snapshot)
 -- or IngestSettings.litellm_prices_effective_from. source_line is the model's position among the file's
 -- top-level keys. Keys without any token price (sample_spec, image-only models) are skipped.
@@ -9,7 +9,7 @@ WITH entries AS (
         e.key AS model,
         CAST(e.value AS VARCHAR) AS entry,
         ROW_NUMBER() OVER (ORDER BY e.id) AS source_line
-    FROM catalogue_document AS d, json_each(d.content) AS e
+    FROM json_document AS d, json_each(d.content) AS e
     WHERE e.key NOT IN ('sample_spec', 'last_updated') AND e.type = 'OBJECT'
 ),
 
