@@ -11,6 +11,9 @@ which field of that tool's rows feeds it. A file is read with the adapter declar
 (``IngestSettings.source_adapters``), else recognised by its columns: a file that carries the
 source's required columns is canonical, one that carries an adapter's is that adapter's. Folder
 names never select an adapter, so any delivery layout (``dt=2026-10-03/``, run folders) works.
+
+Over 400 lines for a reason: it is the one declaration of every source, and most of its lines are
+their column lists.
 """
 
 from __future__ import annotations

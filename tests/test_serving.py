@@ -40,7 +40,7 @@ def served(tmp_path_factory):
 def test_every_serving_view_and_column_has_a_comment(served):
     _, _, query = served
     views = query("SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'serving'")
-    assert len(views) == 27
+    assert len(views) == 28
     assert [name for name, comment in views if not comment] == []
     assert (
         query(
@@ -134,7 +134,7 @@ def test_an_older_duckdb_client_reads_everything_the_newer_one_reads(served, old
     newer = published_contents(published)
     older = published_contents(published, older_duckdb)
     assert older["version"] == OLDER_DUCKDB != newer["version"]
-    assert len(newer["rows"]) == 28 and newer["commented_columns"] > 900
+    assert len(newer["rows"]) == 29 and newer["commented_columns"] > 900
     assert newer["window_rows"] > 0
     assert {key: value for key, value in older.items() if key != "version"} == {
         key: value for key, value in newer.items() if key != "version"
@@ -203,7 +203,7 @@ def test_every_exported_file_carries_its_table_and_column_descriptions(served):
             "WHERE schema_name = 'serving' ORDER BY table_name, column_index"
         ).fetchall()
     files = sorted((root / "exports" / "current").rglob("*.parquet"))
-    assert len(files) >= 27
+    assert len(files) >= 28
     for file in files:
         view = file.relative_to(root / "exports" / "current").parts[0]
         metadata = pq.read_schema(file).metadata
