@@ -201,3 +201,16 @@ def test_a_providers_cost_report_is_the_inference_of_its_requests(billed_and_log
         "SELECT status, billed_in_cost_reports_usd, reconciliation_variance_usd "
         "FROM core.llm_bill_reconciliation"
     ) == [("reconciled", Decimal("0.009"), Decimal("-0.001"))]
+
+
+def test_a_providers_cost_report_supersedes_a_bill_of_the_same_charges(billed_and_logged, query):
+    # a gateway's FOCUS export of the same requests (catalogue figures) beside OpenAI's own report
+    billed_and_logged(
+        ("0.010", "OpenAI"), cost_report=openai_costs_page(datetime(2026, 10, 1), 0.009)
+    )
+    assert fleet_day(query) == (Decimal("0.009"), Decimal(0), Decimal("0.009"))  # not 0.029
+    assert query(
+        "SELECT billed_usd, billed_in_bills_usd, superseded_bill_usd "
+        "FROM core.llm_bill_reconciliation"
+    ) == [(Decimal("0.009"), Decimal("0.010"), Decimal("0.010"))]
+    assert query("SELECT COUNT(*) FROM core.cost_ledger WHERE source = 'billing_lines'") == [(0,)]

@@ -8,16 +8,20 @@
 -- A provider-day billed and logged (core.llm_bill_reconciliation, SPEC 10) is booked once,
 -- through its requests at the billed amount: its requests' source total gains the variance
 -- (billed - request level) and the bill's lines (or cost report rows, staging.provider_costs)
--- move from their source's total to theirs.
+-- move from their source's total to theirs; bill lines a cost report supersedes are not booked.
 -- Read by the money_conserved check.
 WITH reconciled AS (
     SELECT
         day,
-        SUM(billed_in_bills_usd) AS billed_in_bills_usd,
-        SUM(billed_in_cost_reports_usd) AS billed_in_cost_reports_usd,
-        SUM(reconciliation_variance_usd) AS variance_usd
+        -- bill lines booked through the requests, or superseded by a cost report
+        SUM(CASE WHEN status = 'reconciled' OR cost_report_rows > 0
+            THEN billed_in_bills_usd ELSE 0 END) AS billed_in_bills_usd,
+        SUM(CASE WHEN status = 'reconciled' THEN billed_in_cost_reports_usd ELSE 0 END)
+            AS billed_in_cost_reports_usd,
+        SUM(CASE WHEN status = 'reconciled' THEN reconciliation_variance_usd ELSE 0 END)
+            AS variance_usd
     FROM core.llm_bill_reconciliation
-    WHERE status = 'reconciled' AND day >= $checked_from
+    WHERE status <> 'requests only' AND day >= $checked_from
     GROUP BY day
 ),
 

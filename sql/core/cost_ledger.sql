@@ -36,7 +36,8 @@
 -- request-level cost (evenly when none has one; a request without a cost beside priced ones takes
 -- none), and the bill's lines are not booked again; a bill line of an LLM service with no request
 -- of its provider that day is booked as inference (unallocated when untagged), never shared
--- infrastructure.
+-- infrastructure. A provider's cost report (staging.provider_costs) is booked the same way, and
+-- supersedes the bill lines of its provider and day.
 -- Only parts dated on or after $ledger_from are booked, and consequence parts of records dated on
 -- or after $consequences_from (or parts dated then); see core.recompute_window.
 -- @time_column cost_date
@@ -64,6 +65,14 @@ reconciled AS (
     SELECT provider, day, billed_usd, COALESCE(request_level_usd, 0) > 0 AS by_cost
     FROM core.llm_bill_reconciliation
     WHERE status = 'reconciled' AND day >= $ledger_from
+),
+
+-- provider-days whose bill lines are not booked: reconciled (booked through the requests) or
+-- superseded by the provider's own cost report
+unbooked_bills AS (
+    SELECT provider, day
+    FROM core.llm_bill_reconciliation
+    WHERE (status = 'reconciled' OR cost_report_rows > 0) AND day >= $ledger_from
 ),
 
 invoice_weights AS (
@@ -138,7 +147,7 @@ billing_records AS (
     FROM core.billing_line_days AS b
     WHERE cost_date >= $ledger_from
         AND NOT EXISTS (
-            SELECT 1 FROM reconciled AS d
+            SELECT 1 FROM unbooked_bills AS d
             WHERE d.provider = b.llm_provider AND d.day = b.cost_date
         )
 ),

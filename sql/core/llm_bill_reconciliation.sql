@@ -10,8 +10,10 @@
 -- in proportion to their request-level cost, and books no bill line on top: inference is
 -- invoice-true and counted once. A 'bill only' provider-day (no request logged) is booked as
 -- inference, unallocated unless its lines are tagged with an owner; a 'requests only' one at
--- request-level cost. reconciliation_variance_usd = billed - request level (NULL for requests
--- only); within $reconciliation_tolerance_ratio of the request-level cost it is a match.
+-- request-level cost. A provider's own cost report is what it charged: bill lines of the same
+-- provider and day are superseded by it (superseded_bill_usd), never added to it.
+-- reconciliation_variance_usd = billed - request level (NULL for requests only); within
+-- $reconciliation_tolerance_ratio of the request-level cost it is a match.
 -- @time_column day
 -- @window records_from
 -- @summary_by status
@@ -35,18 +37,30 @@ WITH billed_parts AS (
     WHERE starts_at >= CAST($recompute_from AS TIMESTAMP)
 ),
 
-billed AS (
+billed_by_source AS (
     SELECT
         provider,
         day,
-        SUM(amount_usd) AS billed_usd,
         COALESCE(SUM(CASE WHEN billed_in = 'billing_lines' THEN amount_usd END), 0)
             AS billed_in_bills_usd,
         COALESCE(SUM(CASE WHEN billed_in = 'provider_costs' THEN amount_usd END), 0)
             AS billed_in_cost_reports_usd,
-        COUNT(DISTINCT dedup_key) AS bill_lines
+        COUNT(DISTINCT CASE WHEN billed_in = 'billing_lines' THEN dedup_key END) AS bill_lines,
+        COUNT(DISTINCT CASE WHEN billed_in = 'provider_costs' THEN dedup_key END)
+            AS cost_report_rows
     FROM billed_parts
     GROUP BY provider, day
+),
+
+-- The provider's own cost report is what it charged: a bill's lines for the same provider and
+-- day (a gateway's export of the same requests, say) are superseded by it, never added.
+billed AS (
+    SELECT
+        *,
+        CASE WHEN cost_report_rows > 0 THEN billed_in_cost_reports_usd ELSE billed_in_bills_usd END
+            AS billed_usd,
+        CASE WHEN cost_report_rows > 0 THEN billed_in_bills_usd ELSE 0 END AS superseded_bill_usd
+    FROM billed_by_source
 ),
 
 requested AS (
@@ -73,10 +87,12 @@ sides AS (
         b.billed_usd,
         b.billed_in_bills_usd,
         b.billed_in_cost_reports_usd,
+        COALESCE(b.superseded_bill_usd, 0) AS superseded_bill_usd,
         r.request_level_usd,
         COALESCE(r.requests, 0) AS requests,
         COALESCE(r.requests_priced, 0) AS requests_priced,
         COALESCE(b.bill_lines, 0) AS bill_lines,
+        COALESCE(b.cost_report_rows, 0) AS cost_report_rows,
         b.billed_usd - COALESCE(r.request_level_usd, 0) AS variance_usd
     FROM billed AS b
     FULL OUTER JOIN requested AS r ON r.provider = b.provider AND r.day = b.day
@@ -89,6 +105,7 @@ SELECT
     billed_usd,
     billed_in_bills_usd,
     billed_in_cost_reports_usd,
+    superseded_bill_usd,
     request_level_usd,
     variance_usd AS reconciliation_variance_usd,
     CASE
@@ -97,9 +114,6 @@ SELECT
         WHEN status = 'bill only'
             THEN 'no request of this provider logged that day: untagged or unlogged traffic, '
             || 'booked as inference (unallocated unless the bill is tagged)'
-        WHEN billed_in_bills_usd <> 0 AND billed_in_cost_reports_usd <> 0
-            THEN 'billed both in a bill and in a cost report: if they are the same charges, '
-            || 'keep only one of them'
         WHEN ABS(variance_usd)
             <= CAST($reconciliation_tolerance_ratio AS DECIMAL(18, 6))
             * ABS(COALESCE(request_level_usd, 0))
@@ -112,5 +126,6 @@ SELECT
     END AS variance_reason,
     requests,
     requests_priced,
-    bill_lines
+    bill_lines,
+    cost_report_rows
 FROM sides
