@@ -60,13 +60,14 @@ def fleet(data_dir, build_models):
 
 @pytest.fixture
 def fleet_run(data_dir, run_pipeline):
-    """Run the whole pipeline, checks included, on a1 with the given extra rows."""
+    """Run the pipeline through the showback, checks included, on a1 with the given extra
+    rows."""
 
     def run(
         consequences: str = "", entries: str = "", requests: str = ""
     ) -> dg.ExecuteInProcessResult:
         write_fleet(data_dir, consequences, entries, requests)
-        result = run_pipeline(metric=METRIC)
+        result = run_pipeline(metric=METRIC, through=("marts/showback",))
         assert result.success
         return result
 

@@ -13,6 +13,8 @@ ACTIONS = (
 )
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
 AS_OF = "2026-12-31T00:00:00"
+# The models these tests read, and with them every model and check upstream of them.
+OUTCOME_MODELS = ("core/action_outcomes", "core/action_events_before_attempt")
 
 
 @pytest.fixture
@@ -155,7 +157,7 @@ def test_an_event_before_its_action_decides_nothing_and_is_listed_with_its_reaso
         "action_events/e.csv",
         EVENTS + "e1,a1,accepted,,2026-08-12T09:00:00Z\ne2,a1,reverted,,2026-10-02T09:00:00Z\n",
     )
-    result = run_pipeline(metric={"as_of": AS_OF})
+    result = run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS)
     assert result.success
     assert query("SELECT outcome, failure_reason, accepted_at FROM core.action_outcomes") == [
         ("failed", "reverted", None)
@@ -175,14 +177,14 @@ def test_an_event_that_arrives_before_its_action_is_judged_when_the_action_comes
         "action_events/2026-10-01.csv",
         EVENTS + "e1,a1,accepted,,2026-08-12T09:00:00Z\ne2,a1,reverted,,2026-10-02T09:00:00Z\n",
     )
-    assert run_pipeline(metric={"as_of": AS_OF}, days="2026-10-01").success
+    assert run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS, days="2026-10-01").success
     assert query(EARLY) == []
     write(
         data_dir,
         "agent_actions/2026-10-02.csv",
         ACTIONS + "a1,2026-10-01T09:00:00Z,t1,s1,,ag,tx,t,G1\n",
     )
-    assert run_pipeline(metric={"as_of": AS_OF}, days="2026-10-02").success
+    assert run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS, days="2026-10-02").success
     assert query("SELECT outcome, failure_reason FROM core.action_outcomes") == [
         ("failed", "reverted")
     ]
@@ -196,7 +198,7 @@ def test_an_event_after_its_action_decides_as_before(data_dir, run_pipeline, que
         "action_events/e.csv",
         EVENTS + "e1,a1,accepted,,2026-10-01T09:00:00Z\ne2,a1,reverted,,2026-11-15T09:00:00Z\n",
     )
-    result = run_pipeline(metric={"as_of": AS_OF})
+    result = run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS)
     assert result.success
     assert query("SELECT outcome, accepted_at FROM core.action_outcomes") == [
         ("accepted_confirmed", datetime(2026, 10, 1, 9, 0))
