@@ -214,3 +214,41 @@ def test_a_providers_cost_report_supersedes_a_bill_of_the_same_charges(billed_an
         "FROM core.llm_bill_reconciliation"
     ) == [(Decimal("0.009"), Decimal("0.010"), Decimal("0.010"))]
     assert query("SELECT COUNT(*) FROM core.cost_ledger WHERE source = 'billing_lines'") == [(0,)]
+
+
+def test_a_cost_report_with_no_request_logged_is_unallocated_inference_in_every_output(
+    billed_and_logged, query
+):
+    anthropic = {  # Anthropic's cost report: amounts are decimal strings in cents
+        "data": [
+            {
+                "starting_at": "2026-10-01T00:00:00Z",
+                "ending_at": "2026-10-02T00:00:00Z",
+                "results": [{"amount": "25", "currency": "USD", "model": "claude-sonnet-4-5"}],
+            }
+        ],
+        "has_more": False,
+    }
+    result = billed_and_logged(cost_report=anthropic)
+    assert check_results(result)[("showback", "ledger_in_showback")]
+    assert query(
+        "SELECT source, cost_line, source_line_kind, amount_usd FROM core.cost_ledger "
+        "WHERE source = 'provider_costs'"
+    ) == [("provider_costs", "unallocated", "inference", Decimal("0.25"))]
+    assert query(
+        "SELECT unallocated_cost_usd, inference_cost_usd FROM marts.showback "
+        "WHERE grain = 'fleet' AND period = 'day' AND period_start = DATE '2026-10-01'"
+    ) == [(Decimal("0.25"), Decimal("0.26"))]  # the fleet's inference holds it, unallocated
+
+
+def test_the_focus_output_names_unbooked_llm_spend_as_inference(data_dir, build_models, query):
+    write(
+        data_dir,
+        "provider_costs/openai/2026-10-01.json",
+        json.dumps(openai_costs_page(datetime(2026, 10, 1), 0.25)),
+    )
+    build_models(metric=AS_OF, serving_views=True)
+    assert query(
+        "SELECT ServiceName, ServiceCategory, EffectiveCost FROM serving.cost_allocation_focus "
+        "WHERE x_source = 'provider_costs'"
+    ) == [("LLM Inference", "AI and Machine Learning", Decimal("0.25"))]

@@ -13,16 +13,21 @@ SELECT
     CAST(l.cost_date AS TIMESTAMP) + INTERVAL 1 DAY AS ChargePeriodEnd,
     CASE WHEN l.amount_usd < 0 THEN 'Credit' ELSE 'Usage' END AS ChargeCategory,
     'Usage-Based' AS ChargeFrequency,
-    CASE l.source
-        WHEN 'llm_requests' THEN 'LLM Inference'
-        WHEN 'tool_calls' THEN 'Agent Tool Calls'
-        WHEN 'billing_lines' THEN 'Cloud Infrastructure'
-        WHEN 'time_entries' THEN 'Human Oversight and Remediation'
+    -- an LLM bill's line or a provider's cost report with no request to book it over is
+    -- inference, as the requests are (SPEC 10)
+    CASE
+        WHEN l.source IN ('llm_requests', 'provider_costs') THEN 'LLM Inference'
+        WHEN l.source = 'billing_lines' AND l.source_line_kind = 'inference' THEN 'LLM Inference'
+        WHEN l.source = 'tool_calls' THEN 'Agent Tool Calls'
+        WHEN l.source = 'billing_lines' THEN 'Cloud Infrastructure'
+        WHEN l.source = 'time_entries' THEN 'Human Oversight and Remediation'
         ELSE 'Failure Consequences'
     END AS ServiceName,
-    CASE l.source
-        WHEN 'llm_requests' THEN 'AI and Machine Learning'
-        WHEN 'billing_lines' THEN 'Compute'
+    CASE
+        WHEN l.source IN ('llm_requests', 'provider_costs') THEN 'AI and Machine Learning'
+        WHEN l.source = 'billing_lines' AND l.source_line_kind = 'inference'
+            THEN 'AI and Machine Learning'
+        WHEN l.source = 'billing_lines' THEN 'Compute'
         ELSE 'Other'
     END AS ServiceCategory,
     l.source || '/' || l.record_id AS ResourceId,
