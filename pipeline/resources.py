@@ -273,6 +273,24 @@ class MetricSettings(ConfigurableResource):
         "the request logs both cover a provider and day, the bill is spread over the requests "
         "instead of being added on top (core.llm_bill_reconciliation).",
     )
+    llm_bill_providers: list[str] = Field(
+        default=[
+            "openai",
+            "anthropic",
+            "azure",
+            "bedrock",
+            "vertex_ai",
+            "gemini",
+            "mistral",
+            "deepseek",
+            "xai",
+            "cohere",
+            "groq",
+        ],
+        description="Billing ProviderName values (any case) that are LLM providers, as the "
+        "request logs name them: a line of ServiceCategory 'AI and Machine Learning' from one "
+        "of them (a gateway's FOCUS export, such as LiteLLM's) is that provider's LLM spend.",
+    )
     reconciliation_tolerance_ratio: str = Field(
         default="0.05",
         description="The llm_bills_reconcile check warns when a provider-day's bill differs from "
@@ -362,6 +380,7 @@ class MetricSettings(ConfigurableResource):
             "as_of": as_of,
             "development_work_types": [t.lower() for t in self.development_work_types],
             "tool_services": [s.strip().lower() for s in self.tool_services],
+            "llm_bill_providers": [p.strip().lower() for p in self.llm_bill_providers],
             # [[service, provider], ...]: a list of pairs reads the same in DuckDB and Spark
             "llm_bill_services": [
                 [service.strip().lower(), provider.strip().lower()]

@@ -252,3 +252,22 @@ def test_the_focus_output_names_unbooked_llm_spend_as_inference(data_dir, build_
         "SELECT ServiceName, ServiceCategory, EffectiveCost FROM serving.cost_allocation_focus "
         "WHERE x_source = 'provider_costs'"
     ) == [("LLM Inference", "AI and Machine Learning", Decimal("0.25"))]
+
+
+def test_a_gateways_focus_export_of_the_logged_requests_is_counted_once(
+    data_dir, billed_and_logged, query
+):
+    # LiteLLM's FOCUS export: the model as ServiceName, the provider as ProviderName
+    write(
+        data_dir,
+        "billing_lines/gateway/2026-10-01.csv",
+        "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,"
+        "ChargeCategory,ServiceCategory,ServiceName,ProviderName,Tags\n"
+        "0.010,0.010,USD,2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,Usage,"
+        'AI and Machine Learning,gpt-4o,openai,"{""team_id"": ""team-x""}"\n',
+    )
+    billed_and_logged()
+    assert fleet_day(query) == (Decimal("0.010"), Decimal(0), Decimal("0.010"))  # not 0.020
+    assert reconciliation(query) == [
+        ("openai", "reconciled", Decimal("0.010"), Decimal("0.010"), Decimal(0))
+    ]

@@ -6,7 +6,9 @@
 -- $recompute_from are written (for this record-grain model, the run's records_from: the first
 -- day a billing line changed); a line is still split over all its days so that every part keeps
 -- its exact share. llm_provider names the LLM provider (as the request logs name it) of a line
--- whose ServiceName (any case) is listed in $llm_bill_services: LLM spend, reconciled with the
+-- that is LLM spend: its ServiceName (any case) is listed in $llm_bill_services, or it is an
+-- 'AI and Machine Learning' line whose provider is one of $llm_bill_providers (LiteLLM's FOCUS
+-- export names the model as ServiceName and the provider as ProviderName). Reconciled with the
 -- request logs by core.llm_bill_reconciliation (SPEC 10).
 -- @time_column cost_date
 -- @window records_from
@@ -39,6 +41,12 @@ billing_days AS (
         b.team_id,
         b.work_type,
         b.service_name,
+        -- an 'AI and Machine Learning' line billed by an LLM provider (a gateway's FOCUS export)
+        CASE
+            WHEN b.service_category = 'AI and Machine Learning'
+                AND list_contains($llm_bill_providers, LOWER(TRIM(b.provider_name)))
+                THEN LOWER(TRIM(b.provider_name))
+        END AS category_provider,
         b.cost_line_tag
     FROM staging.billing_lines AS b,
         UNNEST(
@@ -91,7 +99,7 @@ parts AS (
         team_id,
         work_type,
         service_name,
-        s.llm_provider,
+        COALESCE(s.llm_provider, category_provider) AS llm_provider,
         cost_line_tag
     FROM billing_by_day
     LEFT JOIN llm_services AS s ON s.service_key = LOWER(TRIM(billing_by_day.service_name))
