@@ -33,11 +33,9 @@ checked AS (
                 WHEN amount_problem('amount', t.amount, 'money') IS NOT NULL
                     THEN amount_problem('amount', t.amount, 'money')
                 WHEN t.amount_n < 0 THEN 'amount: negative (consequences are booked as costs)'
-                WHEN t.amount_unit_n = 'minor'
-                    AND t.amount_n * fx.minor_unit_factor
-                        <> CAST(t.amount_n * fx.minor_unit_factor AS DECIMAL(38, 12))
-                    THEN 'amount: more than 12 decimal places in major units ('''
-                        || LEFT(t.amount, 40) || ''' minor units), which would be rounded'
+                ELSE minor_units_problem(
+                    'amount', t.amount, t.amount_n, t.amount_unit_n, fx.minor_unit_factor
+                )
             END,
             CASE
                 WHEN t.currency IS NULL THEN 'currency: missing'
@@ -78,16 +76,7 @@ SELECT
     c.amount_n AS amount,
     c.currency_n AS currency,
     c.amount_unit_n AS amount_unit,
-    -- in major units first (exact: the check above), so the product with the rate keeps
-    -- 20 decimal places and room for 18 integer digits
-    CAST(
-        CASE
-            WHEN c.amount_unit_n = 'minor'
-                THEN CAST(c.amount_n * c.minor_unit_factor AS DECIMAL(38, 12))
-            ELSE c.amount_n
-        END
-        * c.rate_to_usd AS DECIMAL(38, 12)
-    ) AS amount_usd,
+    amount_in_usd(c.amount_n, c.amount_unit_n, c.minor_unit_factor, c.rate_to_usd) AS amount_usd,
     c.occurred_at_utc AS occurred_at,
     c.action_id,
     c.task_id,

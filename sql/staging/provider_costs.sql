@@ -29,11 +29,9 @@ checked AS (
                 WHEN t.amount IS NULL THEN 'amount: missing'
                 WHEN amount_problem('amount', t.amount, 'money') IS NOT NULL
                     THEN amount_problem('amount', t.amount, 'money')
-                WHEN t.amount_unit_n = 'minor'
-                    AND t.amount_n * fx.minor_unit_factor
-                        <> CAST(t.amount_n * fx.minor_unit_factor AS DECIMAL(38, 12))
-                    THEN 'amount: more than 12 decimal places in major units ('''
-                        || LEFT(t.amount, 40) || ''' minor units), which would be rounded'
+                ELSE minor_units_problem(
+                    'amount', t.amount, t.amount_n, t.amount_unit_n, fx.minor_unit_factor
+                )
             END,
             CASE
                 WHEN t.currency IS NULL THEN 'currency: missing'
@@ -80,15 +78,7 @@ SELECT
     c.amount_n AS amount,
     c.amount_unit_n AS amount_unit,
     c.currency_n AS currency,
-    -- in major units first (exact: the check above), then at the declared rate
-    CAST(
-        CASE
-            WHEN c.amount_unit_n = 'minor'
-                THEN CAST(c.amount_n * c.minor_unit_factor AS DECIMAL(38, 12))
-            ELSE c.amount_n
-        END
-        * c.rate_to_usd AS DECIMAL(38, 12)
-    ) AS amount_usd,
+    amount_in_usd(c.amount_n, c.amount_unit_n, c.minor_unit_factor, c.rate_to_usd) AS amount_usd,
     c.model,
     c.line_item,
     c.project_id

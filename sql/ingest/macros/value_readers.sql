@@ -134,6 +134,27 @@ CREATE OR REPLACE TEMP MACRO read_amount(value, kind) AS (
     END
 );
 
+-- minor_units_problem(column, value, amount, unit, factor) is the quarantine reason of an amount
+-- written in minor units (Stripe's cents, Anthropic's cost report) that would need more than 12
+-- decimal places in major units (factor: one minor unit in major units), or NULL.
+CREATE OR REPLACE TEMP MACRO minor_units_problem(column_name, value, amount, unit, factor) AS (
+    CASE
+        WHEN unit = 'minor' AND amount * factor <> CAST(amount * factor AS DECIMAL(38, 12))
+            THEN column_name || ': more than 12 decimal places in major units (''' || LEFT(value, 40)
+                || ''' minor units), which would be rounded'
+    END
+);
+
+-- amount_in_usd(amount, unit, factor, rate) is an amount in dollars: in major units first (exact,
+-- minor_units_problem), so the product with the rate keeps 20 decimal places and room for 18
+-- integer digits, then at the declared rate.
+CREATE OR REPLACE TEMP MACRO amount_in_usd(amount, unit, factor, rate) AS (
+    CAST(
+        CASE WHEN unit = 'minor' THEN CAST(amount * factor AS DECIMAL(38, 12)) ELSE amount END
+        * rate AS DECIMAL(38, 12)
+    )
+);
+
 -- read_count(value) is a count (tokens, lines) written as text: a whole decimal number (a typed
 -- Parquet DOUBLE may add '.0'), else NULL. '1.5', '0x10', '1e3' and '1_000' are not read, so a
 -- count is never rounded or guessed.
