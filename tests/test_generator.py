@@ -141,7 +141,8 @@ def test_samples_stay_small():
 
 def test_counts_returned_equal_records_in_files(sample):
     root, counts = sample
-    assert list(counts) == list(SOURCES)
+    # every source but the providers' cost reports: generated inference is priced per request
+    assert list(counts) == [name for name in SOURCES if name != "provider_costs"]
     for source, expected in counts.items():
         rows = 0
         for path in (root / source).rglob("*.*"):
