@@ -1,8 +1,8 @@
 -- One row per part of a cost record booked to one cost line, day and owner: every dollar of every
 -- LLM request, tool call, billing line, time entry and consequence record, booked once (SPEC 2, 4).
 -- Source: core.llm_request_costs, staging.tool_calls, core.billing_line_days (billing lines
--- split by overlap into UTC days of their [start, end) charge period), staging.provider_costs
--- and core.llm_bill_reconciliation (SPEC 10), core.labour_costs,
+-- split by overlap into UTC days of their [start, end) charge period), staging.provider_costs,
+-- core.llm_bill_reconciliation and core.llm_request_invoices (SPEC 10), core.labour_costs,
 -- staging.consequence_records, core.action_outcomes, core.session_roots.
 -- Owners are resolved action -> task (sub-agent sessions roll up to their root task) -> agent ->
 -- team. A billing tag value listing several ids ('t1,t2') is split evenly. Labour naming only an
@@ -58,71 +58,9 @@ tasks AS (
     GROUP BY task_id
 ),
 
--- SPEC 10: the provider-days a bill and the request logs both cover. Each of their requests
--- takes its share of the billed amount, in 10^-12 dollar units, the rounding remainder to the
--- request with the largest weight, so the shares sum back to the bill.
-reconciled AS (
-    SELECT provider, day, billed_usd, COALESCE(request_level_usd, 0) > 0 AS by_cost
-    FROM core.llm_bill_reconciliation
-    WHERE status = 'reconciled' AND day >= $ledger_from
-),
-
--- provider-days whose bill lines are not booked: reconciled (booked through the requests) or
--- superseded by the provider's own cost report
-unbooked_bills AS (
-    SELECT provider, day
-    FROM core.llm_bill_reconciliation
-    WHERE (status = 'reconciled' OR cost_report_rows > 0) AND day >= $ledger_from
-),
-
-invoice_weights AS (
-    SELECT
-        c.request_id,
-        d.provider,
-        d.day,
-        CAST(d.billed_usd * 1000000000000 AS HUGEINT) AS amount_units,
-        CASE
-            WHEN d.by_cost THEN CAST(COALESCE(c.cost_usd, 0) * 1000000000000 AS HUGEINT)
-            ELSE CAST(1 AS HUGEINT)
-        END AS weight,
-        d.by_cost AND c.cost_usd IS NULL AS unpriced
-    FROM core.llm_request_costs AS c
-    INNER JOIN reconciled AS d
-        ON d.provider = LOWER(TRIM(c.provider)) AND d.day = c.requested_date
-),
-
-invoice_parts AS (
-    SELECT
-        *,
-        SUM(weight) OVER (PARTITION BY provider, day) AS total_weight,
-        ROW_NUMBER() OVER (PARTITION BY provider, day ORDER BY weight DESC, request_id)
-            AS part_rank
-    FROM invoice_weights
-),
-
-invoice_floor AS (
-    SELECT *, divide_whole(amount_units * weight, total_weight) AS floor_units
-    FROM invoice_parts
-),
-
-invoiced AS (
-    SELECT
-        request_id,
-        CASE
-            WHEN NOT unpriced THEN CAST(
-                floor_units
-                + CASE
-                    WHEN part_rank = 1
-                        THEN amount_units - SUM(floor_units) OVER (PARTITION BY provider, day)
-                    ELSE 0
-                END AS DECIMAL(38, 0)
-            ) * CAST(0.000000000001 AS DECIMAL(13, 12))
-        END AS invoiced_usd
-    FROM invoice_floor
-),
-
 -- Billing lines by UTC day, already split exactly by core.billing_line_days; an LLM service's
--- lines on a reconciled provider-day are booked through its requests instead.
+-- lines on a reconciled provider-day are booked through its requests instead (at their shares of
+-- the bill, core.llm_request_invoices), and those a provider's cost report supersedes not at all.
 billing_records AS (
     SELECT
         'billing_lines' AS source,
@@ -147,8 +85,9 @@ billing_records AS (
     FROM core.billing_line_days AS b
     WHERE cost_date >= $ledger_from
         AND NOT EXISTS (
-            SELECT 1 FROM unbooked_bills AS d
+            SELECT 1 FROM core.llm_bill_reconciliation AS d
             WHERE d.provider = b.llm_provider AND d.day = b.cost_date
+                AND (d.status = 'reconciled' OR d.cost_report_rows > 0)
         )
 ),
 
@@ -220,7 +159,7 @@ records AS (
         c.team_id,
         c.input_tokens + c.output_tokens AS tokens
     FROM core.llm_request_costs AS c
-    LEFT JOIN invoiced AS i ON i.request_id = c.request_id
+    LEFT JOIN core.llm_request_invoices AS i ON i.request_id = c.request_id
     WHERE c.requested_date >= $ledger_from
     UNION ALL
     SELECT
@@ -260,8 +199,9 @@ records AS (
     FROM staging.provider_costs AS p
     WHERE p.starts_at >= CAST($ledger_from AS TIMESTAMP)
         AND NOT EXISTS (
-            SELECT 1 FROM reconciled AS d
+            SELECT 1 FROM core.llm_bill_reconciliation AS d
             WHERE d.provider = p.provider AND d.day = CAST(p.starts_at AS DATE)
+                AND d.status = 'reconciled'
         )
     UNION ALL
     SELECT
