@@ -271,3 +271,21 @@ def test_a_gateways_focus_export_of_the_logged_requests_is_counted_once(
     assert reconciliation(query) == [
         ("openai", "reconciled", Decimal("0.010"), Decimal("0.010"), Decimal(0))
     ]
+
+
+def test_requests_naming_no_provider_on_a_billed_day_are_named_by_the_warning(
+    data_dir, billed_and_logged
+):
+    write(
+        data_dir,
+        "llm_requests/no_provider.csv",
+        "request_id,requested_at,model,input_tokens,output_tokens,reported_cost_usd,action_id\n"
+        "r3,2026-10-01T09:30:00Z,gpt-4o,10,1,0.002,a1\n",
+    )
+    result = billed_and_logged(("0.010", "OpenAI"))  # matches the two requests naming openai
+    [warning] = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "llm_bills_reconcile"
+    ]
+    assert not warning.passed
+    assert warning.metadata["provider_days_beyond_tolerance"].value == 1
+    assert "1 requests name no provider on a day with an LLM bill" in warning.description

@@ -212,8 +212,10 @@ def ledger_in_showback(
     blocking=False,
     description="Warns when an LLM provider's bill for a day differs from its requests' "
     "request-level cost by more than MetricSettings.reconciliation_tolerance_ratio of it, or "
-    "has no request logged at all; lists each with its variance and likely reason. The bill is "
-    "booked either way (SPEC 10): this says where the request logs and the bill disagree.",
+    "has no request logged at all, and days with an LLM bill and requests that name no "
+    "provider (they cannot be matched to it); lists each with its variance and likely reason. "
+    "The bill is booked either way (SPEC 10): this says where the request logs and the bill "
+    "disagree.",
 )
 def llm_bills_reconcile(
     context: AssetCheckExecutionContext, warehouse: Warehouse, metric_settings: MetricSettings
@@ -241,7 +243,9 @@ def llm_bills_reconcile(
         metadata={
             "checked_from": _checked_from(checked_from),
             "provider_days_beyond_tolerance": len(beyond),
-            "variance_beyond_tolerance_usd": amount_text(sum((row[5] for row in beyond), 0)),
+            "variance_beyond_tolerance_usd": amount_text(
+                sum((row[5] for row in beyond if row[5] is not None), 0)
+            ),
             "provider_days": MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none"),
         },
     )
