@@ -33,11 +33,13 @@ AS_OF = {"as_of": "2026-10-22T00:00:00"}
 
 def spark_engine(root: Path) -> ComputeEngine:
     """The Spark engine on this machine's session; a test's tables are tiny, so each shuffle
-    has as many partitions as the session has cores, not Spark's default 200."""
+    has as many partitions as the session has cores, not Spark's default 200. The driver gets
+    4 GiB, not Spark's default 1: analysing and optimising the cost ledger's plan (its CTEs are
+    inlined at every reference) ran the default heap out of memory."""
     return ComputeEngine(
         engine="spark",
         exchange_dir=str(root / "exchange"),
-        spark_conf={"spark.sql.shuffle.partitions": "2"},
+        spark_conf={"spark.sql.shuffle.partitions": "2", "spark.driver.memory": "4g"},
     )
 
 
