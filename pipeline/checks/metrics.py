@@ -230,10 +230,13 @@ def llm_bills_reconcile(
                 "reconciliation_tolerance_ratio": metric_settings.reconciliation_tolerance_ratio,
             },
         )
+
+    def usd(amount) -> str:
+        return "none" if amount is None else amount_text(amount)
+
     lines = [
-        f"{provider} {day} ({status}): billed {amount_text(billed)}, request level "
-        f"{amount_text(requested) if requested is not None else 'none'}, variance "
-        f"{amount_text(variance)}: {reason}"
+        f"{provider} {day} ({status}): billed {usd(billed)}, request level {usd(requested)}, "
+        f"variance {usd(variance)}: {reason}"
         for provider, day, status, billed, requested, variance, reason in beyond[:50]
     ]
     return AssetCheckResult(
