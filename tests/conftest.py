@@ -162,20 +162,31 @@ def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInPro
 
 
 @pytest.fixture
-def build_models(data_dir: Path, db_path: Path) -> Callable[..., list[str]]:
+def build_models(data_dir: Path, db_path: Path) -> Callable[..., dict[str, int]]:
     """Build the named models and only the models they read from (tests/model_harness.py), from
     the files under data_dir, into db_path; serving_views=True builds every model and the serving
-    views. No check, publish, export or report runs."""
+    views. No check, publish, export or report runs. Returns {model: rows written}."""
 
     def run(
         *targets: str,
         metric: dict | None = None,
         days: str | tuple[str, str] = DEFAULT_DAY,
         **settings,
-    ) -> list[str]:
+    ) -> dict[str, int]:
         return model_harness.build_models(
             data_dir, db_path, *targets, tags=day_tags(days), metric=metric, **settings
         )
+
+    return run
+
+
+@pytest.fixture
+def failing_rows(db_path: Path) -> Callable[..., list[tuple]]:
+    """The rows failing a check's query over the models built into db_path (an empty list is a
+    pass): failing_rows('money_conserved'); keywords override the values it binds."""
+
+    def run(check: str, **parameters) -> list[tuple]:
+        return model_harness.failing_rows(db_path, check, **parameters)
 
     return run
 

@@ -7,15 +7,25 @@ run's window is decided by `recompute_window`, and each model in build order is 
 `replace_rows` with the parameters `model_parameters` binds. Sources without a folder get empty
 staging tables of the types their staging model gives (taken once per process from a load of no
 files). With `serving_views`, every model is built and the serving views are created over them.
-No check, publish, export or report runs: a test that asserts those runs the pipeline.
+No publish, export or report runs: a test that asserts those runs the pipeline. A check's
+contract is its query (`sql/checks/<name>.sql`, the rows that fail it): `failing_rows` runs it
+over everything built, as a check run on its own does.
+
+Each build is a run of its own (its own load and run id), so builds one after another on the
+same file are daily runs, and a range of days (`tags`) is a backfill run. A build of every model
+(no target named) is recorded in audit.builds as a published run records it, so the next build
+recomputes only from the first day that can have changed; a build of named models leaves tables
+out, so the next build rebuilds everything.
 
 A test reads the result from the same DuckDB file under tmp_path, through the `query` fixture.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
+from itertools import count
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -23,16 +33,25 @@ import duckdb
 
 from pipeline.assets.core import model_parameters, replace_rows
 from pipeline.assets.serving.views import create_serving_views
+from pipeline.checks.queries import keep, query
 from pipeline.loading.audit import ensure_audit_tables
 from pipeline.loading.load import load_source
 from pipeline.models import build_order, models
 from pipeline.partitions import run_days
 from pipeline.resources import IngestSettings, MetricSettings
-from pipeline.run_state import ensure_build_tables, recompute_window
+from pipeline.run_state import (
+    BEGINNING,
+    decided_window,
+    ensure_build_tables,
+    now_utc,
+    recompute_window,
+    record_build,
+)
 from pipeline.sources import SOURCES
-from pipeline.sql_files import create_macros
+from pipeline.sql_files import SQL_DIR, create_macros, read_sql, table_exists
 
 RUN_ID = "model-harness"
+_builds = count(1)
 
 
 def _connect(database: str) -> duckdb.DuckDBPyConnection:
@@ -65,15 +84,18 @@ def build_models(
     metric: dict | None = None,
     serving_views: bool = False,
     **settings,
-) -> list[str]:
-    """Build `targets` ('core/action_outcomes', ...) and the models they read from into the DuckDB
-    file `db_path`, from the source files under `data_dir`; `metric` overrides MetricSettings
-    fields and keyword arguments IngestSettings fields. With `serving_views`, every model and the
-    serving views over them (as the asset serving/views creates them). Returns the models built,
-    in order."""
+) -> dict[str, int]:
+    """Build `targets` ('core/action_outcomes', ...; every model when none is named) and the
+    models they read from into the DuckDB file `db_path`, from the source files under
+    `data_dir`; `metric` overrides MetricSettings fields and keyword arguments IngestSettings
+    fields. With `serving_views`, every model and the
+    serving views over them (as the asset serving/views creates them). Returns {model: rows
+    written} of the models built, in build order (rows written is what the model's asset reports
+    as rows_recomputed)."""
+    run_id = f"{RUN_ID}-{next(_builds)}"
     ingest_settings = IngestSettings(**{"data_dir": str(data_dir), **settings})
     metric_settings = MetricSettings(**(metric or {}))
-    order = build_order(None if serving_views else targets)
+    order = build_order(None if serving_views or not targets else targets)
     read = {f"{schema}/{table}" for model in order for schema, table in model.reads}
     days = run_days(tags)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,15 +107,38 @@ def build_models(
         for source in SOURCES.values():
             if (data_dir / source.name).is_dir():
                 last_day: date | None = days.last_day if days and source.daily else None
-                load_source(conn, source, ingest_settings, load_id=RUN_ID, last_day=last_day)
-            elif f"staging/{source.name}" in read:
+                load_source(conn, source, ingest_settings, load_id=run_id, last_day=last_day)
+            elif f"staging/{source.name}" in read and not table_exists(
+                conn, "staging", source.name
+            ):
                 conn.execute(empty[source.name])
         window = recompute_window(
-            conn, RUN_ID, tags, metric_settings, ingest_settings, list(models())
+            conn, run_id, tags, metric_settings, ingest_settings, list(models())
         )
+        written = {}
         for model in order:
             parameters = model_parameters(model, window, metric_settings, ingest_settings)
-            replace_rows(conn, model, model.sql, parameters, window)
+            written[model.name] = replace_rows(conn, model, model.sql, parameters, window)
         if serving_views:
             create_serving_views(conn)
-    return [model.name for model in order]
+        if len(order) == len(models()):
+            record_build(conn, run_id, now_utc(), decided_window(conn, run_id), str(db_path))
+    return written
+
+
+def failing_rows(db_path: Path, check: str, **parameters) -> list[tuple]:
+    """The rows that fail the check query `sql/checks/<check>.sql` over everything built (an
+    empty list is a pass); keyword arguments override the values it binds, which default to the
+    settings' defaults. A check query that reads the figures another check query keeps (temp
+    table `_<name>`, from `sql/checks/<name>.sql`) gets them kept first, as its check does."""
+    values = {
+        **{name: field.default for name, field in MetricSettings.model_fields.items()},
+        **{name: field.default for name, field in IngestSettings.model_fields.items()},
+        "checked_from": BEGINNING,
+        **parameters,
+    }
+    with _connect(str(db_path)) as conn:
+        for kept in re.findall(r"\b_(\w+)\b", read_sql(f"checks/{check}.sql")):
+            if (SQL_DIR / "checks" / f"{kept}.sql").exists():
+                keep(conn, f"_{kept}", kept, values)
+        return query(conn, check, values)

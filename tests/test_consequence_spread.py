@@ -1,8 +1,10 @@
-"""Where a consequence record lands (SPEC 5), run through the real assets: a record naming only
-an agent or team is spread over the owner's failed actions of the trailing survival window ending
-on its day, one naming a task over the task's failed actions up to its day, and every part is
-dated on the day of the action it is booked to. A daily run recomputes only the records whose
-window it touches, so a day late in a month costs what a day early in it costs."""
+"""Where a consequence record lands (SPEC 5), built by the model harness from raw files: a
+record naming only an agent or team is spread over the owner's failed actions of the trailing
+survival window ending on its day, one naming a task over the task's failed actions up to its
+day, and every part is dated on the day of the action it is booked to. A daily run recomputes
+only the records whose window it touches, so a day late in a month costs what a day early in it
+costs. The ledger's contracts (money conserved, every ledger dollar in one showback line) are
+asserted through their check queries."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,7 +12,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from tests.conftest import check_results, materialize_everything, write
+from tests.conftest import day_tags, write
+from tests.model_harness import build_models, failing_rows
 
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
@@ -30,9 +33,10 @@ def failed(action: str, day: str, task: str = "t-x") -> tuple[str, str]:
 
 
 @pytest.fixture
-def fleet(data_dir, run_pipeline):
+def fleet(data_dir, build_models, failing_rows):
     """agent-a's failed actions a1 (5 October, task t1), a4 (8 October, t1), a2 (20 October, t2)
-    and a5 (25 October, t1); a3 (12 October) is accepted. Runs with the given consequence rows."""
+    and a5 (25 October, t1); a3 (12 October) is accepted. Builds the showback with the given
+    consequence rows; the ledger conserves money."""
 
     def run(consequences: str, **metric):
         rows = [
@@ -54,12 +58,8 @@ def fleet(data_dir, run_pipeline):
             EVENTS + "".join(e for _, e in rows) + "a3-ok,a3,accepted,,2026-10-12T09:05:00Z\n",
         )
         write(data_dir, "consequence_records/c.csv", CONSEQUENCES + consequences)
-        result = run_pipeline(
-            metric={"as_of": "2026-12-31T00:00:00", **metric}, through=("marts/showback",)
-        )
-        assert result.success
-        assert check_results(result)[("cost_ledger", "money_conserved")]
-        return result
+        build_models("marts/showback", metric={"as_of": "2026-12-31T00:00:00", **metric})
+        assert failing_rows("money_conserved") == []
 
     return run
 
@@ -84,12 +84,14 @@ def test_an_agent_only_refund_lands_only_on_failures_up_to_its_day(fleet, query)
     ]
 
 
-def test_an_agent_only_refund_with_no_failure_in_its_window_stays_on_the_agent(fleet, query):
-    result = fleet(AGENT_REFUND, survival_window_days=5)  # window 10 to 15 October: no failure
+def test_an_agent_only_refund_with_no_failure_in_its_window_stays_on_the_agent(
+    fleet, query, failing_rows
+):
+    fleet(AGENT_REFUND, survival_window_days=5)  # window 10 to 15 October: no failure
     assert consequence_parts(query) == [
         (None, "agent-a", None, "2026-10-15", "2026-10-15", Decimal("9.00"), "agent"),
     ]
-    assert check_results(result)[("showback", "ledger_in_showback")]
+    assert failing_rows("ledger_in_showback") == []
     assert query(
         "SELECT failure_impact_cost_usd FROM marts.showback WHERE grain = 'agent' "
         "AND period = 'day' AND period_start = DATE '2026-10-15'"
@@ -149,18 +151,11 @@ def day_files(data_dir, day: str, n: int) -> None:
     )
 
 
-def ledger_parts_written(result) -> int:
-    return next(
-        m.materialization.metadata["rows_recomputed"].value
-        for m in result.get_asset_materialization_events()
-        if m.asset_key.path == ["core", "cost_ledger"]
-    )
-
-
 @pytest.fixture(scope="module")
 def daily_month(tmp_path_factory):
-    """The days delivered up front (each file dated), then run: 25 September to 1 October as one
-    backfill, 2 October, 3 to 29 October as one backfill, 30 October."""
+    """The days delivered up front (each file dated), then built as runs one after another: 25
+    September to 1 October as one backfill, 2 October, 3 to 29 October as one backfill, 30
+    October. {last day of the run: ledger parts it wrote}."""
     root = tmp_path_factory.mktemp("daily_month")
     data_dir, db_path = root / "data", root / "warehouse" / "agent_finops.duckdb"
     days = [f"2026-09-{d}" for d in range(25, 31)] + [f"2026-10-{d:02d}" for d in range(1, 31)]
@@ -173,11 +168,11 @@ def daily_month(tmp_path_factory):
         ("2026-10-03", "2026-10-29"),
         "2026-10-30",
     ):
-        result = materialize_everything(data_dir, db_path, WINDOW, days=run_days)
-        assert result.success
-        written[run_days if isinstance(run_days, str) else run_days[1]] = ledger_parts_written(
-            result
-        )
+        rows_written = build_models(data_dir, db_path, tags=day_tags(run_days), metric=WINDOW)
+        written[run_days if isinstance(run_days, str) else run_days[1]] = rows_written[
+            "core/cost_ledger"
+        ]
+        assert failing_rows(db_path, "money_conserved") == []
     return root, written
 
 
@@ -189,9 +184,10 @@ def test_a_day_late_in_the_month_books_as_many_spread_parts_as_a_day_early_in_it
 def test_the_daily_runs_book_what_one_backfill_of_the_same_files_books(daily_month, tmp_path):
     root, _ = daily_month
     backfill_db = tmp_path / "backfill" / "agent_finops.duckdb"
-    assert materialize_everything(
-        root / "data", backfill_db, WINDOW, days=("2026-09-25", "2026-10-30")
-    ).success
+    build_models(
+        root / "data", backfill_db, tags=day_tags(("2026-09-25", "2026-10-30")), metric=WINDOW
+    )
+    assert failing_rows(backfill_db, "ledger_in_showback") == []
     tables = {}
     for name, path in (
         ("daily", root / "warehouse" / "agent_finops.duckdb"),
