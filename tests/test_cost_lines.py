@@ -1,4 +1,4 @@
-"""Which cost line a record is booked on (SPEC 2), run through the real assets on tiny inputs:
+"""Which cost line a record is booked on (SPEC 2), built by the model harness from tiny raw files:
 the cost of a failed run reached through its session, a sub-agent session or its task, and
 billing lines of tool services on the tool line."""
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import check_results, write
+from tests.conftest import write
 
 AS_OF = {"as_of": "2026-12-01T00:00:00"}
 ACTIONS = (
@@ -25,7 +25,7 @@ BILLING = (
 
 
 @pytest.fixture
-def session_run(data_dir, run_pipeline, query):
+def session_run(data_dir, build_models, failing_rows, query):
     """Actions a1 and a2 in session s1 (task t1), with the given events; request r1 names only
     s1, r2 only the sub-agent session s1-sub under it, r3 only task t1. Returns the ledger rows
     of the three requests and the fleet showback's inference and failed-run lines."""
@@ -45,9 +45,8 @@ def session_run(data_dir, run_pipeline, query):
             + "r2,2026-10-01T09:02:00Z,gpt-4o,100,10,0.50,,,s1-sub,s1,agent-sub,\n"
             + "r3,2026-10-01T09:03:00Z,gpt-4o,100,10,0.30,,t1,,,,\n",
         )
-        result = run_pipeline(metric=AS_OF, through=("marts/showback",))
-        assert result.success
-        assert check_results(result)[("cost_ledger", "money_conserved")]
+        build_models("marts/showback", metric=AS_OF)
+        assert failing_rows("money_conserved") == []
         ledger = query(
             "SELECT record_id, cost_line, amount_usd, task_id, attribution "
             "FROM core.cost_ledger WHERE source = 'llm_requests' ORDER BY ALL"
@@ -99,7 +98,7 @@ def test_a_session_with_a_failed_run_and_an_accepted_action_splits_its_cost_even
 
 
 @pytest.fixture
-def billing_run(data_dir, run_pipeline, query):
+def billing_run(data_dir, build_models, failing_rows, query):
     """One accepted action a1 of task t1 and three billing lines of one day: a $4 line tagged
     to t1 with cost_line 'tool', a $2 line of the service 'Vector Store' tagged to t1, and a $1
     line tagged to t1 of another service. Returns t1's ledger rows of billing."""
@@ -122,9 +121,8 @@ def billing_run(data_dir, run_pipeline, query):
             + '1.00,1.00,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,Compute,"'
             + '{""task"":""t1""}"\n',
         )
-        result = run_pipeline(metric={**AS_OF, **metric}, through=("marts/showback",))
-        assert result.success
-        assert check_results(result)[("cost_ledger", "money_conserved")]
+        build_models("marts/showback", metric={**AS_OF, **metric})
+        assert failing_rows("money_conserved") == []
         return query(
             "SELECT cost_line, amount_usd, task_id, attribution FROM core.cost_ledger "
             "WHERE source = 'billing_lines' ORDER BY ALL"
