@@ -4,7 +4,7 @@ the difference is reported as reconciliation_variance_usd with its reason, and n
 added on top; a bill with no request logged stays visible as unallocated inference."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -25,12 +25,14 @@ AS_OF = {"as_of": "2026-12-31T00:00:00"}
 
 
 @pytest.fixture
-def billed_and_logged(data_dir, run_pipeline, query):
+def billed_and_logged(data_dir, build_models, failing_rows, run_pipeline):
     """Action a1 of team-x on 2026-10-01 (accepted) with two OpenAI requests at 0.006 and 0.004
     reported, an untagged bill of the given lines (cost, ServiceName) for that day and, if given,
-    a provider cost report page. Runs through the showback; returns the run."""
+    a provider cost report page. Builds through the showback (model harness) and asserts money is
+    conserved; with in_dagster, runs the pipeline through the showback instead and returns the
+    run."""
 
-    def run(*lines: tuple[str, str], cost_report: dict | None = None):
+    def run(*lines: tuple[str, str], cost_report: dict | None = None, in_dagster: bool = False):
         write(
             data_dir,
             "agent_actions/a.csv",
@@ -55,10 +57,14 @@ def billed_and_logged(data_dir, run_pipeline, query):
         )
         if cost_report is not None:
             write(data_dir, "provider_costs/openai/2026-10-01.json", json.dumps(cost_report))
-        result = run_pipeline(metric=AS_OF, through=("marts/showback",))
-        assert result.success
-        assert check_results(result)[("cost_ledger", "money_conserved")]
-        return result
+        if in_dagster:
+            result = run_pipeline(metric=AS_OF, through=("marts/showback",))
+            assert result.success
+            assert check_results(result)[("cost_ledger", "money_conserved")]
+            return result
+        build_models("marts/showback", metric=AS_OF)
+        assert failing_rows("money_conserved") == []
+        return None
 
     return run
 
@@ -77,17 +83,19 @@ def reconciliation(query) -> list[tuple]:
     )
 
 
-def test_a_bill_of_the_logged_requests_is_counted_once(billed_and_logged, query):
-    result = billed_and_logged(("0.010", "OpenAI"))
+def test_a_bill_of_the_logged_requests_is_counted_once(billed_and_logged, query, failing_rows):
+    billed_and_logged(("0.010", "OpenAI"))
     assert fleet_day(query) == (Decimal("0.010"), Decimal(0), Decimal("0.010"))  # not 0.020
     assert reconciliation(query) == [
         ("openai", "reconciled", Decimal("0.010"), Decimal("0.010"), Decimal(0))
     ]
-    assert check_results(result)[("llm_bill_reconciliation", "llm_bills_reconcile")]
+    assert failing_rows("llm_bills_reconcile") == []
 
 
-def test_a_discount_on_the_bill_is_the_inference_and_shows_as_variance(billed_and_logged, query):
-    result = billed_and_logged(("0.008", "OpenAI"))
+def test_a_discount_on_the_bill_is_the_inference_and_shows_as_variance(
+    billed_and_logged, query, failing_rows
+):
+    billed_and_logged(("0.008", "OpenAI"))
     assert fleet_day(query)[0] == Decimal("0.008")
     # each request takes its request-level share of the bill: 0.6 and 0.4 of 0.008
     assert query(
@@ -103,13 +111,13 @@ def test_a_discount_on_the_bill_is_the_inference_and_shows_as_variance(billed_an
     assert query("SELECT variance_reason FROM core.llm_bill_reconciliation")[0][0].startswith(
         "billed below the request logs"
     )
-    assert not check_results(result)[("llm_bill_reconciliation", "llm_bills_reconcile")]
+    assert failing_rows("llm_bills_reconcile") != []
 
 
 def test_a_bill_of_a_provider_with_no_request_logged_stays_unallocated_inference(
-    billed_and_logged, query
+    billed_and_logged, query, failing_rows
 ):
-    result = billed_and_logged(("0.500", "Anthropic"), ("0.010", "OpenAI"))
+    billed_and_logged(("0.500", "Anthropic"), ("0.010", "OpenAI"))
     assert reconciliation(query)[0][:2] == ("anthropic", "bill only")
     assert query(
         "SELECT cost_line, source_line_kind, amount_usd, unallocated_reason FROM core.cost_ledger "
@@ -123,7 +131,9 @@ def test_a_bill_of_a_provider_with_no_request_logged_stays_unallocated_inference
         )
     ]
     assert fleet_day(query)[1] == Decimal(0)  # never shared infrastructure
-    assert not check_results(result)[("llm_bill_reconciliation", "llm_bills_reconcile")]
+    assert [row[:3] for row in failing_rows("llm_bills_reconcile")] == [
+        ("anthropic", date(2026, 10, 1), "bill only")
+    ]
 
 
 def test_a_bill_of_another_service_is_still_infrastructure(billed_and_logged, query):
@@ -217,7 +227,7 @@ def test_a_providers_cost_report_supersedes_a_bill_of_the_same_charges(billed_an
 
 
 def test_a_cost_report_with_no_request_logged_is_unallocated_inference_in_every_output(
-    billed_and_logged, query
+    billed_and_logged, query, failing_rows
 ):
     anthropic = {  # Anthropic's cost report: amounts are decimal strings in cents
         "data": [
@@ -229,8 +239,8 @@ def test_a_cost_report_with_no_request_logged_is_unallocated_inference_in_every_
         ],
         "has_more": False,
     }
-    result = billed_and_logged(cost_report=anthropic)
-    assert check_results(result)[("showback", "ledger_in_showback")]
+    billed_and_logged(cost_report=anthropic)
+    assert failing_rows("ledger_in_showback") == []
     assert query(
         "SELECT source, cost_line, source_line_kind, amount_usd FROM core.cost_ledger "
         "WHERE source = 'provider_costs'"
@@ -282,7 +292,8 @@ def test_requests_naming_no_provider_on_a_billed_day_are_named_by_the_warning(
         "request_id,requested_at,model,input_tokens,output_tokens,reported_cost_usd,action_id\n"
         "r3,2026-10-01T09:30:00Z,gpt-4o,10,1,0.002,a1\n",
     )
-    result = billed_and_logged(("0.010", "OpenAI"))  # matches the two requests naming openai
+    # the bill matches the two requests naming openai
+    result = billed_and_logged(("0.010", "OpenAI"), in_dagster=True)
     [warning] = [
         e for e in result.get_asset_check_evaluations() if e.check_name == "llm_bills_reconcile"
     ]
