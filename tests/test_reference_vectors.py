@@ -1,10 +1,11 @@
-"""SPEC section 7 reference vectors, run against the project's own models and checks."""
+"""SPEC section 7 reference vectors, run against the project's own models (model harness) and
+their checks' queries."""
 
 from decimal import Decimal
 
 import pytest
 
-from tests.conftest import check_results, write
+from tests.conftest import write
 from tests.test_worked_example import write_worked_example
 
 ACTIONS = (
@@ -33,7 +34,7 @@ def test_without_failure_impact_the_worked_example_reads_3_80(data_dir, build_mo
     )
 
 
-def test_zero_cost_gives_zero_and_every_share_zero(data_dir, run_pipeline, query):
+def test_zero_cost_gives_zero_and_every_share_zero(data_dir, build_models, failing_rows, query):
     write(
         data_dir,
         "agent_actions/a.csv",
@@ -47,8 +48,7 @@ def test_zero_cost_gives_zero_and_every_share_zero(data_dir, run_pipeline, query
         "action_events/e.csv",
         EVENTS + "".join(f"e{i},a{i},accepted,,2026-10-01T10:00:00Z\n" for i in range(5)),
     )
-    result = run_pipeline(metric=AS_OF, through=("marts/showback",))
-    assert result.success
+    build_models("marts/showback", metric=AS_OF)
     shares = (
         "inference_share",
         "tool_share",
@@ -63,12 +63,12 @@ def test_zero_cost_gives_zero_and_every_share_zero(data_dir, run_pipeline, query
         Decimal(0),
         *(Decimal(0),) * 7,
     )
-    assert check_results(result)[("showback", "headline_is_well_formed")]
+    assert failing_rows("headline_is_well_formed") == []
 
 
-def test_a_negative_cost_line_is_a_credit_and_publishes(data_dir, run_pipeline, query):
+def test_a_negative_cost_line_is_a_credit(data_dir, build_models, failing_rows, query):
     """The library rejects negative totals; in the pipeline a negative bill amount is a credit
-    (SPEC 9), published as it is (tests/test_credits.py has the rows)."""
+    (SPEC 9), passing the headline's contract (tests/test_credits.py publishes such rows)."""
     write(
         data_dir,
         "agent_actions/a.csv",
@@ -82,9 +82,8 @@ def test_a_negative_cost_line_is_a_credit_and_publishes(data_dir, run_pipeline, 
         "ChargeCategory,Tags\n"
         '-25.00,-25.00,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Credit,"{""task"": ""t1""}"\n',
     )
-    result = run_pipeline(metric=AS_OF)
-    assert result.success
-    assert check_results(result)[("showback", "headline_is_well_formed")]
+    build_models("marts/showback", metric=AS_OF)
+    assert failing_rows("headline_is_well_formed") == []
     assert fleet_month(
         query, "infrastructure_cost_usd", "credits_usd", "cost_per_accepted_action"
     ) == (Decimal("-25"), Decimal("-25"), Decimal("-25"))
@@ -92,14 +91,15 @@ def test_a_negative_cost_line_is_a_credit_and_publishes(data_dir, run_pipeline, 
 
 @pytest.mark.parametrize("bad", ["NaN", "inf", "-Infinity"])
 def test_nan_and_infinite_amounts_are_rejected_with_a_clear_reason(
-    bad, data_dir, run_pipeline, query
+    bad, data_dir, build_models, failing_rows, query
 ):
     write(
         data_dir,
         "tool_calls/t.csv",
         f"call_id,called_at,tool_name,cost_usd\nc1,2026-10-01T09:00:00Z,search,{bad}\n",
     )
-    assert run_pipeline(metric=AS_OF, through=("marts/showback",)).success
+    build_models("marts/showback", metric=AS_OF)
+    assert failing_rows("money_conserved") == []
     assert query("SELECT reason FROM audit.quarantine") == [
         (f"cost_usd: not a decimal number ('{bad}')",)
     ]
