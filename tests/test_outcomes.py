@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import check_results, write
+from tests.conftest import write
 
 ACTIONS = (
     "action_id,attempted_at,task_id,session_id,parent_session_id,agent_id,team_id,task_type,"
@@ -149,7 +149,7 @@ EARLY_REASON = (
 
 
 def test_an_event_before_its_action_decides_nothing_and_is_listed_with_its_reason(
-    data_dir, run_pipeline, query
+    data_dir, build_models, failing_rows, query
 ):
     write(data_dir, "agent_actions/a.csv", ACTIONS + "a1,2026-10-01T09:00:00Z,t1,s1,,ag,tx,t,G1\n")
     write(
@@ -157,51 +157,46 @@ def test_an_event_before_its_action_decides_nothing_and_is_listed_with_its_reaso
         "action_events/e.csv",
         EVENTS + "e1,a1,accepted,,2026-08-12T09:00:00Z\ne2,a1,reverted,,2026-10-02T09:00:00Z\n",
     )
-    result = run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS)
-    assert result.success
+    build_models(*OUTCOME_MODELS, metric={"as_of": AS_OF})
     assert query("SELECT outcome, failure_reason, accepted_at FROM core.action_outcomes") == [
         ("failed", "reverted", None)
     ]
     assert query(EARLY) == [("action_events/e.csv", 2, "occurred_at", EARLY_REASON)]
-    assert (
-        check_results(result)[("action_events_before_attempt", "no_event_before_its_action")]
-        is False
-    )
+    assert failing_rows("no_event_before_its_action") == [("action_events/e.csv", 2, EARLY_REASON)]
 
 
 def test_an_event_that_arrives_before_its_action_is_judged_when_the_action_comes(
-    data_dir, run_pipeline, query
+    data_dir, build_models, query
 ):
     write(
         data_dir,
         "action_events/2026-10-01.csv",
         EVENTS + "e1,a1,accepted,,2026-08-12T09:00:00Z\ne2,a1,reverted,,2026-10-02T09:00:00Z\n",
     )
-    assert run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS, days="2026-10-01").success
+    build_models(*OUTCOME_MODELS, metric={"as_of": AS_OF}, days="2026-10-01")
     assert query(EARLY) == []
     write(
         data_dir,
         "agent_actions/2026-10-02.csv",
         ACTIONS + "a1,2026-10-01T09:00:00Z,t1,s1,,ag,tx,t,G1\n",
     )
-    assert run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS, days="2026-10-02").success
+    build_models(*OUTCOME_MODELS, metric={"as_of": AS_OF}, days="2026-10-02")
     assert query("SELECT outcome, failure_reason FROM core.action_outcomes") == [
         ("failed", "reverted")
     ]
     assert [row[:2] for row in query(EARLY)] == [("action_events/2026-10-01.csv", 2)]
 
 
-def test_an_event_after_its_action_decides_as_before(data_dir, run_pipeline, query):
+def test_an_event_after_its_action_decides_as_before(data_dir, build_models, failing_rows, query):
     write(data_dir, "agent_actions/a.csv", ACTIONS + "a1,2026-10-01T09:00:00Z,t1,s1,,ag,tx,t,G1\n")
     write(
         data_dir,
         "action_events/e.csv",
         EVENTS + "e1,a1,accepted,,2026-10-01T09:00:00Z\ne2,a1,reverted,,2026-11-15T09:00:00Z\n",
     )
-    result = run_pipeline(metric={"as_of": AS_OF}, through=OUTCOME_MODELS)
-    assert result.success
+    build_models(*OUTCOME_MODELS, metric={"as_of": AS_OF})
     assert query("SELECT outcome, accepted_at FROM core.action_outcomes") == [
         ("accepted_confirmed", datetime(2026, 10, 1, 9, 0))
     ]
     assert query(EARLY) == []
-    assert check_results(result)[("action_events_before_attempt", "no_event_before_its_action")]
+    assert failing_rows("no_event_before_its_action") == []
