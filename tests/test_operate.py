@@ -15,19 +15,21 @@ from pipeline.resources import AlertSettings
 from sample_data.generator import generate
 from tests.conftest import materialize_everything, write
 
-FIRST, LAST = "2026-10-01", "2026-10-21"
+DAYS = 12
+FIRST, LAST = "2026-10-01", f"2026-10-{DAYS:02d}"
+AS_OF = f"2026-10-{DAYS + 1:02d}T00:00:00"
 SPIKE_AGENT = "agt-triage-1"
 OPERATE_CHECKS = {"within_budget", "no_unit_cost_anomalies", "no_runaway_chains"}
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """21 clean generated days, 80 actions a day, every file CSV."""
+    """DAYS clean generated days, 80 actions a day, every file CSV."""
     root = tmp_path_factory.mktemp("generated")
     generate(
         root,
         seed=21,
-        days=21,
+        days=DAYS,
         actions_per_day=80,
         formats=("csv",),
         defects=False,
@@ -39,7 +41,7 @@ def generated(tmp_path_factory):
 def run(tmp_path, data_dir, alerts=None):
     db_path = tmp_path / "warehouse" / "agent_finops.duckdb"
     result = materialize_everything(
-        data_dir, db_path, {"as_of": "2026-10-22T00:00:00"}, days=(FIRST, LAST), alerts=alerts
+        data_dir, db_path, {"as_of": AS_OF}, days=(FIRST, LAST), alerts=alerts
     )
     assert result.success
     return result, db_path
@@ -188,7 +190,7 @@ def test_a_planted_budget_breach_fails_the_budget_check_naming_the_team(planted)
         "spend_breached": True,
         "negative_remaining": True,
         "month_complete": False,
-        "days_elapsed": 21,
+        "days_elapsed": DAYS,
         "days_in_month": 31,
     }
 
@@ -275,7 +277,7 @@ def test_the_forecast_gives_each_team_next_month_with_an_interval(clean):
         ("team", "team-support"),
     ]
     assert {str(f["forecast_month"]) for f in forecasts} == {"2026-11-01"}
-    assert {f["basis_days"] for f in forecasts} == {21}
+    assert {f["basis_days"] for f in forecasts} == {DAYS}
     assert all(f["ordered"] and f["has_cpaa"] for f in forecasts)
 
 
@@ -297,6 +299,6 @@ def test_the_budget_projection_is_the_run_rate_to_month_end(planted):
         "SELECT spent_to_date_usd, projected_month_end_usd FROM marts.budget_status "
         "WHERE scope = 'team'",
     )
-    # 21 of October's 31 days elapsed by as_of 2026-10-22
-    expected = (row["spent_to_date_usd"] * 31 / 21).quantize(Decimal("1e-12"), ROUND_HALF_UP)
+    # DAYS of October's 31 days elapsed by as_of
+    expected = (row["spent_to_date_usd"] * 31 / DAYS).quantize(Decimal("1e-12"), ROUND_HALF_UP)
     assert row["projected_month_end_usd"] == expected

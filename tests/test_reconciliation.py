@@ -300,3 +300,48 @@ def test_requests_naming_no_provider_on_a_billed_day_are_named_by_the_warning(
     assert not warning.passed
     assert warning.metadata["provider_days_beyond_tolerance"].value == 1
     assert "1 requests name no provider on a day with an LLM bill" in warning.description
+
+
+PRICES = "model,provider,token_kind,usd_per_million_tokens,effective_from\n"
+
+
+ONE_PROVIDER = "gpt-4o,openai,input,2.50,2025-01-01\ngpt-4o,openai,output,10.00,2025-01-01\n"
+# two providers price the model: the catalogue cannot tell which one served the request
+TWO_PROVIDERS = (
+    ONE_PROVIDER + "gpt-4o,azure,input,2.75,2025-01-01\ngpt-4o,azure,output,11.00,2025-01-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("prices", "provider", "provider_source"),
+    [(ONE_PROVIDER, "openai", "price catalogue"), (TWO_PROVIDERS, None, None)],
+    ids=["one provider", "two providers"],
+)
+def test_a_request_naming_no_provider_takes_the_one_its_catalogue_prices_name(
+    prices, provider, provider_source, data_dir, billed_and_logged, query, failing_rows
+):
+    write(data_dir, "model_prices/prices.csv", PRICES + prices)
+    write(
+        data_dir,
+        "llm_requests/no_provider.csv",
+        "request_id,requested_at,model,input_tokens,output_tokens,reported_cost_usd,action_id\n"
+        "r3,2026-10-01T09:30:00Z,gpt-4o,10,1,0.002,a1\n",
+    )
+    billed_and_logged(("0.012", "OpenAI"))
+    assert query(
+        "SELECT provider, provider_source FROM core.llm_request_costs WHERE request_id = 'r3'"
+    ) == [(provider, provider_source)]
+    unknown_provider_days = [r for r in failing_rows("llm_bills_reconcile") if r[0] != "openai"]
+    if provider == "openai":
+        # r3 is matched to the bill: 0.012 over 0.006 + 0.004 + 0.002, counted once
+        assert fleet_day(query)[0] == Decimal("0.012")
+        assert reconciliation(query) == [
+            ("openai", "reconciled", Decimal("0.012"), Decimal("0.012"), Decimal(0))
+        ]
+        assert unknown_provider_days == []
+    else:
+        # r3 is booked beside the bill, and the warning names its day
+        assert fleet_day(query)[0] == Decimal("0.014")
+        assert [r[:3] for r in unknown_provider_days] == [
+            ("(no provider)", date(2026, 10, 1), "requests without provider")
+        ]

@@ -1,7 +1,8 @@
 -- One row per LLM provider and day, from $checked_from, whose bill differs from its requests'
 -- request-level cost by more than $reconciliation_tolerance_ratio of that cost (a bill with no
--- request logged always does), and per day with an LLM bill and requests that name no provider
--- (they cannot be matched to a bill, so they may be counted beside it), largest difference
+-- request logged always does), and per day with an LLM bill and requests whose provider is
+-- unknown (they name none and the price catalogue does not tell: they cannot be matched to a
+-- bill, so they may be counted beside it), largest difference
 -- first: status, billed and request-level USD, reconciliation_variance_usd and its likely
 -- reason. Source: core.llm_bill_reconciliation and core.llm_request_costs. Read by the
 -- llm_bills_reconcile check.
@@ -37,8 +38,9 @@ unmatched_requests AS (
         b.billed_usd,
         SUM(r.cost_usd) AS request_level_usd,
         CAST(NULL AS DECIMAL(38, 12)) AS reconciliation_variance_usd,
-        CAST(COUNT(*) AS VARCHAR) || ' requests name no provider on a day with an LLM bill: '
-        || 'they cannot be matched to it and are booked beside it; give them a provider'
+        CAST(COUNT(*) AS VARCHAR) || ' requests name no provider on a day with an LLM bill, '
+        || 'and the price catalogue names no single provider for their model: they cannot be '
+        || 'matched to it and are booked beside it; give them a provider'
             AS variance_reason
     FROM core.llm_request_costs AS r
     INNER JOIN billed_days AS b ON b.day = r.requested_date

@@ -4,7 +4,8 @@
 -- Source: core.billing_line_days (the lines with an llm_provider: a ServiceName listed in
 -- MetricSettings.llm_bill_services), staging.provider_costs (the providers' own cost reports,
 -- each bucket on the UTC day it starts) and core.llm_request_costs (by provider, any case; a
--- request naming no provider cannot be matched to a bill and is left out).
+-- request naming no provider takes the one provider the price catalogue names for its model;
+-- one whose provider stays unknown cannot be matched to a bill and is left out).
 -- The bill says what was paid, the request logs who spent it. On a 'reconciled' provider-day
 -- (both sides) the cost ledger books the billed amount over the provider's requests of the day,
 -- in proportion to their request-level cost, and books no bill line on top: inference is

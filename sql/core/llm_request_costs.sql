@@ -8,6 +8,10 @@
 -- A reported cost differs from the catalogue when the gap exceeds both $price_tolerance_ratio of
 -- the catalogue price and $price_tolerance_usd: a relative test, so that a 57 % gap on a
 -- $0.000055 request is reported, with a floor for sub-micro-dollar rounding.
+-- A request that names no provider takes the provider of the catalogue prices in force for its
+-- model (provider_source 'price catalogue'), when they all name one and the same provider: the
+-- bill of that provider can then be matched to it (SPEC 10). Where the prices in force name
+-- several providers, or none, the provider stays unknown (provider_source NULL).
 -- Only requests made on or after $recompute_from are priced: for this record-grain model it is
 -- the run's records_from, the first day a request or price changed (core.recompute_window).
 -- @time_column requested_date
@@ -34,8 +38,9 @@ prices AS (
 -- The prices in force can change only where a price of the model takes effect. So each model and
 -- provider that requests name gets its price periods, [period_start, period_end) between those
 -- days, and each period its chosen price per token kind: a price of the request's own provider
--- before one that names none or another, then the latest in force. Requests are then matched to
--- one period by time, instead of every request to every price.
+-- before one that names none or another, then the latest in force, and the one provider all the
+-- period's prices in force name, if they name one. Requests are then matched to one period by
+-- time, instead of every request to every price.
 request_keys AS (
     SELECT DISTINCT model, provider FROM requests
 ),
@@ -67,6 +72,7 @@ matched AS (
         pe.period_end,
         p.token_kind,
         p.usd_per_token,
+        p.provider AS price_provider,
         ROW_NUMBER() OVER (
             PARTITION BY pe.model, pe.provider, pe.period_start, p.token_kind
             ORDER BY CASE WHEN p.provider = pe.provider THEN 0 ELSE 1 END, p.effective_from DESC
@@ -85,16 +91,21 @@ period_prices AS (
         provider,
         period_start,
         period_end,
-        MAX(CASE WHEN token_kind = 'input' THEN usd_per_token END) AS input_usd_per_token,
-        MAX(CASE WHEN token_kind = 'cached_input' THEN usd_per_token END)
+        MAX(CASE WHEN preference = 1 AND token_kind = 'input' THEN usd_per_token END)
+            AS input_usd_per_token,
+        MAX(CASE WHEN preference = 1 AND token_kind = 'cached_input' THEN usd_per_token END)
             AS cached_input_usd_per_token,
-        MAX(CASE WHEN token_kind = 'cache_write_input' THEN usd_per_token END)
+        MAX(CASE WHEN preference = 1 AND token_kind = 'cache_write_input' THEN usd_per_token END)
             AS cache_write_input_usd_per_token,
-        MAX(CASE WHEN token_kind = 'output' THEN usd_per_token END) AS output_usd_per_token,
-        MAX(CASE WHEN token_kind = 'reasoning' THEN usd_per_token END)
-            AS reasoning_usd_per_token
+        MAX(CASE WHEN preference = 1 AND token_kind = 'output' THEN usd_per_token END)
+            AS output_usd_per_token,
+        MAX(CASE WHEN preference = 1 AND token_kind = 'reasoning' THEN usd_per_token END)
+            AS reasoning_usd_per_token,
+        CASE
+            WHEN COUNT(price_provider) = COUNT(*) AND MIN(price_provider) = MAX(price_provider)
+                THEN MIN(price_provider)
+        END AS catalogue_provider
     FROM matched
-    WHERE preference = 1
     GROUP BY model, provider, period_start, period_end
 ),
 
@@ -115,7 +126,8 @@ computed AS (
                     * COALESCE(p.reasoning_usd_per_token, p.output_usd_per_token)
                     AS DECIMAL(38, 12)
                 )
-        END AS computed_cost_usd
+        END AS computed_cost_usd,
+        p.catalogue_provider
     FROM requests AS r
     LEFT JOIN period_prices AS p
         ON p.model = r.model
@@ -129,7 +141,11 @@ SELECT
     c.requested_at,
     CAST(c.requested_at AS DATE) AS requested_date,
     c.model,
-    c.provider,
+    COALESCE(c.provider, c.catalogue_provider) AS provider,
+    CASE
+        WHEN c.provider IS NOT NULL THEN 'request'
+        WHEN c.catalogue_provider IS NOT NULL THEN 'price catalogue'
+    END AS provider_source,
     c.status,
     c.input_tokens,
     c.cached_input_tokens,
