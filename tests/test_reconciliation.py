@@ -345,3 +345,87 @@ def test_a_request_naming_no_provider_takes_the_one_its_catalogue_prices_name(
         assert [r[:3] for r in unknown_provider_days] == [
             ("(no provider)", date(2026, 10, 1), "requests without provider")
         ]
+
+
+def openai_costs_results(day: datetime, *results: tuple[float, str | None]) -> dict:
+    """An OpenAI costs page with one daily bucket holding (dollars, project_id) results."""
+    page = openai_costs_page(day, 0)
+    page["data"][0]["results"] = [
+        {
+            "object": "organization.costs.result",
+            "amount": {"value": dollars, "currency": "usd"},
+            "line_item": None,
+            "project_id": project,
+        }
+        for dollars, project in results
+    ]
+    return page
+
+
+def cost_report_statements(query) -> list[tuple]:
+    return query(
+        "SELECT source_file, project_id, amount_usd, statement, restated_by_file "
+        "FROM core.provider_cost_results ORDER BY source_file, project_id"
+    )
+
+
+def test_a_cost_report_fetched_again_counts_its_buckets_once_at_the_latest_amount(
+    data_dir, build_models, failing_rows, query
+):
+    october_1 = datetime(2026, 10, 1)
+    for name, dollars in (("fetched-1", 0.20), ("fetched-2", 0.25)):  # revised upwards
+        write(
+            data_dir,
+            f"provider_costs/openai/{name}.json",
+            json.dumps(openai_costs_results(october_1, (dollars, None))),
+        )
+        build_models(metric=AS_OF)  # two daily runs, the second fetch loaded by the second
+    assert cost_report_statements(query) == [
+        (
+            "provider_costs/openai/fetched-1.json",
+            None,
+            Decimal("0.2"),
+            "restated",
+            "provider_costs/openai/fetched-2.json",
+        ),
+        ("provider_costs/openai/fetched-2.json", None, Decimal("0.25"), "current", None),
+    ]
+    assert query(
+        "SELECT SUM(amount_usd) FROM core.cost_ledger WHERE source = 'provider_costs'"
+    ) == [(Decimal("0.25"),)]  # not 0.45
+    assert failing_rows("money_conserved") == []
+
+
+def test_an_identical_fetch_loaded_with_the_first_counts_once(
+    data_dir, build_models, failing_rows, query
+):
+    page = json.dumps(openai_costs_results(datetime(2026, 10, 1), (0.20, None)))
+    write(data_dir, "provider_costs/openai/a.json", page)
+    write(data_dir, "provider_costs/openai/b.json", page)
+    build_models(metric=AS_OF)
+    assert [row[3:] for row in cost_report_statements(query)] == [
+        ("restated", "provider_costs/openai/b.json"),
+        ("current", None),
+    ]
+    assert query(
+        "SELECT SUM(amount_usd) FROM core.cost_ledger WHERE source = 'provider_costs'"
+    ) == [(Decimal("0.2"),)]
+    assert failing_rows("money_conserved") == []
+
+
+def test_cost_reports_fetched_per_project_stand_side_by_side(data_dir, build_models, query):
+    october_1 = datetime(2026, 10, 1)
+    for project, dollars in (("proj_a", 0.20), ("proj_b", 0.30)):
+        write(
+            data_dir,
+            f"provider_costs/openai/{project}.json",
+            json.dumps(openai_costs_results(october_1, (dollars, project))),
+        )
+    build_models(metric=AS_OF)
+    assert [row[1:4] for row in cost_report_statements(query)] == [
+        ("proj_a", Decimal("0.2"), "current"),
+        ("proj_b", Decimal("0.3"), "current"),
+    ]
+    assert query(
+        "SELECT SUM(amount_usd) FROM core.cost_ledger WHERE source = 'provider_costs'"
+    ) == [(Decimal("0.5"),)]

@@ -7,8 +7,10 @@
 -- core.cost_ledger (attributed + allocated + unallocated, by the record's own day: source_date).
 -- A provider-day billed and logged (core.llm_bill_reconciliation, SPEC 10) is booked once,
 -- through its requests at the billed amount: its requests' source total gains the variance
--- (billed - request level) and the bill's lines (or cost report rows, staging.provider_costs)
--- move from their source's total to theirs; bill lines a cost report supersedes are not booked.
+-- (billed - request level) and the bill's lines (or cost report rows) move from their source's
+-- total to theirs; bill lines a cost report supersedes are not booked. A cost report's total is
+-- the current statement of each bucket (core.provider_cost_results); restated rows are not
+-- booked.
 -- Read by the money_conserved check.
 WITH reconciled AS (
     SELECT
@@ -35,8 +37,9 @@ source_totals AS (
     UNION ALL
     SELECT 'provider_costs', day, -billed_in_cost_reports_usd FROM reconciled
     UNION ALL
-    SELECT 'provider_costs', CAST(starts_at AS DATE), SUM(amount_usd)
-    FROM staging.provider_costs WHERE starts_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2
+    SELECT 'provider_costs', day, SUM(amount_usd)
+    FROM core.provider_cost_results WHERE statement = 'current' AND day >= $checked_from
+    GROUP BY 2
     UNION ALL
     SELECT 'tool_calls', CAST(called_at AS DATE), SUM(cost_usd)
     FROM staging.tool_calls WHERE called_at >= CAST($checked_from AS TIMESTAMP) GROUP BY 2

@@ -1,7 +1,8 @@
 -- One row per part of a cost record booked to one cost line, day and owner: every dollar of every
 -- LLM request, tool call, billing line, time entry and consequence record, booked once (SPEC 2, 4).
 -- Source: core.llm_request_costs, staging.tool_calls, core.billing_line_days (billing lines
--- split by overlap into UTC days of their [start, end) charge period), staging.provider_costs,
+-- split by overlap into UTC days of their [start, end) charge period), core.provider_cost_results
+-- (the current statement of the providers' cost reports),
 -- core.llm_bill_reconciliation and core.llm_request_invoices (SPEC 10), core.labour_costs,
 -- staging.consequence_records, core.action_outcomes, core.session_roots.
 -- Owners are resolved action -> task (sub-agent sessions roll up to their root task) -> agent ->
@@ -36,7 +37,7 @@
 -- request-level cost (evenly when none has one; a request without a cost beside priced ones takes
 -- none), and the bill's lines are not booked again; a bill line of an LLM service with no request
 -- of its provider that day is booked as inference (unallocated when untagged), never shared
--- infrastructure. A provider's cost report (staging.provider_costs) is booked the same way, and
+-- infrastructure. A provider's cost report (its current statement, core.provider_cost_results) is booked the same way, and
 -- supersedes the bill lines of its provider and day.
 -- Only parts dated on or after $ledger_from are booked, and consequence parts of records dated on
 -- or after $consequences_from (or parts dated then); see core.recompute_window.
@@ -185,7 +186,7 @@ records AS (
     SELECT
         'provider_costs',
         p.dedup_key,
-        CAST(p.starts_at AS DATE),
+        p.day,
         'inference',
         'reported',
         p.amount_usd,
@@ -196,11 +197,11 @@ records AS (
         CAST(NULL AS VARCHAR),
         CAST(NULL AS VARCHAR),
         0
-    FROM staging.provider_costs AS p
-    WHERE p.starts_at >= CAST($ledger_from AS TIMESTAMP)
+    FROM core.provider_cost_results AS p
+    WHERE p.statement = 'current' AND p.day >= $ledger_from
         AND NOT EXISTS (
             SELECT 1 FROM core.llm_bill_reconciliation AS d
-            WHERE d.provider = p.provider AND d.day = CAST(p.starts_at AS DATE)
+            WHERE d.provider = p.provider AND d.day = p.day
                 AND d.status = 'reconciled'
         )
     UNION ALL

@@ -2,8 +2,8 @@
 -- what the bill says was paid, what the provider's requests of the day cost at request level
 -- (reported, else catalogue), and the difference, with its likely reason.
 -- Source: core.billing_line_days (the lines with an llm_provider: a ServiceName listed in
--- MetricSettings.llm_bill_services), staging.provider_costs (the providers' own cost reports,
--- each bucket on the UTC day it starts) and core.llm_request_costs (by provider, any case; a
+-- MetricSettings.llm_bill_services), core.provider_cost_results (the current statement of the
+-- providers' own cost reports, each bucket on the UTC day it starts) and core.llm_request_costs (by provider, any case; a
 -- request naming no provider takes the one provider the price catalogue names for its model;
 -- one whose provider stays unknown cannot be matched to a bill and is left out).
 -- The bill says what was paid, the request logs who spent it. On a 'reconciled' provider-day
@@ -30,12 +30,12 @@ WITH billed_parts AS (
     UNION ALL
     SELECT
         provider,
-        CAST(starts_at AS DATE),
+        day,
         amount_usd,
         'provider_costs',
         dedup_key
-    FROM staging.provider_costs
-    WHERE starts_at >= CAST($recompute_from AS TIMESTAMP)
+    FROM core.provider_cost_results
+    WHERE statement = 'current' AND day >= $recompute_from
 ),
 
 billed_by_source AS (

@@ -4,8 +4,9 @@
 -- canonical CSV). amount is kept as written (Anthropic's cents when amount_unit = 'minor'), exact
 -- and within the money limit; amount_usd converts it at the declared rate. provider is in lower
 -- case, as the request logs name it. A currency with no declared rate is quarantined, never
--- summed. A report has no row ids: a row is its content and its occurrence among identical rows
--- of its file, so a page fetched again in another file counts once.
+-- summed. A report has no row ids: a row is its file, its content and its occurrence among
+-- identical rows of that file. A page fetched again in another file restates the buckets it holds
+-- (core.provider_cost_results keeps the latest statement of each), so it counts once.
 WITH typed AS (
     SELECT
         l.*,
@@ -66,8 +67,8 @@ SELECT
     c.source_line,
     c.raw_row,
     c.reject_reason,
-    -- the result and its occurrence among identical results of its file
-    c.row_hash || '-' || CAST(ROW_NUMBER() OVER (
+    -- the file, the result and its occurrence among identical results of the file
+    md5(c.source_file) || '-' || c.row_hash || '-' || CAST(ROW_NUMBER() OVER (
         PARTITION BY c.source_file, c.row_hash ORDER BY c.source_line
     ) AS VARCHAR) AS dedup_key,
     c.row_hash,
