@@ -429,3 +429,76 @@ def test_cost_reports_fetched_per_project_stand_side_by_side(data_dir, build_mod
     assert query(
         "SELECT SUM(amount_usd) FROM core.cost_ledger WHERE source = 'provider_costs'"
     ) == [(Decimal("0.5"),)]
+
+
+def gateway_export(*lines: tuple[str, str]) -> str:
+    """LiteLLM's FOCUS export for 2026-10-01: (cost, model) lines of provider openai."""
+    return (
+        "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,"
+        "ChargeCategory,ServiceCategory,ServiceName,ProviderName,Tags\n"
+        + "".join(
+            f"{cost},{cost},USD,2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,Usage,"
+            f'AI and Machine Learning,{model},openai,"{{""team_id"": ""team-x""}}"\n'
+            for cost, model in lines
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("bill_model", "reconciled", "invoiced"),
+    [
+        (
+            "GPT-4o",  # any case
+            [
+                ("gpt-4o", Decimal("0.010"), Decimal("0.006")),
+                ("gpt-4o-mini", Decimal("0.002"), Decimal("0.004")),
+            ],
+            [("r1", Decimal("0.010")), ("r2", Decimal("0.002"))],
+        ),
+        (
+            # the bill names a model the requests do not: reconciled by the provider's day
+            "gpt-4o-2024-08-06",
+            [(None, Decimal("0.012"), Decimal("0.010"))],
+            [("r1", Decimal("0.0072")), ("r2", Decimal("0.0048"))],
+        ),
+    ],
+    ids=["same models", "models named differently"],
+)
+def test_a_bill_naming_the_requests_models_is_reconciled_per_model(
+    bill_model, reconciled, invoiced, data_dir, build_models, failing_rows, query
+):
+    write(
+        data_dir,
+        "agent_actions/a.csv",
+        ACTIONS + "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
+    )
+    write(data_dir, "action_events/e.csv", EVENTS + "e1,a1,accepted,,2026-10-01T10:00:00Z\n")
+    write(
+        data_dir,
+        "llm_requests/r.csv",
+        REQUESTS
+        + "r1,2026-10-01T09:10:00Z,gpt-4o,openai,100,10,0.006,a1\n"
+        + "r2,2026-10-01T09:20:00Z,gpt-4o-mini,openai,50,5,0.004,a1\n",
+    )
+    write(
+        data_dir,
+        "billing_lines/gateway/2026-10-01.csv",
+        gateway_export(("0.010", bill_model), ("0.002", "gpt-4o-mini")),
+    )
+    build_models("marts/showback", metric=AS_OF)
+    assert (
+        query(
+            "SELECT model, billed_usd, request_level_usd FROM core.llm_bill_reconciliation "
+            "WHERE status = 'reconciled' ORDER BY model"
+        )
+        == reconciled
+    )
+    assert (
+        query(
+            "SELECT record_id, amount_usd FROM core.cost_ledger "
+            "WHERE source = 'llm_requests' ORDER BY record_id"
+        )
+        == invoiced
+    )
+    assert fleet_day(query)[0] == Decimal("0.012")  # counted once either way
+    assert failing_rows("money_conserved") == []

@@ -1,4 +1,5 @@
--- One row per LLM provider and day, from $checked_from, whose bill differs from its requests'
+-- One row per LLM provider and day (provider / model where reconciled per model), from
+-- $checked_from, whose bill differs from its requests'
 -- request-level cost by more than $reconciliation_tolerance_ratio of that cost (a bill with no
 -- request logged always does), and per day with an LLM bill and requests whose provider is
 -- unknown (they name none and the price catalogue does not tell: they cannot be matched to a
@@ -8,7 +9,7 @@
 -- llm_bills_reconcile check.
 WITH beyond_tolerance AS (
     SELECT
-        provider,
+        CASE WHEN model IS NULL THEN provider ELSE provider || ' / ' || model END AS provider,
         day,
         status,
         billed_usd,

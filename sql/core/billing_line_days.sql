@@ -8,8 +8,8 @@
 -- its exact share. llm_provider names the LLM provider (as the request logs name it) of a line
 -- that is LLM spend: its ServiceName (any case) is listed in $llm_bill_services, or it is an
 -- 'AI and Machine Learning' line whose provider is one of $llm_bill_providers (LiteLLM's FOCUS
--- export names the model as ServiceName and the provider as ProviderName). Reconciled with the
--- request logs by core.llm_bill_reconciliation (SPEC 10).
+-- export names the model as ServiceName and the provider as ProviderName: llm_model, in lower
+-- case). Reconciled with the request logs by core.llm_bill_reconciliation (SPEC 10).
 -- @time_column cost_date
 -- @window records_from
 -- @summary_by cost_date
@@ -100,6 +100,11 @@ parts AS (
         work_type,
         service_name,
         COALESCE(s.llm_provider, category_provider) AS llm_provider,
+        -- a gateway's FOCUS line names the model as its ServiceName
+        CASE
+            WHEN s.llm_provider IS NULL AND category_provider IS NOT NULL
+                THEN LOWER(TRIM(service_name))
+        END AS llm_model,
         cost_line_tag
     FROM billing_by_day
     LEFT JOIN llm_services AS s ON s.service_key = LOWER(TRIM(billing_by_day.service_name))

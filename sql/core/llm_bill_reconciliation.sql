@@ -1,11 +1,13 @@
--- One row per LLM provider and UTC day with LLM spend in a bill or in the request logs (SPEC 10):
--- what the bill says was paid, what the provider's requests of the day cost at request level
--- (reported, else catalogue), and the difference, with its likely reason.
+-- One row per LLM provider and UTC day with LLM spend in a bill or in the request logs (SPEC 10),
+-- or per provider, day and model where both sides name the models: what the bill says was paid,
+-- what the requests cost at request level (reported, else catalogue), and the difference, with
+-- its likely reason.
 -- Source: core.billing_line_days (the lines with an llm_provider: a ServiceName listed in
--- MetricSettings.llm_bill_services), core.provider_cost_results (the current statement of the
--- providers' own cost reports, each bucket on the UTC day it starts) and core.llm_request_costs (by provider, any case; a
--- request naming no provider takes the one provider the price catalogue names for its model;
--- one whose provider stays unknown cannot be matched to a bill and is left out).
+-- MetricSettings.llm_bill_services, or a gateway's FOCUS line, whose ServiceName is the model),
+-- core.provider_cost_results (the current statement of the providers' own cost reports, each
+-- bucket on the UTC day it starts) and core.llm_request_costs (by provider, any case; a request
+-- naming no provider takes the one provider the price catalogue names for its model; one whose
+-- provider stays unknown cannot be matched to a bill and is left out).
 -- The bill says what was paid, the request logs who spent it. On a 'reconciled' provider-day
 -- (both sides) the cost ledger books the billed amount over the provider's requests of the day,
 -- in proportion to their request-level cost, and books no bill line on top: inference is
@@ -13,6 +15,11 @@
 -- inference, unallocated unless its lines are tagged with an owner; a 'requests only' one at
 -- request-level cost. A provider's own cost report is what it charged: bill lines of the same
 -- provider and day are superseded by it (superseded_bill_usd), never added to it.
+-- A provider-day is reconciled per model (model set, one row per model, each model's bill spread
+-- over that model's requests) when every part it is billed by names a model, no bill line is
+-- superseded, and the bill and the requests name the same models (any case); otherwise it is
+-- one row (model NULL), so that a model named differently on the two sides is never billed
+-- beside its requests.
 -- reconciliation_variance_usd = billed - request level (NULL for requests only); within
 -- $reconciliation_tolerance_ratio of the request-level cost it is a match.
 -- @time_column day
@@ -22,6 +29,7 @@ WITH billed_parts AS (
     SELECT
         llm_provider AS provider,
         cost_date AS day,
+        llm_model AS model,
         amount_usd,
         'billing_lines' AS billed_in,
         dedup_key
@@ -31,6 +39,7 @@ WITH billed_parts AS (
     SELECT
         provider,
         day,
+        LOWER(TRIM(model)),
         amount_usd,
         'provider_costs',
         dedup_key
@@ -38,19 +47,84 @@ WITH billed_parts AS (
     WHERE statement = 'current' AND day >= $recompute_from
 ),
 
-billed_by_source AS (
+request_models AS (
+    SELECT DISTINCT
+        LOWER(TRIM(provider)) AS provider,
+        requested_date AS day,
+        LOWER(TRIM(model)) AS model
+    FROM core.llm_request_costs
+    WHERE provider IS NOT NULL AND requested_date >= $recompute_from
+),
+
+-- the parts a provider-day is billed by: its cost report's when it has one, else its bills'
+provider_days AS (
     SELECT
         provider,
         day,
-        COALESCE(SUM(CASE WHEN billed_in = 'billing_lines' THEN amount_usd END), 0)
-            AS billed_in_bills_usd,
-        COALESCE(SUM(CASE WHEN billed_in = 'provider_costs' THEN amount_usd END), 0)
-            AS billed_in_cost_reports_usd,
-        COUNT(DISTINCT CASE WHEN billed_in = 'billing_lines' THEN dedup_key END) AS bill_lines,
-        COUNT(DISTINCT CASE WHEN billed_in = 'provider_costs' THEN dedup_key END)
-            AS cost_report_rows
+        COUNT(CASE WHEN billed_in = 'provider_costs' THEN 1 END) > 0 AS has_cost_report,
+        COUNT(CASE WHEN billed_in = 'billing_lines' THEN 1 END) > 0 AS has_bill_lines
     FROM billed_parts
     GROUP BY provider, day
+),
+
+billing_models AS (
+    SELECT DISTINCT b.provider, b.day, b.model
+    FROM billed_parts AS b
+    INNER JOIN provider_days AS d ON d.provider = b.provider AND d.day = b.day
+    WHERE NOT d.has_cost_report OR b.billed_in = 'provider_costs'
+),
+
+billing_model_counts AS (
+    SELECT
+        provider,
+        day,
+        COUNT(DISTINCT model) AS models,
+        COUNT(*) > COUNT(model) AS a_part_names_no_model
+    FROM billing_models
+    GROUP BY provider, day
+),
+
+request_model_counts AS (
+    SELECT provider, day, COUNT(*) AS models FROM request_models GROUP BY provider, day
+),
+
+models_on_both_sides AS (
+    SELECT b.provider, b.day, COUNT(*) AS models
+    FROM billing_models AS b
+    INNER JOIN request_models AS r
+        ON r.provider = b.provider AND r.day = b.day AND r.model = b.model
+    GROUP BY b.provider, b.day
+),
+
+-- provider-days whose bill and requests name the same models, every billed part one
+by_model AS (
+    SELECT d.provider, d.day
+    FROM provider_days AS d
+    INNER JOIN billing_model_counts AS b ON b.provider = d.provider AND b.day = d.day
+    INNER JOIN request_model_counts AS r ON r.provider = d.provider AND r.day = d.day
+    INNER JOIN models_on_both_sides AS m ON m.provider = d.provider AND m.day = d.day
+    WHERE NOT (d.has_cost_report AND d.has_bill_lines)
+        AND NOT b.a_part_names_no_model
+        AND b.models = m.models
+        AND r.models = m.models
+),
+
+billed_by_source AS (
+    SELECT
+        p.provider,
+        p.day,
+        CASE WHEN m.provider IS NOT NULL THEN p.model END AS model,
+        COALESCE(SUM(CASE WHEN p.billed_in = 'billing_lines' THEN p.amount_usd END), 0)
+            AS billed_in_bills_usd,
+        COALESCE(SUM(CASE WHEN p.billed_in = 'provider_costs' THEN p.amount_usd END), 0)
+            AS billed_in_cost_reports_usd,
+        COUNT(DISTINCT CASE WHEN p.billed_in = 'billing_lines' THEN p.dedup_key END)
+            AS bill_lines,
+        COUNT(DISTINCT CASE WHEN p.billed_in = 'provider_costs' THEN p.dedup_key END)
+            AS cost_report_rows
+    FROM billed_parts AS p
+    LEFT JOIN by_model AS m ON m.provider = p.provider AND m.day = p.day
+    GROUP BY p.provider, p.day, CASE WHEN m.provider IS NOT NULL THEN p.model END
 ),
 
 -- The provider's own cost report is what it charged: a bill's lines for the same provider and
@@ -66,20 +140,27 @@ billed AS (
 
 requested AS (
     SELECT
-        LOWER(TRIM(provider)) AS provider,
-        requested_date AS day,
-        SUM(cost_usd) AS request_level_usd,
+        LOWER(TRIM(c.provider)) AS provider,
+        c.requested_date AS day,
+        CASE WHEN m.provider IS NOT NULL THEN LOWER(TRIM(c.model)) END AS model,
+        SUM(c.cost_usd) AS request_level_usd,
         COUNT(*) AS requests,
-        COUNT(cost_usd) AS requests_priced
-    FROM core.llm_request_costs
-    WHERE provider IS NOT NULL AND requested_date >= $recompute_from
-    GROUP BY LOWER(TRIM(provider)), requested_date
+        COUNT(c.cost_usd) AS requests_priced
+    FROM core.llm_request_costs AS c
+    LEFT JOIN by_model AS m
+        ON m.provider = LOWER(TRIM(c.provider)) AND m.day = c.requested_date
+    WHERE c.provider IS NOT NULL AND c.requested_date >= $recompute_from
+    GROUP BY
+        LOWER(TRIM(c.provider)),
+        c.requested_date,
+        CASE WHEN m.provider IS NOT NULL THEN LOWER(TRIM(c.model)) END
 ),
 
 sides AS (
     SELECT
         COALESCE(b.provider, r.provider) AS provider,
         COALESCE(b.day, r.day) AS day,
+        COALESCE(b.model, r.model) AS model,
         CASE
             WHEN b.provider IS NULL THEN 'requests only'
             WHEN r.provider IS NULL THEN 'bill only'
@@ -96,12 +177,14 @@ sides AS (
         COALESCE(b.cost_report_rows, 0) AS cost_report_rows,
         b.billed_usd - COALESCE(r.request_level_usd, 0) AS variance_usd
     FROM billed AS b
-    FULL OUTER JOIN requested AS r ON r.provider = b.provider AND r.day = b.day
+    FULL OUTER JOIN requested AS r
+        ON r.provider = b.provider AND r.day = b.day AND r.model IS NOT DISTINCT FROM b.model
 )
 
 SELECT
     provider,
     day,
+    model,
     status,
     billed_usd,
     billed_in_bills_usd,
