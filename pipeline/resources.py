@@ -291,6 +291,17 @@ class MetricSettings(ConfigurableResource):
         "request logs name them: a line of ServiceCategory 'AI and Machine Learning' from one "
         "of them (a gateway's FOCUS export, such as LiteLLM's) is that provider's LLM spend.",
     )
+    llm_bill_skus: dict[str, str] = Field(
+        default={},
+        description="Billing lines that are LLM spend by their SKU: regular expressions (RE2 "
+        "and Java syntax; (?i) for any case) matched anywhere in a line's SkuId and "
+        "ChargeDescription, each with 'provider' or 'provider/model' as the request logs name "
+        "them; the first that matches, in order, wins. For bills that name the model only in "
+        "the SKU (Amazon Bedrock, Azure OpenAI): such a line is that provider's LLM spend, and "
+        "where a model is given, reconciled per model (core.llm_bill_reconciliation). To count "
+        "only a service's model SKUs as LLM spend (not, say, Bedrock's storage), leave the "
+        "service out of llm_bill_services.",
+    )
     reconciliation_tolerance_ratio: str = Field(
         default="0.05",
         description="The llm_bills_reconcile check warns when a provider-day's bill differs from "
@@ -387,6 +398,12 @@ class MetricSettings(ConfigurableResource):
                 for service, provider in sorted(self.llm_bill_services.items())
             ],
             "excluded_path_regexes": self.excluded_path_regexes(),
+            # [[rank, regex, provider, model or ''], ...] in order: strings read alike on both
+            # engines
+            "llm_bill_skus": [
+                [str(rank), pattern, *(target.strip().lower().split("/", 1) + [""])[:2]]
+                for rank, (pattern, target) in enumerate(self.llm_bill_skus.items(), start=1)
+            ],
         }
 
 

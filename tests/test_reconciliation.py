@@ -502,3 +502,55 @@ def test_a_bill_naming_the_requests_models_is_reconciled_per_model(
     )
     assert fleet_day(query)[0] == Decimal("0.012")  # counted once either way
     assert failing_rows("money_conserved") == []
+
+
+BEDROCK_BILL = (
+    "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
+    "ServiceName,SkuId,ChargeDescription,Tags\n"
+    "0.010,0.010,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,Amazon Bedrock,SKU-1,"
+    "Claude Sonnet 4.5 input tokens,{}\n"
+    "0.300,0.300,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Usage,Amazon Bedrock,SKU-2,"
+    "Knowledge base storage,{}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "reconciled"),
+    [
+        # the SKU rule names the model: the day is reconciled per model, the storage line stays
+        # infrastructure
+        (
+            {"(?i)claude sonnet 4[.]5": "bedrock/claude-sonnet-4-5"},
+            [("claude-sonnet-4-5", Decimal("0.010"), Decimal("0.010"))],
+        ),
+        # without a rule, both lines are Amazon Bedrock's, so LLM spend of the provider's day
+        ({}, [(None, Decimal("0.310"), Decimal("0.010"))]),
+    ],
+    ids=["sku rule", "no rule"],
+)
+def test_a_sku_rule_names_the_provider_and_model_of_a_bill_line(
+    rules, reconciled, data_dir, build_models, query
+):
+    write(
+        data_dir,
+        "agent_actions/a.csv",
+        ACTIONS + "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
+    )
+    write(data_dir, "action_events/e.csv", EVENTS + "e1,a1,accepted,,2026-10-01T10:00:00Z\n")
+    write(
+        data_dir,
+        "llm_requests/r.csv",
+        REQUESTS + "r1,2026-10-01T09:10:00Z,claude-sonnet-4-5,bedrock,100,10,0.010,a1\n",
+    )
+    write(data_dir, "billing_lines/2026-10-01.csv", BEDROCK_BILL)
+    metric = {**AS_OF, "llm_bill_skus": rules}
+    if rules:  # only the matching SKU is LLM spend: Amazon Bedrock's other lines are not
+        metric["llm_bill_services"] = {}
+    build_models("marts/showback", metric=metric)
+    assert (
+        query(
+            "SELECT model, billed_usd, request_level_usd FROM core.llm_bill_reconciliation "
+            "WHERE status = 'reconciled'"
+        )
+        == reconciled
+    )

@@ -9,7 +9,9 @@
 -- that is LLM spend: its ServiceName (any case) is listed in $llm_bill_services, or it is an
 -- 'AI and Machine Learning' line whose provider is one of $llm_bill_providers (LiteLLM's FOCUS
 -- export names the model as ServiceName and the provider as ProviderName: llm_model, in lower
--- case). Reconciled with the request logs by core.llm_bill_reconciliation (SPEC 10).
+-- case), or its SkuId or ChargeDescription matches one of $llm_bill_skus (the first rule that
+-- matches gives the provider, and the model where the rule names one; it wins over the
+-- ServiceName's). Reconciled with the request logs by core.llm_bill_reconciliation (SPEC 10).
 -- @time_column cost_date
 -- @window records_from
 -- @summary_by cost_date
@@ -17,6 +19,34 @@ WITH llm_services AS (
     SELECT entry[1] AS service_key, MIN(entry[2]) AS llm_provider
     FROM (SELECT UNNEST($llm_bill_services) AS entry) AS e
     GROUP BY entry[1]
+),
+
+sku_rules AS (
+    SELECT
+        CAST(entry[1] AS INTEGER) AS rule_rank,
+        entry[2] AS regex,
+        entry[3] AS llm_provider,
+        NULLIF(entry[4], '') AS llm_model
+    FROM (SELECT UNNEST(CAST($llm_bill_skus AS VARCHAR[][])) AS entry) AS e
+),
+
+-- the first SKU rule each line matches
+sku_matches AS (
+    SELECT dedup_key AS matched_line, llm_provider, llm_model
+    FROM (
+        SELECT
+            b.dedup_key,
+            r.llm_provider,
+            r.llm_model,
+            ROW_NUMBER() OVER (PARTITION BY b.dedup_key ORDER BY r.rule_rank) AS match_rank
+        FROM staging.billing_lines AS b
+        INNER JOIN sku_rules AS r
+            ON regexp_matches(
+                COALESCE(b.sku_id, '') || ' ' || COALESCE(b.charge_description, ''), r.regex
+            )
+        WHERE b.charge_period_end > CAST($recompute_from AS TIMESTAMP)
+    ) AS m
+    WHERE match_rank = 1
 ),
 
 billing_days AS (
@@ -99,15 +129,17 @@ parts AS (
         team_id,
         work_type,
         service_name,
-        COALESCE(s.llm_provider, category_provider) AS llm_provider,
-        -- a gateway's FOCUS line names the model as its ServiceName
+        COALESCE(k.llm_provider, s.llm_provider, category_provider) AS llm_provider,
         CASE
+            WHEN k.llm_provider IS NOT NULL THEN k.llm_model
+            -- a gateway's FOCUS line names the model as its ServiceName
             WHEN s.llm_provider IS NULL AND category_provider IS NOT NULL
                 THEN LOWER(TRIM(service_name))
         END AS llm_model,
         cost_line_tag
     FROM billing_by_day
     LEFT JOIN llm_services AS s ON s.service_key = LOWER(TRIM(billing_by_day.service_name))
+    LEFT JOIN sku_matches AS k ON k.matched_line = billing_by_day.dedup_key
 )
 
 SELECT * FROM parts WHERE cost_date >= $recompute_from
