@@ -431,6 +431,53 @@ def test_cost_reports_fetched_per_project_stand_side_by_side(data_dir, build_mod
     ) == [(Decimal("0.5"),)]
 
 
+def test_an_organisation_wide_cost_report_covers_the_per_project_ones(
+    data_dir, build_models, failing_rows, query
+):
+    october_1 = datetime(2026, 10, 1)
+    write(
+        data_dir,
+        "provider_costs/openai/org.json",
+        json.dumps(openai_costs_results(october_1, (0.50, None))),
+    )
+    write(
+        data_dir,
+        "provider_costs/openai/proj_a.json",
+        json.dumps(openai_costs_results(october_1, (0.20, "proj_a"))),
+    )
+    build_models(metric=AS_OF)
+    assert [row[1:] for row in cost_report_statements(query)] == [
+        (None, Decimal("0.5"), "current", None),
+        ("proj_a", Decimal("0.2"), "restated", "provider_costs/openai/org.json"),
+    ]
+    assert query(
+        "SELECT SUM(amount_usd) FROM core.cost_ledger WHERE source = 'provider_costs'"
+    ) == [(Decimal("0.5"),)]
+    assert failing_rows("money_conserved") == []
+
+
+def test_the_fetch_reaching_the_latest_day_is_current_whatever_its_name(
+    data_dir, build_models, query
+):
+    # a rolling window fetched on 2 October (1 and 2 October) restates 1 October of the fetch
+    # made on 1 October, though its name sorts first
+    day_1, day_2 = datetime(2026, 10, 1), datetime(2026, 10, 2)
+    rolling = openai_costs_results(day_1, (0.25, None))
+    rolling["data"] += openai_costs_results(day_2, (0.40, None))["data"]
+    first, second = "provider_costs/openai/z-first.json", "provider_costs/openai/a-second.json"
+    write(data_dir, first, json.dumps(openai_costs_results(day_1, (0.20, None))))
+    write(data_dir, second, json.dumps(rolling))
+    build_models(metric=AS_OF)
+    assert query(
+        "SELECT source_file, day, amount_usd, statement FROM core.provider_cost_results "
+        "ORDER BY day, statement"
+    ) == [
+        (second, date(2026, 10, 1), Decimal("0.25"), "current"),
+        (first, date(2026, 10, 1), Decimal("0.2"), "restated"),
+        (second, date(2026, 10, 2), Decimal("0.4"), "current"),
+    ]
+
+
 def gateway_export(*lines: tuple[str, str]) -> str:
     """LiteLLM's FOCUS export for 2026-10-01: (cost, model) lines of provider openai."""
     return (
