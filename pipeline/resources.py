@@ -15,7 +15,7 @@ from typing import Literal
 
 from dagster import ConfigurableResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-from pydantic import Field
+from pydantic import Field, field_validator
 
 # Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).
 DEFAULT_EXCLUDED_PATH_PATTERNS = (
@@ -302,6 +302,25 @@ class MetricSettings(ConfigurableResource):
         "only a service's model SKUs as LLM spend (not, say, Bedrock's storage), leave the "
         "service out of llm_bill_services.",
     )
+
+    @field_validator("llm_bill_skus")
+    @classmethod
+    def _sku_rules_are_readable(cls, rules: dict[str, str]) -> dict[str, str]:
+        for pattern, target in rules.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(
+                    f"llm_bill_skus: {pattern!r} is not a regular expression: {error}"
+                ) from error
+            provider, _, model = (part.strip() for part in target.partition("/"))
+            if not provider or ("/" in target and not model):
+                raise ValueError(
+                    f"llm_bill_skus: {pattern!r} maps to {target!r}, not 'provider' or "
+                    "'provider/model'"
+                )
+        return rules
+
     reconciliation_tolerance_ratio: str = Field(
         default="0.05",
         description="The llm_bills_reconcile check warns when a provider-day's bill differs from "
@@ -401,7 +420,7 @@ class MetricSettings(ConfigurableResource):
             # [[rank, regex, provider, model or ''], ...] in order: strings read alike on both
             # engines
             "llm_bill_skus": [
-                [str(rank), pattern, *(target.strip().lower().split("/", 1) + [""])[:2]]
+                [str(rank), pattern, *(part.strip().lower() for part in target.partition("/")[::2])]
                 for rank, (pattern, target) in enumerate(self.llm_bill_skus.items(), start=1)
             ],
         }

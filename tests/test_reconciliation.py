@@ -4,11 +4,13 @@ the difference is reported as reconciliation_variance_usd with its reason, and n
 added on top; a bill with no request logged stays visible as unallocated inference."""
 
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from pipeline.resources import MetricSettings
 from tests.conftest import OUTSIDE_DATA, check_results, copy_in, write
 
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
@@ -601,3 +603,20 @@ def test_a_sku_rule_names_the_provider_and_model_of_a_bill_line(
         )
         == reconciled
     )
+
+
+@pytest.mark.parametrize(
+    ("rules", "named"),
+    [
+        ({"(?i)claude": "bedrock/claude-sonnet-4-5"}, None),
+        ({"claude (": "bedrock"}, "'claude (' is not a regular expression"),
+        ({"claude": " / claude"}, "not 'provider' or 'provider/model'"),
+        ({"claude": "bedrock/"}, "not 'provider' or 'provider/model'"),
+    ],
+)
+def test_a_sku_rule_that_cannot_be_read_is_refused_naming_it(rules, named):
+    if named is None:
+        assert MetricSettings(llm_bill_skus=rules).llm_bill_skus == rules
+        return
+    with pytest.raises(ValueError, match=re.escape(named)):
+        MetricSettings(llm_bill_skus=rules)

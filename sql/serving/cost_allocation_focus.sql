@@ -2,7 +2,7 @@
 -- outcome of the actions behind it), service (and model), cost line and attribution of
 -- core.cost_ledger, in FinOps FOCUS 1.2 shape, so that a FOCUS reader can take the attribution:
 -- one UTC day per charge period, the summed amount in BilledCost and EffectiveCost (USD), the
--- model as ResourceName, and the owner and outcome in x_-prefixed columns; x_ledger_parts counts
+-- model (lower case) as ResourceName, and the owner and outcome in x_-prefixed columns; x_ledger_parts counts
 -- the ledger parts summed (core.cost_ledger holds them one by one, a request's at a time). A
 -- day's credits (parts below 0) are rows of their own, ChargeCategory 'Credit'. Source:
 -- core.cost_ledger, core.action_outcomes and core.llm_request_costs (the model of a request).
@@ -34,7 +34,7 @@ WITH parts AS (
             WHEN l.source = 'billing_lines' THEN 'Compute'
             ELSE 'Other'
         END AS service_category,
-        r.model,
+        LOWER(TRIM(r.model)) AS model,
         l.team_id,
         l.agent_id,
         l.task_id,
@@ -46,8 +46,10 @@ WITH parts AS (
         l.source
     FROM core.cost_ledger AS l
     LEFT JOIN core.action_outcomes AS a ON a.action_id = l.action_id
+    -- a request's part, or its failed-run share (record_id '<request_id>#failed_run')
     LEFT JOIN core.llm_request_costs AS r
-        ON l.source = 'llm_requests' AND r.request_id = l.record_id
+        ON l.source = 'llm_requests'
+        AND r.request_id = regexp_replace(l.record_id, '#failed_run$', '')
     WHERE l.amount_usd IS NOT NULL
 )
 
