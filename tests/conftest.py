@@ -192,6 +192,17 @@ def failing_rows(db_path: Path) -> Callable[..., list[tuple]]:
 
 
 @pytest.fixture
+def contract_failures(db_path: Path) -> Callable[..., dict[str, list[tuple]]]:
+    """Every blocking contract of the models built into db_path that fails, by its query
+    ({} when all hold): the staging tables' and the metric checks' (model_harness)."""
+
+    def run(**settings) -> dict[str, list[tuple]]:
+        return model_harness.contract_failures(db_path, **settings)
+
+    return run
+
+
+@pytest.fixture
 def query(db_path: Path) -> Callable[..., list[tuple]]:
     def run(sql: str, params: dict | None = None) -> list[tuple]:
         with duckdb.connect(str(db_path), read_only=True) as conn:

@@ -9,7 +9,8 @@ staging tables of the types their staging model gives (taken once per process fr
 files). With `serving_views`, every model is built and the serving views are created over them.
 No publish, export or report runs: a test that asserts those runs the pipeline. A check's
 contract is its query (`sql/checks/<name>.sql`, the rows that fail it): `failing_rows` runs it
-over everything built, as a check run on its own does.
+over everything built, as a check run on its own does, and `contract_failures` runs every
+blocking contract a run would be stopped by (the staging tables' and the metric checks').
 
 Each build is a run of its own (its own load and run id), so builds one after another on the
 same file are daily runs, and a range of days (`tags`) is a backfill run. A build of every model
@@ -33,8 +34,10 @@ import duckdb
 
 from pipeline.assets.core import model_parameters, replace_rows
 from pipeline.assets.serving.views import create_serving_views
+from pipeline.checks import metric_checks
 from pipeline.checks.queries import keep, query
-from pipeline.loading.audit import ensure_audit_tables
+from pipeline.checks.sources import loaded_files
+from pipeline.loading.audit import amount_column, ensure_audit_tables
 from pipeline.loading.load import load_source
 from pipeline.models import build_order, models
 from pipeline.partitions import run_days
@@ -142,3 +145,38 @@ def failing_rows(db_path: Path, check: str, **parameters) -> list[tuple]:
             if (SQL_DIR / "checks" / f"{kept}.sql").exists():
                 keep(conn, f"_{kept}", kept, values)
         return query(conn, check, values)
+
+
+def contract_failures(db_path: Path, **settings) -> dict[str, list[tuple]]:
+    """Every blocking contract a run holds the built tables to, by its query, over everything
+    built: rows_conserved and amount_conserved (where the source has an amount) of each staging
+    table, and each blocking metric check whose table was built (money_conserved,
+    headline_is_well_formed, ...). Returns {'<source>/<check>' or '<check>': failing rows} of
+    the contracts that fail: {} when every one holds. Keyword arguments override
+    IngestSettings fields, as for the build."""
+    ingest_settings = IngestSettings(**settings)
+    failures: dict[str, list[tuple]] = {}
+    with _connect(str(db_path)) as conn:
+        for source in SOURCES.values():
+            money = amount_column(source, ingest_settings)
+            for check, amount in (("rows_conserved", None), ("amount_conserved", money)):
+                if check == "amount_conserved" and money is None:
+                    continue
+                _, broken = loaded_files(conn, source, amount, check)
+                if broken:
+                    failures[f"{source.name}/{check}"] = broken
+    for checks in metric_checks:
+        for spec in checks.check_specs:
+            schema, table = spec.asset_key.path
+            if spec.blocking and _table_built(db_path, schema, table):
+                broken = failing_rows(
+                    db_path, spec.name, billing_cost_column=ingest_settings.billing_cost_column
+                )
+                if broken:
+                    failures[spec.name] = broken
+    return failures
+
+
+def _table_built(db_path: Path, schema: str, table: str) -> bool:
+    with _connect(str(db_path)) as conn:
+        return table_exists(conn, schema, table)

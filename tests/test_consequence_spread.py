@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tests.conftest import day_tags, write
-from tests.model_harness import build_models, failing_rows
+from tests.model_harness import build_models, contract_failures
 
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
@@ -33,10 +33,10 @@ def failed(action: str, day: str, task: str = "t-x") -> tuple[str, str]:
 
 
 @pytest.fixture
-def fleet(data_dir, build_models, failing_rows):
+def fleet(data_dir, build_models, contract_failures):
     """agent-a's failed actions a1 (5 October, task t1), a4 (8 October, t1), a2 (20 October, t2)
     and a5 (25 October, t1); a3 (12 October) is accepted. Builds the showback with the given
-    consequence rows; the ledger conserves money."""
+    consequence rows; every blocking contract holds."""
 
     def run(consequences: str, **metric):
         rows = [
@@ -59,7 +59,7 @@ def fleet(data_dir, build_models, failing_rows):
         )
         write(data_dir, "consequence_records/c.csv", CONSEQUENCES + consequences)
         build_models("marts/showback", metric={"as_of": "2026-12-31T00:00:00", **metric})
-        assert failing_rows("money_conserved") == []
+        assert contract_failures() == {}
 
     return run
 
@@ -172,7 +172,7 @@ def daily_month(tmp_path_factory):
         written[run_days if isinstance(run_days, str) else run_days[1]] = rows_written[
             "core/cost_ledger"
         ]
-        assert failing_rows(db_path, "money_conserved") == []
+        assert contract_failures(db_path) == {}
     return root, written
 
 
@@ -187,7 +187,7 @@ def test_the_daily_runs_book_what_one_backfill_of_the_same_files_books(daily_mon
     build_models(
         root / "data", backfill_db, tags=day_tags(("2026-09-25", "2026-10-30")), metric=WINDOW
     )
-    assert failing_rows(backfill_db, "ledger_in_showback") == []
+    assert contract_failures(backfill_db) == {}
     tables = {}
     for name, path in (
         ("daily", root / "warehouse" / "agent_finops.duckdb"),

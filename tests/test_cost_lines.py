@@ -25,7 +25,7 @@ BILLING = (
 
 
 @pytest.fixture
-def session_run(data_dir, build_models, failing_rows, query):
+def session_run(data_dir, build_models, contract_failures, query):
     """Actions a1 and a2 in session s1 (task t1), with the given events; request r1 names only
     s1, r2 only the sub-agent session s1-sub under it, r3 only task t1. Returns the ledger rows
     of the three requests and the fleet showback's inference and failed-run lines."""
@@ -46,7 +46,7 @@ def session_run(data_dir, build_models, failing_rows, query):
             + "r3,2026-10-01T09:03:00Z,gpt-4o,100,10,0.30,,t1,,,,\n",
         )
         build_models("marts/showback", metric=AS_OF)
-        assert failing_rows("money_conserved") == []
+        assert contract_failures() == {}
         ledger = query(
             "SELECT record_id, cost_line, amount_usd, task_id, attribution "
             "FROM core.cost_ledger WHERE source = 'llm_requests' ORDER BY ALL"
@@ -98,7 +98,7 @@ def test_a_session_with_a_failed_run_and_an_accepted_action_splits_its_cost_even
 
 
 @pytest.fixture
-def billing_run(data_dir, build_models, failing_rows, query):
+def billing_run(data_dir, build_models, contract_failures, query):
     """One accepted action a1 of task t1 and three billing lines of one day: a $4 line tagged
     to t1 with cost_line 'tool', a $2 line of the service 'Vector Store' tagged to t1, and a $1
     line tagged to t1 of another service. Returns t1's ledger rows of billing."""
@@ -122,7 +122,7 @@ def billing_run(data_dir, build_models, failing_rows, query):
             + '{""task"":""t1""}"\n',
         )
         build_models("marts/showback", metric={**AS_OF, **metric})
-        assert failing_rows("money_conserved") == []
+        assert contract_failures() == {}
         return query(
             "SELECT cost_line, amount_usd, task_id, attribution FROM core.cost_ledger "
             "WHERE source = 'billing_lines' ORDER BY ALL"

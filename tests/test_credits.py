@@ -70,7 +70,9 @@ def test_a_day_whose_only_line_is_a_credit_publishes_it(data_dir, run_pipeline, 
     ]
 
 
-def test_a_charge_and_a_credit_net_and_the_credit_is_reported(data_dir, build_models, db_path):
+def test_a_charge_and_a_credit_net_and_the_credit_is_reported(
+    data_dir, build_models, contract_failures, db_path
+):
     one_accepted_action(data_dir)
     write(
         data_dir,
@@ -78,6 +80,7 @@ def test_a_charge_and_a_credit_net_and_the_credit_is_reported(data_dir, build_mo
         BILLING + billing_line("10.00", "Usage") + billing_line("-3.00", "Credit"),
     )
     build_models(metric=AS_OF, serving_views=True)
+    assert contract_failures() == {}
     assert team_day(db_path) == [
         (Decimal("7"), Decimal("7"), Decimal("-3"), Decimal(1), Decimal("7"))
     ]
@@ -119,7 +122,9 @@ def test_the_headline_check_still_stops_a_wrong_figure_on_a_credit_row(
     )
 
 
-def test_an_untagged_shared_credit_is_allocated_as_a_credit(data_dir, build_models, db_path):
+def test_an_untagged_shared_credit_is_allocated_as_a_credit(
+    data_dir, build_models, contract_failures, db_path
+):
     """A shared credit is pooled apart from the shared charges, so netting them cannot hide it."""
     one_accepted_action(data_dir)
     write(
@@ -131,6 +136,7 @@ def test_an_untagged_shared_credit_is_allocated_as_a_credit(data_dir, build_mode
         + billing_line("-1.00", "Credit", tags=""),
     )
     build_models(metric=AS_OF, serving_views=True)
+    assert contract_failures() == {}
     assert team_day(db_path) == [
         (Decimal("13"), Decimal("13"), Decimal("-1"), Decimal(1), Decimal("13"))
     ]

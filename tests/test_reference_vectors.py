@@ -34,7 +34,9 @@ def test_without_failure_impact_the_worked_example_reads_3_80(data_dir, build_mo
     )
 
 
-def test_zero_cost_gives_zero_and_every_share_zero(data_dir, build_models, failing_rows, query):
+def test_zero_cost_gives_zero_and_every_share_zero(
+    data_dir, build_models, contract_failures, query
+):
     write(
         data_dir,
         "agent_actions/a.csv",
@@ -63,10 +65,10 @@ def test_zero_cost_gives_zero_and_every_share_zero(data_dir, build_models, faili
         Decimal(0),
         *(Decimal(0),) * 7,
     )
-    assert failing_rows("headline_is_well_formed") == []
+    assert contract_failures() == {}
 
 
-def test_a_negative_cost_line_is_a_credit(data_dir, build_models, failing_rows, query):
+def test_a_negative_cost_line_is_a_credit(data_dir, build_models, contract_failures, query):
     """The library rejects negative totals; in the pipeline a negative bill amount is a credit
     (SPEC 9), passing the headline's contract (tests/test_credits.py publishes such rows)."""
     write(
@@ -83,7 +85,7 @@ def test_a_negative_cost_line_is_a_credit(data_dir, build_models, failing_rows, 
         '-25.00,-25.00,USD,2026-10-01 00:00:00,2026-10-02 00:00:00,Credit,"{""task"": ""t1""}"\n',
     )
     build_models("marts/showback", metric=AS_OF)
-    assert failing_rows("headline_is_well_formed") == []
+    assert contract_failures() == {}
     assert fleet_month(
         query, "infrastructure_cost_usd", "credits_usd", "cost_per_accepted_action"
     ) == (Decimal("-25"), Decimal("-25"), Decimal("-25"))
@@ -91,7 +93,7 @@ def test_a_negative_cost_line_is_a_credit(data_dir, build_models, failing_rows, 
 
 @pytest.mark.parametrize("bad", ["NaN", "inf", "-Infinity"])
 def test_nan_and_infinite_amounts_are_rejected_with_a_clear_reason(
-    bad, data_dir, build_models, failing_rows, query
+    bad, data_dir, build_models, contract_failures, query
 ):
     write(
         data_dir,
@@ -99,7 +101,7 @@ def test_nan_and_infinite_amounts_are_rejected_with_a_clear_reason(
         f"call_id,called_at,tool_name,cost_usd\nc1,2026-10-01T09:00:00Z,search,{bad}\n",
     )
     build_models("marts/showback", metric=AS_OF)
-    assert failing_rows("money_conserved") == []
+    assert contract_failures() == {}
     assert query("SELECT reason FROM audit.quarantine") == [
         (f"cost_usd: not a decimal number ('{bad}')",)
     ]

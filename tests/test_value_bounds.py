@@ -23,14 +23,12 @@ REQUEST_HEADER = "request_id,requested_at,model,input_tokens,output_tokens,actio
 TOOL_HEADER = "call_id,called_at,tool_name,units,unit_price_usd,cost_usd,action_id,team_id\n"
 
 
-def showback_runs(build_models, failing_rows) -> bool:
-    """The showback builds from the files (model harness) and the ledger's and showback's
-    blocking contracts hold on it: no figure overflowed on the way."""
+def showback_runs(build_models, contract_failures) -> bool:
+    """The showback builds from the files (model harness) and every blocking contract holds on
+    it, the staging tables' (rows and amounts conserved) and the ledger's and showback's: no
+    figure overflowed on the way."""
     build_models("marts/showback", metric=AS_OF)
-    return all(
-        failing_rows(check) == []
-        for check in ("money_conserved", "headline_is_well_formed", "ledger_in_showback")
-    )
+    return contract_failures() == {}
 
 
 def with_one_accepted_action(data_dir):
@@ -50,7 +48,7 @@ def billing_line(cost):
 
 
 def test_billing_cost_beyond_the_limit_is_quarantined_and_showback_runs(
-    data_dir, build_models, failing_rows, query
+    data_dir, build_models, contract_failures, query
 ):
     with_one_accepted_action(data_dir)
     write(
@@ -58,7 +56,7 @@ def test_billing_cost_beyond_the_limit_is_quarantined_and_showback_runs(
         "billing_lines/b.csv",
         BILLING_HEADER + billing_line("100000000000000000000") + billing_line("10.50"),
     )
-    assert showback_runs(build_models, failing_rows)
+    assert showback_runs(build_models, contract_failures)
     assert quarantined(query) == [
         (
             "billing_lines",
@@ -78,7 +76,7 @@ def test_billing_cost_beyond_the_limit_is_quarantined_and_showback_runs(
 
 
 def test_consequence_amount_beyond_the_limit_is_quarantined_and_showback_runs(
-    data_dir, build_models, failing_rows, query
+    data_dir, build_models, contract_failures, query
 ):
     with_one_accepted_action(data_dir)
     write(
@@ -88,7 +86,7 @@ def test_consequence_amount_beyond_the_limit_is_quarantined_and_showback_runs(
         "q1,refund,1000000000000000000,USD,2026-10-01T12:00:00Z,team-x\n"
         "q2,refund,25,USD,2026-10-01T12:00:00Z,team-x\n",
     )
-    assert showback_runs(build_models, failing_rows)
+    assert showback_runs(build_models, contract_failures)
     assert quarantined(query) == [
         (
             "consequence_records",
@@ -103,7 +101,7 @@ def test_consequence_amount_beyond_the_limit_is_quarantined_and_showback_runs(
 
 
 def test_token_count_beyond_the_limit_is_quarantined_and_showback_runs(
-    data_dir, build_models, failing_rows, query
+    data_dir, build_models, contract_failures, query
 ):
     with_one_accepted_action(data_dir)
     write(
@@ -121,7 +119,7 @@ def test_token_count_beyond_the_limit_is_quarantined_and_showback_runs(
         + "r2,2026-10-01T09:01:00Z,m,5000000000000000000,1,a1,team-x\n"
         + "r3,2026-10-01T09:02:00Z,m,1000000,1000000,a1,team-x\n",
     )
-    assert showback_runs(build_models, failing_rows)
+    assert showback_runs(build_models, contract_failures)
     reason = "input_tokens: beyond the limit of 1e9 ('5000000000000000000')"
     assert quarantined(query) == [
         ("llm_requests", "llm_requests/r.csv", 2, reason),
@@ -134,7 +132,7 @@ def test_token_count_beyond_the_limit_is_quarantined_and_showback_runs(
 
 
 def test_tool_units_beyond_the_limit_are_quarantined_and_showback_runs(
-    data_dir, build_models, failing_rows, query
+    data_dir, build_models, contract_failures, query
 ):
     with_one_accepted_action(data_dir)
     write(
@@ -144,7 +142,7 @@ def test_tool_units_beyond_the_limit_are_quarantined_and_showback_runs(
         + "c1,2026-10-01T09:00:00Z,search,1000000000000000,0.5,,a1,team-x\n"
         + "c2,2026-10-01T09:00:00Z,search,4,0.5,,a1,team-x\n",
     )
-    assert showback_runs(build_models, failing_rows)
+    assert showback_runs(build_models, contract_failures)
     assert quarantined(query) == [
         (
             "tool_calls",
@@ -159,7 +157,7 @@ def test_tool_units_beyond_the_limit_are_quarantined_and_showback_runs(
 
 
 def test_model_price_beyond_the_limit_is_quarantined_and_showback_runs(
-    data_dir, build_models, failing_rows, query
+    data_dir, build_models, contract_failures, query
 ):
     with_one_accepted_action(data_dir)
     write(
@@ -174,7 +172,7 @@ def test_model_price_beyond_the_limit_is_quarantined_and_showback_runs(
         "llm_requests/r.csv",
         REQUEST_HEADER + "r1,2026-10-01T09:00:00Z,m,1000000000,1,a1,team-x\n",
     )
-    assert showback_runs(build_models, failing_rows)
+    assert showback_runs(build_models, contract_failures)
     assert quarantined(query) == [
         (
             "model_prices",
@@ -191,7 +189,7 @@ def test_model_price_beyond_the_limit_is_quarantined_and_showback_runs(
 
 
 def test_values_at_their_limits_are_staged_and_showback_runs(
-    data_dir, build_models, failing_rows, query
+    data_dir, build_models, contract_failures, query
 ):
     with_one_accepted_action(data_dir)
     write(data_dir, "billing_lines/b.csv", BILLING_HEADER + billing_line("1e12"))
@@ -211,7 +209,7 @@ def test_values_at_their_limits_are_staged_and_showback_runs(
         "tool_calls/t.csv",
         TOOL_HEADER + "c1,2026-10-01T09:00:00Z,search,1000000000000,1,,a1,team-x\n",
     )
-    assert showback_runs(build_models, failing_rows)
+    assert showback_runs(build_models, contract_failures)
     assert quarantined(query) == []
     assert query(
         "SELECT infrastructure_cost_usd, inference_cost_usd, tool_cost_usd, tokens "

@@ -51,12 +51,13 @@ from pipeline.sql_files import quote_ident, table_exists
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 
-def _loaded_files(
+def loaded_files(
     conn: duckdb.DuckDBPyConnection, source: Source, money: str | None, check: str
 ) -> tuple[list[tuple], list[tuple]]:
     """Every loaded file with the ledger's figures beside what the tables hold now, and the files
     failing ``check`` (``sql/checks/<check>.sql``); none before the source has a staging
-    table."""
+    table. The contract of rows_conserved and amount_conserved (and of the test harness's
+    contract_failures)."""
     if not table_exists(conn, "staging", source.name):
         return [], []
     amount = quote_ident(money) if money else "CAST(NULL AS DECIMAL(38, 12))"
@@ -95,7 +96,7 @@ def _rows_conserved(
     source: Source,
     ingest_settings: IngestSettings,
 ) -> AssetCheckResult:
-    files, broken = _loaded_files(conn, source, None, "rows_conserved")
+    files, broken = loaded_files(conn, source, None, "rows_conserved")
     totals = [sum(f[i] for f in files) for i in range(1, 5)]
     return AssetCheckResult(
         passed=not broken,
@@ -127,7 +128,7 @@ def _amount_conserved(
     ingest_settings: IngestSettings,
 ) -> AssetCheckResult:
     money = amount_column(source, ingest_settings)
-    files, broken = _loaded_files(conn, source, money, "amount_conserved")
+    files, broken = loaded_files(conn, source, money, "amount_conserved")
     totals = [sum((Decimal(f[i]) for f in files), Decimal(0)) for i in range(5, 9)]
     return AssetCheckResult(
         passed=not broken,
