@@ -185,13 +185,16 @@ def test_a_restated_billing_day_replaces_its_rows_once(daily_and_backfill):
     assert windows[-1][0] <= date(2026, 10, 3)
 
 
-def test_rerunning_a_day_changes_nothing(tmp_path):
+def test_rerunning_a_day_changes_nothing(daily_and_backfill, tmp_path):
+    # a copy of the backfill's data and warehouse (2026-10-01 to 2026-10-04, one load), made as
+    # a plain copy of the folders is (the export's `current` link becomes a folder)
+    _, backfill_db, _ = daily_and_backfill
     data_dir, db_path = tmp_path / "data", tmp_path / "w" / "agent_finops.duckdb"
-    generate(data_dir, start_date=date(2026, 10, 1), days=2, actions_per_day=20)
-    assert materialize_everything(data_dir, db_path, days="2026-10-02").success
+    shutil.copytree(backfill_db.parent.parent / "backfill_data", data_dir)
+    shutil.copytree(backfill_db.parent, db_path.parent)
     first = model_tables(db_path)
     published = published_tables(db_path.parent / "published.duckdb")
-    for day in ("2026-10-02", "2026-10-02", "2026-10-01"):
+    for day in ("2026-10-04", "2026-10-04", "2026-10-02"):
         assert materialize_everything(data_dir, db_path, days=day).success
         assert model_tables(db_path) == first, day
         assert published_tables(db_path.parent / "published.duckdb") == published, day
@@ -199,7 +202,7 @@ def test_rerunning_a_day_changes_nothing(tmp_path):
         # nothing was loaded twice, and re-running an old day did not wind as_of back
         assert conn.execute("SELECT COUNT(DISTINCT load_id) FROM audit.changes").fetchone()[0] == 1
         assert conn.execute("SELECT DISTINCT as_of FROM audit.recompute_windows").fetchall() == [
-            (datetime(2026, 10, 3),)
+            (datetime(2026, 10, 5),)
         ]
 
 

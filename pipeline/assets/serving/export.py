@@ -167,7 +167,16 @@ def parquet_export(
     # Publish: point a fresh link at the new folder, then rename it over `current` (atomic).
     link = root / f".current-{stamp}"
     link.symlink_to(target.relative_to(root))
-    os.replace(link, root / "current")
+    current = root / "current"
+    copied = None
+    if current.is_dir() and not current.is_symlink():
+        # the export folder was copied without its links (`cp -r`): `current` is a folder, which
+        # a link cannot be renamed over; it is set aside and removed once the link is in place
+        copied = root / f".copied-current-{stamp}"
+        current.rename(copied)
+    os.replace(link, current)
+    if copied is not None:
+        shutil.rmtree(copied)
     for old in sorted(runs.iterdir())[: -serving_settings.exports_kept]:
         shutil.rmtree(old)
     return MaterializeResult(
