@@ -100,21 +100,10 @@ def build_models(
     metric_settings = MetricSettings(**(metric or {}))
     order = build_order(None if serving_views or not targets else targets)
     read = {f"{schema}/{table}" for model in order for schema, table in model.reads}
-    days = run_days(tags)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _connect(str(db_path)) as conn:
-        ensure_audit_tables(conn)
         ensure_build_tables(conn)
-        conn.execute("CREATE SCHEMA IF NOT EXISTS staging")
-        empty = _empty_staging_tables()
-        for source in SOURCES.values():
-            if (data_dir / source.name).is_dir():
-                last_day: date | None = days.last_day if days and source.daily else None
-                load_source(conn, source, ingest_settings, load_id=run_id, last_day=last_day)
-            elif f"staging/{source.name}" in read and not table_exists(
-                conn, "staging", source.name
-            ):
-                conn.execute(empty[source.name])
+        _load(conn, data_dir, ingest_settings, tags, run_id, read)
         window = recompute_window(
             conn, run_id, tags, metric_settings, ingest_settings, list(models())
         )
@@ -127,6 +116,31 @@ def build_models(
         if len(order) == len(models()):
             record_build(conn, run_id, now_utc(), decided_window(conn, run_id), str(db_path))
     return written
+
+
+def load(data_dir: Path, db_path: Path, *, tags: dict[str, str], **settings) -> None:
+    """Load every source with a folder under `data_dir` into `db_path`, as a run's ingest steps
+    do (keyword arguments override IngestSettings fields); no model is built. With
+    contract_failures, what an ingest-only run asserts."""
+    ingest_settings = IngestSettings(**{"data_dir": str(data_dir), **settings})
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _connect(str(db_path)) as conn:
+        _load(conn, data_dir, ingest_settings, tags, f"{RUN_ID}-{next(_builds)}", set())
+
+
+def _load(conn, data_dir: Path, ingest_settings, tags: dict[str, str], run_id: str, read) -> None:
+    """Load each source with a folder; give each other source in `read` ('staging/<source>')
+    its empty staging table."""
+    days = run_days(tags)
+    ensure_audit_tables(conn)
+    conn.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    empty = _empty_staging_tables()
+    for source in SOURCES.values():
+        if (data_dir / source.name).is_dir():
+            last_day: date | None = days.last_day if days and source.daily else None
+            load_source(conn, source, ingest_settings, load_id=run_id, last_day=last_day)
+        elif f"staging/{source.name}" in read and not table_exists(conn, "staging", source.name):
+            conn.execute(empty[source.name])
 
 
 def failing_rows(db_path: Path, check: str, **parameters) -> list[tuple]:
