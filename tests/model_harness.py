@@ -148,17 +148,21 @@ def failing_rows(db_path: Path, check: str, **parameters) -> list[tuple]:
     empty list is a pass); keyword arguments override the values it binds, which default to the
     settings' defaults. A check query that reads the figures another check query keeps (temp
     table `_<name>`, from `sql/checks/<name>.sql`) gets them kept first, as its check does."""
+    with _connect(str(db_path)) as conn:
+        return _failing_rows(conn, check, parameters)
+
+
+def _failing_rows(conn, check: str, parameters: dict) -> list[tuple]:
     values = {
         **{name: field.default for name, field in MetricSettings.model_fields.items()},
         **{name: field.default for name, field in IngestSettings.model_fields.items()},
         "checked_from": BEGINNING,
         **parameters,
     }
-    with _connect(str(db_path)) as conn:
-        for kept in re.findall(r"\b_(\w+)\b", read_sql(f"checks/{check}.sql")):
-            if (SQL_DIR / "checks" / f"{kept}.sql").exists():
-                keep(conn, f"_{kept}", kept, values)
-        return query(conn, check, values)
+    for kept in re.findall(r"\b_(\w+)\b", read_sql(f"checks/{check}.sql")):
+        if (SQL_DIR / "checks" / f"{kept}.sql").exists():
+            keep(conn, f"_{kept}", kept, values)
+    return query(conn, check, values)
 
 
 def contract_failures(db_path: Path, **settings) -> dict[str, list[tuple]]:
@@ -179,18 +183,14 @@ def contract_failures(db_path: Path, **settings) -> dict[str, list[tuple]]:
                 _, broken = loaded_files(conn, source, amount, check)
                 if broken:
                     failures[f"{source.name}/{check}"] = broken
-    for checks in metric_checks:
-        for spec in checks.check_specs:
-            schema, table = spec.asset_key.path
-            if spec.blocking and _table_built(db_path, schema, table):
-                broken = failing_rows(
-                    db_path, spec.name, billing_cost_column=ingest_settings.billing_cost_column
-                )
-                if broken:
-                    failures[spec.name] = broken
+        for checks in metric_checks:
+            for spec in checks.check_specs:
+                if spec.blocking and table_exists(conn, *spec.asset_key.path):
+                    broken = _failing_rows(
+                        conn,
+                        spec.name,
+                        {"billing_cost_column": ingest_settings.billing_cost_column},
+                    )
+                    if broken:
+                        failures[spec.name] = broken
     return failures
-
-
-def _table_built(db_path: Path, schema: str, table: str) -> bool:
-    with _connect(str(db_path)) as conn:
-        return table_exists(conn, schema, table)

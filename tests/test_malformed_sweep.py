@@ -3,8 +3,8 @@ is accounted for in the load ledger, and each quarantined line names its file, l
 
 One load per fault (the loader as a run's ingest steps call it, through the model harness, with
 the blocking staging contracts asserted by their queries), with a four-record file in every CSV
-source (the first records of its sample file) and the second record damaged. A JSON-lines run does the same for the sources that read
-JSON lines.
+source (the first records of its sample file) and the second record damaged. A JSON-lines load
+does the same for the sources that read JSON lines.
 """
 
 from pathlib import Path
