@@ -26,6 +26,16 @@ BILLING = (
 AS_OF = {"as_of": "2026-12-31T00:00:00"}
 
 
+def one_accepted_action(data_dir) -> None:
+    """Action a1 of agent-a (team-x) on 2026-10-01, accepted an hour later."""
+    write(
+        data_dir,
+        "agent_actions/a.csv",
+        ACTIONS + "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
+    )
+    write(data_dir, "action_events/e.csv", EVENTS + "e1,a1,accepted,,2026-10-01T10:00:00Z\n")
+
+
 @pytest.fixture
 def billed_and_logged(data_dir, build_models, failing_rows, run_pipeline):
     """Action a1 of team-x on 2026-10-01 (accepted) with two OpenAI requests at 0.006 and 0.004
@@ -35,12 +45,7 @@ def billed_and_logged(data_dir, build_models, failing_rows, run_pipeline):
     run."""
 
     def run(*lines: tuple[str, str], cost_report: dict | None = None, in_dagster: bool = False):
-        write(
-            data_dir,
-            "agent_actions/a.csv",
-            ACTIONS + "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
-        )
-        write(data_dir, "action_events/e.csv", EVENTS + "e1,a1,accepted,,2026-10-01T10:00:00Z\n")
+        one_accepted_action(data_dir)
         write(
             data_dir,
             "llm_requests/r.csv",
@@ -516,12 +521,7 @@ def gateway_export(*lines: tuple[str, str]) -> str:
 def test_a_bill_naming_the_requests_models_is_reconciled_per_model(
     bill_model, reconciled, invoiced, data_dir, build_models, failing_rows, query
 ):
-    write(
-        data_dir,
-        "agent_actions/a.csv",
-        ACTIONS + "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
-    )
-    write(data_dir, "action_events/e.csv", EVENTS + "e1,a1,accepted,,2026-10-01T10:00:00Z\n")
+    one_accepted_action(data_dir)
     write(
         data_dir,
         "llm_requests/r.csv",
@@ -580,12 +580,7 @@ BEDROCK_BILL = (
 def test_a_sku_rule_names_the_provider_and_model_of_a_bill_line(
     rules, reconciled, data_dir, build_models, query
 ):
-    write(
-        data_dir,
-        "agent_actions/a.csv",
-        ACTIONS + "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
-    )
-    write(data_dir, "action_events/e.csv", EVENTS + "e1,a1,accepted,,2026-10-01T10:00:00Z\n")
+    one_accepted_action(data_dir)
     write(
         data_dir,
         "llm_requests/r.csv",
