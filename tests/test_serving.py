@@ -3,6 +3,7 @@ in another process, and the HTML report rendered in headless Chromium."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -302,14 +303,12 @@ def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(serv
     assert pl.read_parquet(after / "showback_fleet_monthly", hive_partitioning=True).height == 1
 
 
-def test_report_renders_in_chromium_and_shows_the_headline_figures(served):
-    root, _, query = served
+def headless_chromium(profile: Path) -> list[str]:
+    """Chromium, headless and offline, with its profile in `profile`."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "Chromium is needed: the test command installs Debian's chromium package"
-    report = root / "showback_report.html"
-    ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / "showback_report.png"
-    flags = [
+    return [
+        chromium,
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -318,8 +317,16 @@ def test_report_renders_in_chromium_and_shows_the_headline_figures(served):
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={root / 'chromium-profile'}",
+        f"--user-data-dir={profile}",
     ]
+
+
+def test_report_renders_in_chromium_and_shows_the_headline_figures(served):
+    root, _, query = served
+    report = root / "showback_report.html"
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "showback_report.png"
+    chromium, *flags = headless_chromium(root / "chromium-profile")
     subprocess.run(
         [
             chromium,
@@ -351,6 +358,38 @@ def test_report_renders_in_chromium_and_shows_the_headline_figures(served):
     ):
         assert f'id="{element}">{value.quantize(Decimal("0.01")):,}<' in dom
     assert "http://" not in report.read_text() and "https://" not in report.read_text()
+    # the trend is a chart, and the month's weeks are listed
+    assert 'id="trend-chart"' in dom and 'id="weeks"' in dom
+
+
+def test_the_report_fits_a_phone_screen(served, tmp_path):
+    root, _, _ = served
+    # the page as rendered, with a probe that writes the window's width and the page's laid-out
+    # width into the DOM (headless Chromium keeps a window a little wider than a phone's 390)
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        (root / "showback_report.html")
+        .read_text()
+        .replace(
+            "</body>",
+            "<script>document.body.dataset.window = window.innerWidth; "
+            "document.body.dataset.width = document.documentElement.scrollWidth</script></body>",
+        )
+    )
+    chromium, *flags = headless_chromium(tmp_path / "chromium-profile")
+    dom = subprocess.run(
+        [chromium, *flags, "--window-size=390,844", "--dump-dom", probe.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    window = int(re.search(r'data-window="(\d+)"', dom).group(1))
+    width = int(re.search(r'data-width="(\d+)"', dom).group(1))
+    assert window < 600
+    # no horizontal scrolling: wide tables scroll inside their own box (the page was 1,342
+    # pixels wide at 390 before it declared a viewport and let its charts and cards shrink)
+    assert width <= window
 
 
 def test_report_with_nothing_to_show_says_so_instead_of_failing(data_dir, db_path, run_pipeline):

@@ -65,6 +65,22 @@ def _report_content(conn, month) -> dict:
         "WHERE date_trunc('month', day) = $month ORDER BY day",
         period,
     )
+    largest_day = max((abs(Decimal(d["total_cost_usd"])) for d in days), default=0) or Decimal(1)
+    trend = [
+        {
+            **day,
+            # bar height in pixels (of 120): presentation only
+            "height": int(120 * abs(Decimal(day["total_cost_usd"])) / largest_day),
+        }
+        for day in days
+    ]
+    weeks = _rows(
+        conn,
+        "SELECT * FROM serving.showback_fleet_weekly "
+        "WHERE week < $month + INTERVAL 1 MONTH AND week + INTERVAL 7 DAY > $month ORDER BY week",
+        period,
+    )
+    publication = _rows(conn, "SELECT as_of, published_at FROM serving.publication")
     tops = [
         (
             title,
@@ -131,6 +147,9 @@ def _report_content(conn, month) -> dict:
         "headline": headline,
         "lines": lines,
         "days": days,
+        "trend": trend,
+        "weeks": weeks,
+        "as_of": publication[0]["as_of"] if publication else None,
         "tops": tops,
         "unallocated": unallocated,
         "changes": changes,
@@ -142,8 +161,10 @@ def _report_content(conn, month) -> dict:
 
 @asset(
     key=AssetKey(["serving", "showback_report"]),
-    description="One self-contained HTML page (no network needed) for the latest month: the "
-    "three headline figures, the seven lines as a chart, the trend by day, top teams / agents / "
+    description="One self-contained HTML page (no network needed, readable on a phone) for the "
+    "latest month, with the as_of its outcomes were judged at: the three headline figures "
+    "(and why they are provisional), the seven lines as a chart, the trend by day as a chart "
+    "and a table, the month's weeks, top teams / agents / "
     "task types, failure impact observed vs estimated, coverage and unallocated spend, cost per "
     "accepted change by team, budgets, cost anomalies and runaway chains, with provisional "
     "windows marked. Every number is read from the serving views.",
