@@ -1,6 +1,6 @@
 """The whole pipeline on DuckDB and on a local Spark session (local[2]) giving equal model and
-published tables, row for row, on 21 generated days with alerts planted (Spark running them as
-daily runs do).
+published tables, row for row, on the operate tests' generated days (12) with alerts planted
+(Spark running them as daily runs do).
 
 Marked `spark_pipeline`: the suite leaves it out (it takes about 8 minutes on 2 cores, most of it
 Spark planning the cost ledger), and CI runs it as its own stage:
@@ -8,6 +8,7 @@ Spark planning the cost ledger), and CI runs it as its own stage:
 """
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,8 @@ from pipeline.resources import ComputeEngine
 from tests.conftest import materialize_everything
 from tests.test_daily_operation import model_tables, published_tables
 from tests.test_operate import (
+    AS_OF,
+    DAYS,
     FIRST,
     LAST,
     plant_budget_breach,
@@ -28,7 +31,9 @@ from tests.test_recompute_window import model_metadata
 
 pytestmark = pytest.mark.spark_pipeline
 
-AS_OF = {"as_of": "2026-10-22T00:00:00"}
+METRIC = {"as_of": AS_OF}
+# Spark's first run stops the day before the last, which its second run adds
+BEFORE_LAST = (date.fromisoformat(LAST) - timedelta(days=1)).isoformat()
 
 
 def spark_engine(root: Path) -> ComputeEngine:
@@ -45,11 +50,11 @@ def spark_engine(root: Path) -> ComputeEngine:
 
 @pytest.fixture(scope="module")
 def planted_data(tmp_path_factory):
-    """21 generated days with a budget breach, a unit-cost spike and a runaway chain planted."""
+    """DAYS generated days with a budget breach, a unit-cost spike and a runaway chain planted."""
     from sample_data.generator import generate
 
     root = tmp_path_factory.mktemp("planted_data")
-    generate(root, seed=21, days=21, actions_per_day=80, formats=("csv",), defects=False)
+    generate(root, seed=21, days=DAYS, actions_per_day=80, formats=("csv",), defects=False)
     plant_budget_breach(root)
     plant_spike(root)
     plant_runaway_chain(root)
@@ -58,12 +63,13 @@ def planted_data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def on_both_engines(planted_data, tmp_path_factory):
-    """DuckDB builds the 21 days in one run. Spark builds 20 days in one run and the last day in a
-    second, recomputing only its window. Returns {engine: (last run's result, warehouse path)}."""
+    """DuckDB builds the days in one run. Spark builds all but the last in one run and the last
+    day in a second, recomputing only its window. Returns {engine: (last run's result, warehouse
+    path)}."""
     duck_root = tmp_path_factory.mktemp("duck_backfill")
     duck_db = duck_root / "warehouse" / "agent_finops.duckdb"
     shutil.copytree(planted_data, duck_root / "data")
-    duck = materialize_everything(duck_root / "data", duck_db, AS_OF, days=(FIRST, LAST))
+    duck = materialize_everything(duck_root / "data", duck_db, METRIC, days=(FIRST, LAST))
     assert duck.success
 
     spark_root = tmp_path_factory.mktemp("spark_daily")
@@ -71,10 +77,10 @@ def on_both_engines(planted_data, tmp_path_factory):
     shutil.copytree(planted_data, spark_root / "data")
     engine = spark_engine(spark_root)
     first = materialize_everything(
-        spark_root / "data", spark_db, AS_OF, days=(FIRST, "2026-10-20"), engine=engine
+        spark_root / "data", spark_db, METRIC, days=(FIRST, BEFORE_LAST), engine=engine
     )
     assert first.success
-    last = materialize_everything(spark_root / "data", spark_db, AS_OF, days=LAST, engine=engine)
+    last = materialize_everything(spark_root / "data", spark_db, METRIC, days=LAST, engine=engine)
     assert last.success
     return {"duckdb": (duck, duck_db), "spark": (last, spark_db)}
 
