@@ -56,7 +56,8 @@ request_models AS (
     WHERE provider IS NOT NULL AND requested_date >= $recompute_from
 ),
 
--- the parts a provider-day is billed by: its cost report's when it has one, else its bills'
+-- whether a provider-day is billed by a cost report, by bill lines, or both (the cost report then
+-- supersedes the bill lines: billed, below)
 provider_days AS (
     SELECT
         provider,
@@ -67,11 +68,10 @@ provider_days AS (
     GROUP BY provider, day
 ),
 
+-- the models a provider-day's bill names (a day billed by both a cost report and bill lines is
+-- never reconciled per model: by_model)
 billing_models AS (
-    SELECT DISTINCT b.provider, b.day, b.model
-    FROM billed_parts AS b
-    INNER JOIN provider_days AS d ON d.provider = b.provider AND d.day = b.day
-    WHERE NOT d.has_cost_report OR b.billed_in = 'provider_costs'
+    SELECT DISTINCT provider, day, model FROM billed_parts
 ),
 
 billing_model_counts AS (
