@@ -199,6 +199,13 @@ class IngestSettings(ConfigurableResource):
         }
 
 
+def sku_target(target: str) -> tuple[str, str]:
+    """(provider, model) of an llm_bill_skus target 'provider' or 'provider/model', trimmed;
+    model '' when none is named."""
+    provider, _, model = target.partition("/")
+    return provider.strip(), model.strip()
+
+
 class MetricSettings(ConfigurableResource):
     """The metric contract's knobs (SPEC sections 3-5), one value per run."""
 
@@ -313,7 +320,7 @@ class MetricSettings(ConfigurableResource):
                 raise ValueError(
                     f"llm_bill_skus: {pattern!r} is not a regular expression: {error}"
                 ) from error
-            provider, _, model = (part.strip() for part in target.partition("/"))
+            provider, model = sku_target(target)
             if not provider or ("/" in target and not model):
                 raise ValueError(
                     f"llm_bill_skus: {pattern!r} maps to {target!r}, not 'provider' or "
@@ -420,7 +427,7 @@ class MetricSettings(ConfigurableResource):
             # [[rank, regex, provider, model or ''], ...] in order: strings read alike on both
             # engines
             "llm_bill_skus": [
-                [str(rank), pattern, *(part.strip().lower() for part in target.partition("/")[::2])]
+                [str(rank), pattern, *(part.lower() for part in sku_target(target))]
                 for rank, (pattern, target) in enumerate(self.llm_bill_skus.items(), start=1)
             ],
         }
