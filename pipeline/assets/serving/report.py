@@ -42,6 +42,17 @@ def _number(value) -> str:
     return "n/a" if value is None else f"{Decimal(value).normalize():f}"
 
 
+def _largest(amounts) -> Decimal:
+    """The largest amount by size, the scale of a chart's bars (1 when all are 0)."""
+    return max((abs(Decimal(a)) for a in amounts), default=Decimal(0)) or Decimal(1)
+
+
+def _bar(amount, largest: Decimal, pixels: int) -> int:
+    """A bar's length in pixels for an amount, the largest drawn `pixels` long: presentation
+    only, never a figure."""
+    return int(pixels * abs(Decimal(amount)) / largest)
+
+
 LINES = (
     ("inference", "Inference"),
     ("tool", "Tools and APIs"),
@@ -65,22 +76,15 @@ def _report_content(conn, month) -> dict:
         "WHERE date_trunc('month', day) = $month ORDER BY day",
         period,
     )
-    largest_day = max((abs(Decimal(d["total_cost_usd"])) for d in days), default=0) or Decimal(1)
-    trend = [
-        {
-            **day,
-            # bar height in pixels (of 120): presentation only
-            "height": int(120 * abs(Decimal(day["total_cost_usd"])) / largest_day),
-        }
-        for day in days
-    ]
+    largest_day = _largest(d["total_cost_usd"] for d in days)
+    trend = [{**day, "height": _bar(day["total_cost_usd"], largest_day, 120)} for day in days]
     weeks = _rows(
         conn,
         "SELECT * FROM serving.showback_fleet_weekly "
         "WHERE week < $month + INTERVAL 1 MONTH AND week + INTERVAL 7 DAY > $month ORDER BY week",
         period,
     )
-    publication = _rows(conn, "SELECT as_of, published_at FROM serving.publication")
+    publication = _rows(conn, "SELECT as_of FROM serving.publication")
     tops = [
         (
             title,
@@ -105,14 +109,13 @@ def _report_content(conn, month) -> dict:
         "GROUP BY ALL ORDER BY usd DESC",
         period,
     )
-    largest = max(abs(Decimal(headline[f"{key}_cost_usd"])) for key, _ in LINES) or Decimal(1)
+    largest = _largest(headline[f"{key}_cost_usd"] for key, _ in LINES)
     lines = [
         {
             "label": label,
             "amount": headline[f"{key}_cost_usd"],
             "share": headline[f"{key}_share"],
-            # bar length in pixels: presentation only
-            "width": int(560 * abs(Decimal(headline[f"{key}_cost_usd"])) / largest),
+            "width": _bar(headline[f"{key}_cost_usd"], largest, 560),
         }
         for key, label in LINES
     ]
