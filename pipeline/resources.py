@@ -17,6 +17,8 @@ from dagster import ConfigurableResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field, field_validator
 
+from pipeline.adapters import DeclaredAdapter
+
 # Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).
 DEFAULT_EXCLUDED_PATH_PATTERNS = (
     "*.lock",
@@ -141,6 +143,34 @@ class IngestSettings(ConfigurableResource):
         description="Adapter to read a folder's files with, by path under data_dir (a source "
         "folder or any sub-folder: {'llm_requests/proxy-eu': 'litellm'}); the longest path "
         "wins. Files elsewhere are recognised by their columns (sources.py).",
+    )
+    declared_adapters: dict[str, DeclaredAdapter] = Field(
+        default={},
+        description="Adapters for exports of your own, by name: which field of their records "
+        "feeds each canonical column of a source, with JSON paths, fallbacks, tag and usage "
+        "sums, unit conversions and value maps (pipeline/adapters.py; README, 'Reading "
+        "another tool's export'). Their files are recognised by their fields, or declared for "
+        "a folder in source_adapters.",
+    )
+    span_attribute_keys: dict[str, str] = Field(
+        default={
+            "action_id": "finops.action_id",
+            "task_id": "finops.task_id",
+            "team_id": "finops.team_id",
+            "agent_id": "finops.agent_id",
+            "work_type": "finops.work_type",
+            "reported_cost_usd": "finops.cost_usd",
+            "cost_usd": "finops.cost_usd",
+        },
+        description="Attribute key naming each canonical column in agent traces: an "
+        "OpenTelemetry span's attributes, then its resource's (agent_id falls back to "
+        "gen_ai.agent.id and gen_ai.agent.name), and a Langfuse observation's metadata.",
+    )
+    tool_prices_usd: dict[str, str] = Field(
+        default={},
+        description="USD per call of each traced tool, by tool name ({'web_search': '0.005', "
+        "'read_file': '0'}), for OpenTelemetry execute_tool spans and Langfuse TOOL "
+        "observations that carry no cost. A traced call with neither is quarantined, naming it.",
     )
     source_currencies: dict[str, str] = Field(
         default={},

@@ -20,29 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class FieldRef:
-    """Where a canonical column comes from in an adapter's rows.
-
-    ``name`` is the field (JSON key or CSV/Parquet column). ``json_path`` reads a value inside that
-    field when it holds a JSON document, or a JSON-encoded string (LiteLLM's ``metadata``).
-    ``tag_prefix`` reads the value of a ``"key:value"`` entry in a JSON array of strings (LiteLLM's
-    ``request_tags``); the key is the configured tag key for that canonical column.
-    """
-
-    name: str
-    json_path: str | None = None
-    tag_list: bool = False
-
-
-@dataclass(frozen=True)
-class Adapter:
-    """A declared column mapping from another tool's export to a source's canonical columns."""
-
-    name: str
-    description: str
-    columns: dict[str, FieldRef]
+from pipeline.adapters import (
+    LANGFUSE_REQUESTS,
+    LANGFUSE_SPANS,
+    LANGFUSE_TOOLS,
+    LITELLM_SPEND_LOGS,
+    OTEL_REQUESTS,
+    OTEL_SPANS,
+    OTEL_TOOLS,
+    Adapter,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +62,9 @@ class Source:
     # rows name an action whose outcome they change (events) or whose impact they are
     # (consequences): a change also dates from that action's day
     refers_to_actions: bool = False
+    # other sources' folders this source also reads, through those of its adapters that take
+    # some of a file's records (requests and tool calls from the spans of agent_spans/)
+    also_reads: tuple[str, ...] = ()
 
 
 FOCUS_COLUMNS = (
@@ -111,41 +101,6 @@ FOCUS_COLUMNS = (
     "PricingQuantity",
     "PricingUnit",
     "Tags",
-)
-
-LITELLM_SPEND_LOGS = Adapter(
-    name="litellm",
-    description=(
-        "LiteLLM proxy spend logs (LiteLLM_SpendLogs rows as JSONL, a JSON array, CSV, Parquet). "
-        "prompt_tokens follows the OpenAI convention (cached tokens included); cache and reasoning "
-        "token counts come from metadata.usage_object; ids from request_tags 'key:value' entries."
-    ),
-    columns={
-        "request_id": FieldRef("request_id"),
-        "requested_at": FieldRef("startTime"),
-        "model": FieldRef("model"),
-        "provider": FieldRef("custom_llm_provider"),
-        "input_tokens": FieldRef("prompt_tokens"),
-        "cached_input_tokens": FieldRef(
-            "metadata", "$.usage_object.prompt_tokens_details.cached_tokens"
-        ),
-        "cache_write_input_tokens": FieldRef(
-            "metadata", "$.usage_object.cache_creation_input_tokens"
-        ),
-        "output_tokens": FieldRef("completion_tokens"),
-        "reasoning_tokens": FieldRef(
-            "metadata", "$.usage_object.completion_tokens_details.reasoning_tokens"
-        ),
-        "reported_cost_usd": FieldRef("spend"),
-        "status": FieldRef("status"),
-        "action_id": FieldRef("request_tags", tag_list=True),
-        "task_id": FieldRef("request_tags", tag_list=True),
-        "session_id": FieldRef("session_id"),
-        "parent_session_id": FieldRef("request_tags", tag_list=True),
-        "agent_id": FieldRef("agent_id"),
-        "team_id": FieldRef("team_id"),
-        "work_type": FieldRef("request_tags", tag_list=True),
-    },
 )
 
 # The GitHub CLI's field names (camelCase) are kept at this edge, as FOCUS keeps PascalCase;
@@ -216,7 +171,12 @@ SOURCES: dict[str, Source] = {
             ),
             required=("request_id", "requested_at", "model", "input_tokens", "output_tokens"),
             formats=("csv", "parquet", "jsonl", "json"),
-            adapters={"litellm": LITELLM_SPEND_LOGS},
+            adapters={
+                "litellm": LITELLM_SPEND_LOGS,
+                "otel_genai": OTEL_REQUESTS,
+                "langfuse": LANGFUSE_REQUESTS,
+            },
+            also_reads=("agent_spans",),
             amount_column="reported_cost_usd",
         ),
         Source(
@@ -236,7 +196,40 @@ SOURCES: dict[str, Source] = {
                 *ID_COLUMNS,
             ),
             required=("call_id", "called_at", "tool_name"),
+            formats=("csv", "parquet", "jsonl", "json"),
+            adapters={"otel_genai": OTEL_TOOLS, "langfuse": LANGFUSE_TOOLS},
+            also_reads=("agent_spans",),
             amount_column="cost_usd",
+        ),
+        Source(
+            name="agent_spans",
+            day_column="started_at",
+            key="span_id",
+            rows_expected_daily=False,
+            description=(
+                "Agent traces, one row per span: OpenTelemetry GenAI spans (OTLP/JSON, as the "
+                "Collector's file exporter writes them) or Langfuse observations exports. Every "
+                "span is a node of the agent-run tree; its inference spans are also read as "
+                "llm_requests and its tool spans as tool_calls."
+            ),
+            columns=(
+                "span_id",
+                "trace_id",
+                "parent_span_id",
+                "conversation_id",
+                "span_kind",
+                "span_name",
+                "started_at",
+                "ended_at",
+                "status",
+                "action_id",
+                "task_id",
+                "agent_id",
+                "team_id",
+            ),
+            required=("span_id", "trace_id", "started_at"),
+            formats=("csv", "parquet", "jsonl", "json"),
+            adapters={"otel_genai": OTEL_SPANS, "langfuse": LANGFUSE_SPANS},
         ),
         Source(
             name="model_prices",

@@ -61,6 +61,7 @@ class SourceFile:
     size_bytes: int
     day: date | None  # the delivery day written in its path, if any
     landing_note: str | None = None  # what reading it found worth a line in the ledger
+    shared: bool = False  # in another source's folder (Source.also_reads)
 
 
 @dataclass(frozen=True)
@@ -239,13 +240,62 @@ def _not_in_aws_manifests(folder: Path, manifests: list[Path], data_files: list[
     return passed
 
 
+def _compressible(source, file_format: str) -> bool:
+    """CSV and JSON lines are read compressed, and so is a .json file of a source that reads
+    one JSON object per line under that name (OTLP traces, :mod:`pipeline.adapters`)."""
+    return file_format in COMPRESSIBLE or (
+        file_format == "json" and any(a.records for a in source.adapters.values())
+    )
+
+
+def _shared_files(data_dir: Path, source, declared_adapters: dict[str, str]) -> list[SourceFile]:
+    """The files of the folders a source also reads (Source.also_reads) in a format it reads.
+    The folder's own source records every file; this one reads those its adapters take records
+    from, and notes the others as holding none of its rows."""
+    files = []
+    for name in source.also_reads:
+        folder = data_dir / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            file_format, compression = _format_of(path)
+            if (
+                any(part.startswith(".") for part in path.relative_to(folder).parts)
+                or file_format not in source.formats
+                or (compression is not None and not _compressible(source, file_format))
+                or _is_manifest(path)
+            ):
+                continue
+            relpath = path.relative_to(data_dir).as_posix()
+            declared = [
+                p
+                for p in declared_adapters
+                if relpath.startswith(p.rstrip("/") + "/")
+                and declared_adapters[p] in source.adapters
+            ]
+            files.append(
+                SourceFile(
+                    path=path,
+                    relpath=relpath,
+                    file_format=file_format,
+                    compression=compression,
+                    adapter=declared_adapters[max(declared, key=len)] if declared else None,
+                    sha256=_sha256(path),
+                    size_bytes=path.stat().st_size,
+                    day=file_day(relpath),
+                    shared=True,
+                )
+            )
+    return files
+
+
 def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Discovery:
     """Every file under the source's folder, sorted by path: the ones to load, and the others
     with the reason they are not loaded. `declared_adapters` maps a path under the data
     directory ('llm_requests' or 'llm_requests/proxy-eu') to the adapter its files are read with;
     the longest matching path wins."""
     folder = data_dir / source.name
-    found = Discovery()
+    found = Discovery(files=_shared_files(data_dir, source, declared_adapters))
     if not folder.is_dir():
         return found
     for prefix, adapter in declared_adapters.items():
@@ -271,7 +321,7 @@ def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Disco
                 f"not a format {source.name} reads ({', '.join(source.formats)}; CSV and JSON "
                 "lines also gzip- or zstd-compressed)"
             )
-        elif compression is not None and file_format not in COMPRESSIBLE:
+        elif compression is not None and not _compressible(source, file_format):
             ignored[path] = f"compressed {file_format} is not read (compress CSV or JSON lines)"
         else:
             readable.append(path)
@@ -313,4 +363,5 @@ def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Disco
                 day=file_day(relpath),
             )
         )
+    found.files.sort(key=lambda f: f.relpath)
     return found

@@ -15,9 +15,10 @@ from dataclasses import replace
 
 import duckdb
 
+from pipeline.adapters import FieldRef
 from pipeline.loading.discover import SourceFile, UnreadableFileError
-from pipeline.sources import FieldRef, Source
-from pipeline.sql_files import quote_ident
+from pipeline.sources import Source
+from pipeline.sql_files import parameters_used, quote_ident
 
 
 def landing_columns(source: Source) -> list[str]:
@@ -34,18 +35,119 @@ def create_landing_table(conn: duckdb.DuckDBPyConnection, source: Source) -> str
     return table
 
 
-def _field_expression(column: str, ref: FieldRef, base: str, params: dict, settings) -> str:
-    """SQL text reading one canonical column from `base`, the text of the file's field; values
-    and paths travel as parameters."""
-    if ref.json_path is not None:
-        path_param = f"path_{len(params)}"
-        params[path_param] = ref.json_path
-        return f"CASE WHEN json_valid({base}) THEN json_extract_string({base}, ${path_param}) END"
-    if ref.tag_list:
-        key_param = f"tag_{len(params)}"
-        params[key_param] = getattr(settings, column.removesuffix("_id") + "_tag_key")
-        return f"NULLIF(regexp_extract({base}, '\"' || ${key_param} || ':([^\"]*)\"', 1), '')"
-    return base
+# SQL text of microseconds since the Unix epoch from a value's text, per declared epoch unit.
+_EPOCH_MICROS = {
+    "unix_nanos": "TRY_CAST({v} AS HUGEINT) // 1000",
+    "unix_micros": "TRY_CAST({v} AS HUGEINT)",
+    "unix_millis": "TRY_CAST({v} AS HUGEINT) * 1000",
+    "unix_seconds": "CAST(FLOOR(TRY_CAST({v} AS DECIMAL(38, 6)) * 1000000) AS HUGEINT)",
+}
+
+
+def _converted(value: str, convert: str) -> str:
+    """SQL text turning a value of a declared unit into the canonical text; a value not of that
+    form (or a time outside 1970-2199) is kept as it is, so staging names it."""
+    if convert == "hundredths":  # minor units (cents) to units, exactly
+        number = f"TRY_CAST({value} AS DECIMAL(38, 16))"
+        return (
+            f"CASE WHEN {number} IS NULL THEN {value} "
+            f"ELSE CAST({number} * CAST(0.01 AS DECIMAL(3, 2)) AS VARCHAR) END"
+        )
+    micros = _EPOCH_MICROS[convert].format(v=value)
+    return (
+        f"CASE WHEN ({micros}) BETWEEN 0 AND 7258118399999999 "
+        f"THEN strftime(make_timestamp(CAST({micros} AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f') "
+        f"ELSE {value} END"
+    )
+
+
+def _listed(params: dict, stem: str, values: list[str]) -> str:
+    name = f"{stem}_{len(params)}"
+    params[name] = values
+    return f"CAST(${name} AS VARCHAR[])"
+
+
+def _json_value(base: str, paths: list[str], params: dict) -> str:
+    """The first of `paths` that holds a value in the JSON text `base`."""
+    reads = []
+    for path in paths:
+        name = f"path_{len(params)}"
+        params[name] = path
+        reads.append(f"json_extract_string({base}, ${name})")
+    first = reads[0] if len(reads) == 1 else f"COALESCE({', '.join(reads)})"
+    return f"CASE WHEN json_valid({base}) THEN {first} END"
+
+
+def _summed_keys(base: str, pattern: str, params: dict) -> str:
+    """The sum of the whole-number values of the keys of JSON object `base` matching `pattern`;
+    the object's text when a matching value is not a whole number (staging names it)."""
+    name = f"keys_{len(params)}"
+    params[name] = pattern
+    values = (
+        f"list_transform(list_filter(json_keys({base}), k -> regexp_matches(k, ${name})), "
+        f"k -> json_extract_string({base}, '$.\"' || k || '\"'))"
+    )
+    return (
+        f"CASE WHEN json_valid({base}) AND json_type({base}) = 'OBJECT' THEN "
+        f"CASE WHEN list_bool_or(list_transform({values}, x -> TRY_CAST(x AS HUGEINT) IS NULL)) "
+        f"THEN {base} ELSE CAST(list_sum(list_transform({values}, x -> CAST(x AS HUGEINT))) "
+        f"AS VARCHAR) END END"
+    )
+
+
+def _field_expression(column: str, ref: FieldRef, base_of, params: dict, settings) -> str:
+    """SQL text reading one canonical column through `ref`; `base_of(name)` is the SQL text of a
+    field of the file (NULL when the file lacks it). Values, keys and paths travel as
+    parameters. The value is cleaned (null tokens, blanks) before a fallback is read."""
+    if ref.constant is not None:
+        name = f"constant_{len(params)}"
+        params[name] = ref.constant
+        value = f"CAST(${name} AS VARCHAR)"
+    elif ref.attribute:
+        key = settings.span_attribute_keys.get(column)
+        if key is None:
+            value = "CAST(NULL AS VARCHAR)"
+        else:
+            reads = [_json_value(base_of(f), [f'$."{key}"'], params) for f in ref.attribute]
+            value = reads[0] if len(reads) == 1 else f"COALESCE({', '.join(reads)})"
+    else:
+        base = base_of(ref.name)
+        if ref.paths():
+            value = _json_value(base, list(ref.paths()), params)
+        elif ref.tag_list:
+            key_param = f"tag_{len(params)}"
+            params[key_param] = getattr(settings, column.removesuffix("_id") + "_tag_key")
+            value = f"NULLIF(regexp_extract({base}, '\"' || ${key_param} || ':([^\"]*)\"', 1), '')"
+        elif ref.sum_keys is not None:
+            value = _summed_keys(base, ref.sum_keys, params)
+        else:
+            value = base
+    if ref.values:
+        keys = _listed(params, "value_keys", [k.upper() for k in ref.values])
+        mapped = _listed(params, "value_map", list(ref.values.values()))
+        found = f"list_extract({mapped}, list_position({keys}, UPPER(TRIM({value}))))"
+        value = f"COALESCE({found}, {value})"
+    if ref.lookup is not None:
+        table = getattr(settings, f"{ref.lookup}_usd")
+        keys = _listed(params, "lookup_keys", list(table))
+        found = _listed(params, "lookup_values", [str(v) for v in table.values()])
+        value = f"list_extract({found}, list_position({keys}, TRIM({value})))"
+    if ref.convert is not None:
+        value = _converted(value, ref.convert)
+    cleaned = (
+        f"CASE WHEN list_contains($null_tokens, UPPER(TRIM({value}))) THEN NULL "
+        f"ELSE NULLIF(TRIM({value}), '') END"
+    )
+    if ref.fallback is None:
+        return cleaned
+    fallback = _field_expression(column, ref.fallback, base_of, params, settings)
+    return f"COALESCE({cleaned}, {fallback})"
+
+
+def _fields_read(ref: FieldRef) -> list[str]:
+    """The file's fields one mapping entry reads, its fallbacks' included."""
+    names = [] if ref.constant is not None else list(ref.attribute or (ref.name,))
+    return names + (_fields_read(ref.fallback) if ref.fallback is not None else [])
 
 
 def _mapping(source: Source, adapter: str | None) -> dict[str, FieldRef]:
@@ -54,18 +156,40 @@ def _mapping(source: Source, adapter: str | None) -> dict[str, FieldRef]:
     return {c: FieldRef(c) for c in source.columns}
 
 
+def _recognised_by(source: Source, adapter) -> set[str]:
+    return set(adapter.recognised_by) or {
+        adapter.columns[c].name for c in source.required if c in adapter.columns
+    }
+
+
 def recognise_adapter(source: Source, f: SourceFile, present: set[str]) -> SourceFile:
     """The file as read: with its declared adapter, else in canonical form when it carries the
-    source's required columns, else with the first adapter whose required fields it carries
-    (LiteLLM spend logs are recognised by startTime, prompt_tokens, ...). A file matching none
-    keeps the canonical form and is refused naming the columns it lacks."""
-    if f.adapter is not None or set(source.required) <= present:
+    source's required columns, else with the first adapter whose recognising fields it carries
+    (LiteLLM spend logs are recognised by startTime, prompt_tokens, ...; OTLP traces by
+    resourceSpans). A file matching none keeps the canonical form and is refused naming the
+    columns it lacks. A file of another source's folder (``shared``) is read only through an
+    adapter that takes some of its records."""
+    if f.adapter is not None or (not f.shared and set(source.required) <= present):
         return f
     for name, adapter in sorted(source.adapters.items()):
-        needed = {adapter.columns[c].name for c in source.required if c in adapter.columns}
-        if needed <= present:
+        if f.shared and adapter.kind is None:
+            continue
+        if _recognised_by(source, adapter) <= present:
             return replace(f, adapter=name)
     return f
+
+
+def not_read_here(source: Source, f: SourceFile) -> bool:
+    """A file of another source's folder that no adapter of this source takes records from."""
+    return f.shared and (f.adapter is None or source.adapters[f.adapter].kind is None)
+
+
+def not_read_note(source: Source, f: SourceFile) -> SourceFile:
+    return replace(
+        f,
+        landing_note=f"no {source.name} records: not a format {source.name} reads from "
+        f"{f.relpath.split('/')[0]}/ ({', '.join(sorted(source.adapters))})",
+    )
 
 
 def _text_of(value: str, column_type: str | None) -> str:
@@ -107,47 +231,69 @@ def insert_landing(
     relation: str = "_numbered",
     relation_params: dict[str, object] | None = None,
     types: dict[str, str] | None = None,
-) -> None:
+) -> SourceFile:
     """Copy the rows of `relation` (default temp table _numbered; columns source_line, raw_row,
     landing_error and the file's own, typed as `types` says for Parquet) into the landing table,
-    mapping the file's fields to canonical columns."""
+    mapping the file's fields to canonical columns. An adapter that takes only some kinds of
+    record copies those; the others are counted in the file's note."""
     mapping = _mapping(source, f.adapter)
+    adapter = source.adapters[f.adapter] if f.adapter is not None else None
+    kind = adapter.kind if adapter is not None else None
     params: dict[str, object] = {"source_file": f.relpath, **(relation_params or {})}
     if doc is not None:
         # A JSON document is parsed once per row: every field the mapping reads is extracted in
         # one call (a list of paths), not one parse per column.
-        names = list(dict.fromkeys(ref.name for ref in mapping.values()))
+        fields = [name for ref in mapping.values() for name in _fields_read(ref)]
+        names = list(dict.fromkeys(fields + ([kind] if kind else [])))
         params["field_paths"] = [f'$."{name}"' for name in names]
         relation = (
             f"(SELECT d.*, json_extract_string({doc}, $field_paths) AS field_values "
             f"FROM {relation} AS d)"
         )
+
+    def base_of(name: str) -> str:
+        if doc is not None:
+            return f"r.field_values[{names.index(name) + 1}]"
+        name = _column_in_file(source, f, name, present)
+        if present is not None and name not in present:
+            return "CAST(NULL AS VARCHAR)"
+        return _text_of(f"r.{quote_ident(name)}", (types or {}).get(name))
+
     # null tokens ('NULL', 'null', ...) are nulls whatever their case
     params["null_tokens"] = [t.upper() for t in source.null_tokens if t]
     exprs = []
     for column in source.columns:
         ref = mapping.get(column)
-        name = None if ref is None else _column_in_file(source, f, ref.name, present)
-        if ref is None or (present is not None and name not in present):
-            missing = "CAST(NULL AS VARCHAR)"
-            exprs.append(_with_declared_currency(source, column, missing, params, settings))
-            continue
-        if doc is None:  # tabular file: the field is a column of the relation
-            base = _text_of(f"r.{quote_ident(name)}", (types or {}).get(name))
-        else:
-            base = f"r.field_values[{names.index(name) + 1}]"
-        value = _field_expression(column, ref, base, params, settings)
-        cleaned = (
-            f"CASE WHEN list_contains($null_tokens, UPPER(TRIM({value}))) THEN NULL "
-            f"ELSE NULLIF(TRIM({value}), '') END"
+        value = (
+            "CAST(NULL AS VARCHAR)"
+            if ref is None
+            else _field_expression(column, ref, base_of, params, settings)
         )
-        exprs.append(_with_declared_currency(source, column, cleaned, params, settings))
+        exprs.append(_with_declared_currency(source, column, value, params, settings))
+    taken = "TRUE"
+    if kind is not None:
+        params["takes"] = [k.lower() for k in adapter.takes]
+        # a row that cannot be read (landing_error) is kept, so it is quarantined with its reason
+        taken = (
+            f"(r.landing_error IS NOT NULL OR list_contains($takes, LOWER(TRIM({base_of(kind)}))))"
+        )
     columns = ", ".join(quote_ident(c) for c in landing_columns(source))
     conn.execute(
         f"INSERT INTO landing_{source.name} ({columns}) "
         f"SELECT $source_file, r.source_line, r.raw_row, r.landing_error, {', '.join(exprs)} "
-        f"FROM {relation} AS r",
+        f"FROM {relation} AS r WHERE {taken}",
         params,
+    )
+    if kind is None:
+        return f
+    count = f"SELECT COUNT(*) FROM {relation} AS r WHERE NOT {taken}"
+    others = conn.execute(count, parameters_used(count, params)).fetchone()[0]
+    if not others:
+        return f
+    return replace(
+        f,
+        landing_note=f"{others} record(s) of other kinds than {', '.join(adapter.takes)} "
+        f"(by {kind}) are not {source.name} rows",
     )
 
 
@@ -164,11 +310,16 @@ def resolve_columns(f: SourceFile, source: Source, present: set[str], settings) 
     """The file with its adapter recognised; refused, naming the columns it lacks, when it does
     not carry a required column (a missing currency column may be declared per source)."""
     f = recognise_adapter(source, f, present)
+    if not_read_here(source, f):
+        return f
     mapping = _mapping(source, f.adapter)
     needed = {
         _column_in_file(source, f, mapping[c].name, present)
         for c in source.required
         if c in mapping
+        and mapping[c].constant is None
+        and mapping[c].fallback is None
+        and not mapping[c].attribute
         and not (c == source.currency_column and source.name in settings.source_currencies)
     }
     missing = sorted(needed - present)

@@ -31,6 +31,8 @@ from pipeline.loading.discover import SourceFile, UnreadableFileError
 from pipeline.loading.fields import (
     insert_landing,
     landing_columns,
+    not_read_here,
+    not_read_note,
     recognise_adapter,
     resolve_columns,
 )
@@ -64,10 +66,11 @@ def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
         return 0, replace(f, landing_note="empty file: a delivery with no rows")
     columns = header_columns(conn, f)
     f = resolve_columns(f, source, set(columns), settings)
+    if not_read_here(source, f):
+        return 0, not_read_note(source, f)
     rejected = read_csv_records(conn, f, columns, [t for t in source.null_tokens if t] or [""])
     conn.execute(read_sql("ingest/csv_records_numbered.sql"))
-    insert_landing(conn, source, f, settings, set(columns), doc=None)
-    return rejected, f
+    return rejected, insert_landing(conn, source, f, settings, set(columns), doc=None)
 
 
 def _number_lines(conn: duckdb.DuckDBPyConnection, first_line: int) -> None:
@@ -91,22 +94,12 @@ def _read_json_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
 
 
 def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
-    if f.file_format == "jsonl":
+    if f.file_format == "jsonl" or _json_objects_by_line(conn, source, f):
         _read_json_lines(conn, f)
         rejected = collect_reader_rejects(conn, f)
         _number_lines(conn, first_line=1)
         conn.execute(read_sql("ingest/json_lines_numbered.sql"))
     else:  # a JSON array of row objects; source_line is the element's position
-        conn.execute("DROP TABLE IF EXISTS _rejects")
-        try:
-            conn.execute(read_sql("ingest/json_array_read.sql"), {"path": str(f.path)})
-            is_array = conn.execute(
-                read_sql("ingest/json_array_check.sql"), {"path": str(f.path)}
-            ).fetchone()[0]
-        except duckdb.Error as error:
-            raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
-        if not is_array:
-            raise UnreadableFileError(f"{f.path}: not a JSON array of row objects")
         rejected = 0
         conn.execute(read_sql("ingest/json_array_lines.sql"))
     conn.execute(read_sql("ingest/json_numbered.sql"))
@@ -114,8 +107,39 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
     # keys of the first objects tell an adapter's rows from canonical ones.
     keys = conn.execute(read_sql("ingest/json_first_keys.sql")).fetchall()
     f = recognise_adapter(source, f, {key for (key,) in keys})
-    insert_landing(conn, source, f, settings, present=None, doc="d.doc")
-    return rejected, f
+    if not_read_here(source, f):
+        return rejected, not_read_note(source, f)
+    relation = "_numbered"
+    records = source.adapters[f.adapter].records if f.adapter is not None else None
+    if records is not None:  # rows that nest their records (OTLP spans) are flattened first
+        conn.execute(read_sql(records))
+        relation = "_records"
+    return rejected, insert_landing(
+        conn, source, f, settings, present=None, doc="d.doc", relation=relation
+    )
+
+
+def _json_objects_by_line(conn, source: Source, f: SourceFile) -> bool:
+    """Whether a .json file is read as JSON lines: it is not a JSON array, and the source reads
+    an export written as one JSON object per line under that name (the OpenTelemetry Collector's
+    file exporter). Otherwise it must be an array of row objects. Leaves the array in _read."""
+    if f.compression is not None:  # only such sources read compressed .json files
+        return True
+    conn.execute("DROP TABLE IF EXISTS _rejects")
+    try:
+        conn.execute(read_sql("ingest/json_array_read.sql"), {"path": str(f.path)})
+        is_array = conn.execute(
+            read_sql("ingest/json_array_check.sql"), {"path": str(f.path)}
+        ).fetchone()[0]
+    except duckdb.Error as error:
+        if any(a.records for a in source.adapters.values()):
+            return True
+        raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
+    if is_array:
+        return False
+    if any(a.records for a in source.adapters.values()):
+        return True
+    raise UnreadableFileError(f"{f.path}: not a JSON array of row objects")
 
 
 def _parquet_row_fields(columns: list[str]) -> str:
@@ -146,6 +170,8 @@ def _land_parquet(conn, source: Source, f: SourceFile, settings) -> tuple[int, S
         raise UnreadableFileError(f"{f.path}: cannot be read as Parquet: {error}") from error
     present = set(types)
     f = resolve_columns(f, source, present, settings)
+    if not_read_here(source, f):
+        return 0, not_read_note(source, f)
     if PARQUET_ROW_NUMBER in present:
         # The reader's row-position column would clash: number the rows in a temp table instead
         # (row ids follow file order) and keep every raw row, as for CSV.
@@ -154,10 +180,9 @@ def _land_parquet(conn, source: Source, f: SourceFile, settings) -> tuple[int, S
             {"path": str(f.path)},
         )
         conn.execute(read_sql("ingest/parquet_numbered.sql"))
-        insert_landing(conn, source, f, settings, present, doc=None, types=types)
-        return 0, f
+        return 0, insert_landing(conn, source, f, settings, present, doc=None, types=types)
     try:
-        insert_landing(
+        f = insert_landing(
             conn,
             source,
             f,

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.adapters import with_declared_adapters
 from pipeline.loading import audit, stage
 from pipeline.loading.discover import UnreadableFileError, discover
 from pipeline.loading.fields import create_landing_table
@@ -60,6 +61,7 @@ def load_source(
 ) -> LoadReport:
     """Load every new or changed file of one source in one transaction: with `last_day`, the
     files dated on or before it and the undated ones; without, every file."""
+    source = with_declared_adapters(source, settings.declared_adapters)
     found = discover(_data_dir(settings), source, settings.source_adapters)
     files = [f for f in found.files if last_day is None or f.day is None or f.day <= last_day]
     audit.ensure_audit_tables(conn)

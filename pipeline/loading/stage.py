@@ -34,6 +34,7 @@ DUPLICATES_PREFIX = "duplicates_"
 
 # The value readers every staging model uses (strict dates and times, amount problems).
 VALUE_READERS = "ingest/macros/value_readers.sql"
+OTLP_ATTRIBUTES = "ingest/macros/otlp_attributes.sql"  # read by sql/landing/otlp_spans.sql
 
 
 def staging_table(source: Source) -> str:
@@ -76,6 +77,7 @@ def prepare_staging(conn: duckdb.DuckDBPyConnection, settings) -> None:
             rows,
         )
     conn.execute(read_sql(VALUE_READERS))
+    conn.execute(read_sql(OTLP_ATTRIBUTES))
 
 
 def release_files(conn: duckdb.DuckDBPyConnection, source: Source) -> None:

@@ -1,6 +1,9 @@
 -- One row per session (agent run) with the root of its sub-agent tree: the root task its cost
 -- rolls up to, and that task's team. Source: the session / parent-session / task ids carried by
--- staging.agent_actions, staging.llm_requests and staging.tool_calls. The tree is walked up to
+-- staging.agent_actions, staging.llm_requests and staging.tool_calls, and the spans of agent
+-- traces (staging.agent_spans: every span is a run whose parent is its parent span, else its
+-- conversation, else its trace; a traced request's session is its parent span, so a sub-agent's
+-- requests roll up through the invoking agents to the root). The tree is walked up to
 -- 50 levels (a deeper or cyclic chain stops there); the root task is the task of the highest
 -- ancestor that names one. The run session is the nearest session up the tree, the session
 -- itself first, that has agent actions: a cost naming this session belongs to that run's actions
@@ -19,6 +22,14 @@ WITH RECURSIVE session_facts AS (
     SELECT session_id, parent_session_id, task_id, agent_id, team_id
     FROM staging.tool_calls
     WHERE session_id IS NOT NULL
+    UNION ALL
+    SELECT
+        span_id,
+        COALESCE(parent_span_id, conversation_id, trace_id),
+        task_id,
+        agent_id,
+        team_id
+    FROM staging.agent_spans
 ),
 
 sessions AS (

@@ -1,0 +1,106 @@
+-- One row per span of an OpenTelemetry trace export in OTLP/JSON (temp table _records), as the
+-- Collector's file exporter writes it: one TracesData object per line, spans nested in
+-- resourceSpans[].scopeSpans[].spans[]. Source: _numbered (one row per line of the file).
+-- Each span becomes one flat record: trace_id, span_id, parent_span_id (hex, lower case),
+-- name, start and end times (Unix nanoseconds), status ('error' for status code 2, else
+-- 'success'), its attributes and its resource's attributes as two JSON objects, record_kind
+-- and its line. record_kind is 'inference' for gen_ai.operation.name chat, text_completion,
+-- generate_content or embeddings, or a span with gen_ai token usage and no operation name
+-- (older conventions); 'tool' for execute_tool; 'agent' for invoke_agent and create_agent;
+-- 'other' otherwise. source_line numbers the file's spans in order (line, resource, scope,
+-- span); a line that cannot be read keeps one row with its reason, and a line with no span
+-- gives none.
+CREATE OR REPLACE TEMP TABLE _records AS
+WITH resource_spans AS (
+    SELECT n.source_line AS line, r.id AS resource_position, r.value AS resource_spans
+    FROM _numbered AS n, json_each(n.doc, '$.resourceSpans') AS r
+    WHERE n.doc IS NOT NULL
+),
+
+scope_spans AS (
+    SELECT
+        r.line,
+        r.resource_position,
+        s.id AS scope_position,
+        otlp_attributes(json_extract(r.resource_spans, '$.resource.attributes')) AS resource,
+        s.value AS scope_spans
+    FROM resource_spans AS r, json_each(r.resource_spans, '$.scopeSpans') AS s
+),
+
+spans AS (
+    SELECT
+        s.line,
+        s.resource_position,
+        s.scope_position,
+        p.id AS span_position,
+        s.resource,
+        p.value AS span,
+        otlp_attributes(json_extract(p.value, '$.attributes')) AS attributes
+    FROM scope_spans AS s, json_each(s.scope_spans, '$.spans') AS p
+),
+
+classified AS (
+    SELECT
+        s.*,
+        CASE
+            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
+                IN ('chat', 'text_completion', 'generate_content', 'embeddings')
+                THEN 'inference'
+            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"') = 'execute_tool'
+                THEN 'tool'
+            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
+                IN ('invoke_agent', 'create_agent')
+                THEN 'agent'
+            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"') IS NULL
+                AND COALESCE(
+                    json_extract_string(s.attributes, '$."gen_ai.usage.input_tokens"'),
+                    json_extract_string(s.attributes, '$."gen_ai.usage.prompt_tokens"')
+                ) IS NOT NULL
+                THEN 'inference'
+            ELSE 'other'
+        END AS record_kind
+    FROM spans AS s
+),
+
+records AS (
+    SELECT
+        c.line,
+        c.resource_position,
+        c.scope_position,
+        c.span_position,
+        CAST(NULL AS VARCHAR) AS landing_error,
+        CAST(json_object(
+            'trace_id', LOWER(json_extract_string(c.span, '$.traceId')),
+            'span_id', LOWER(json_extract_string(c.span, '$.spanId')),
+            'parent_span_id', NULLIF(LOWER(json_extract_string(c.span, '$.parentSpanId')), ''),
+            'name', json_extract_string(c.span, '$.name'),
+            'start_time_unix_nano', json_extract_string(c.span, '$.startTimeUnixNano'),
+            'end_time_unix_nano', json_extract_string(c.span, '$.endTimeUnixNano'),
+            'status',
+            CASE
+                WHEN json_extract_string(c.span, '$.status.code') IN ('2', 'STATUS_CODE_ERROR')
+                    THEN 'error'
+                ELSE 'success'
+            END,
+            'status_message', json_extract_string(c.span, '$.status.message'),
+            'record_kind', c.record_kind,
+            'attributes', c.attributes,
+            'resource', c.resource,
+            'line', c.line
+        ) AS VARCHAR) AS doc
+    FROM classified AS c
+    UNION ALL
+    -- a line that cannot be read is one record, quarantined with its reason
+    SELECT n.source_line, 0, 0, 0, n.landing_error, CAST(NULL AS VARCHAR)
+    FROM _numbered AS n
+    WHERE n.doc IS NULL
+)
+
+SELECT
+    ROW_NUMBER() OVER (
+        ORDER BY line, resource_position, scope_position, span_position
+    ) AS source_line,
+    COALESCE(doc, (SELECT n.raw_row FROM _numbered AS n WHERE n.source_line = r.line)) AS raw_row,
+    landing_error,
+    doc
+FROM records AS r
