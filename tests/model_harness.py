@@ -136,7 +136,7 @@ def _load(conn, data_dir: Path, ingest_settings, tags: dict[str, str], run_id: s
     conn.execute("CREATE SCHEMA IF NOT EXISTS staging")
     empty = _empty_staging_tables()
     for source in SOURCES.values():
-        if (data_dir / source.name).is_dir():
+        if any((data_dir / f).is_dir() for f in (source.name, *source.also_reads)):
             last_day: date | None = days.last_day if days and source.daily else None
             load_source(conn, source, ingest_settings, load_id=run_id, last_day=last_day)
         elif f"staging/{source.name}" in read and not table_exists(conn, "staging", source.name):

@@ -37,7 +37,9 @@ def raw_files_spec(source: Source) -> AssetSpec:
     return AssetSpec(
         key=AssetKey(["raw", source.name]),
         description=f"{source.description} Files under <data_dir>/{source.name}/ "
-        f"({', '.join(source.formats)}).",
+        f"({', '.join(source.formats)})"
+        + "".join(f", and the records its adapters take from {f}/" for f in source.also_reads)
+        + ".",
         group_name="sources",
         kinds={"file"},
     )
@@ -48,7 +50,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         key=staging_key(source.name),
         description=sql_header(f"staging/{source.name}.sql"),
         group_name="staging",
-        deps=[AssetKey(["raw", source.name])],
+        deps=[AssetKey(["raw", name]) for name in (source.name, *source.also_reads)],
         kinds={"duckdb"},
         partitions_def=daily_partitions if source.daily else None,
         backfill_policy=BackfillPolicy.single_run(),

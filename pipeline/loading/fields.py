@@ -84,13 +84,13 @@ def _summed_keys(base: str, pattern: str, params: dict) -> str:
     name = f"keys_{len(params)}"
     params[name] = pattern
     values = (
-        f"list_transform(list_filter(json_keys({base}), k -> regexp_matches(k, ${name})), "
-        f"k -> json_extract_string({base}, '$.\"' || k || '\"'))"
+        f"list_transform(list_filter(json_keys({base}), lambda k: regexp_matches(k, ${name})), "
+        f"lambda k: json_extract_string({base}, '$.\"' || k || '\"'))"
     )
     return (
         f"CASE WHEN json_valid({base}) AND json_type({base}) = 'OBJECT' THEN "
-        f"CASE WHEN list_bool_or(list_transform({values}, x -> TRY_CAST(x AS HUGEINT) IS NULL)) "
-        f"THEN {base} ELSE CAST(list_sum(list_transform({values}, x -> CAST(x AS HUGEINT))) "
+        f"CASE WHEN list_bool_or(list_transform({values}, lambda x: TRY_CAST(x AS HUGEINT) IS NULL)) "
+        f"THEN {base} ELSE CAST(list_sum(list_transform({values}, lambda x: CAST(x AS HUGEINT))) "
         f"AS VARCHAR) END END"
     )
 

@@ -6,7 +6,9 @@
 -- 'success'), its attributes and its resource's attributes as two JSON objects, record_kind
 -- and its line. record_kind is 'inference' for gen_ai.operation.name chat, text_completion,
 -- generate_content or embeddings, or a span with gen_ai token usage and no operation name
--- (older conventions); 'tool' for execute_tool; 'agent' for invoke_agent and create_agent;
+-- (older conventions), but 'failed_inference' for one that ended in error with no token usage
+-- reported (a call that failed before any output: a node of the tree, not a request);
+-- 'tool' for execute_tool; 'agent' for invoke_agent and create_agent;
 -- 'other' otherwise. source_line numbers the file's spans in order (line, resource, scope,
 -- span); a line that cannot be read keeps one row with its reason, and a line with no span
 -- gives none.
@@ -43,6 +45,16 @@ classified AS (
     SELECT
         s.*,
         CASE
+            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
+                IN ('chat', 'text_completion', 'generate_content', 'embeddings')
+                AND json_extract_string(s.span, '$.status.code') IN ('2', 'STATUS_CODE_ERROR')
+                AND COALESCE(
+                    json_extract_string(s.attributes, '$."gen_ai.usage.output_tokens"'),
+                    json_extract_string(s.attributes, '$."gen_ai.usage.completion_tokens"'),
+                    json_extract_string(s.attributes, '$."gen_ai.usage.input_tokens"'),
+                    json_extract_string(s.attributes, '$."gen_ai.usage.prompt_tokens"')
+                ) IS NULL
+                THEN 'failed_inference'
             WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
                 IN ('chat', 'text_completion', 'generate_content', 'embeddings')
                 THEN 'inference'

@@ -9,7 +9,7 @@ CREATE OR REPLACE MACRO otlp_attributes(attributes) AS (
             array_to_string(
                 list_transform(
                     json_extract(attributes, '$[*]'),
-                    a -> to_json(json_extract_string(a, '$.key')) || ':' || COALESCE(
+                    lambda a: to_json(json_extract_string(a, '$.key')) || ':' || COALESCE(
                         json_extract(a, '$.value.stringValue'),
                         json_extract(a, '$.value.intValue'),
                         json_extract(a, '$.value.doubleValue'),
