@@ -1,17 +1,17 @@
 """Agent telemetry as teams emit it: OpenTelemetry GenAI spans (OTLP/JSON) and Langfuse
 observations exports reach requests, tool calls, the agent-run tree and the ledger."""
 
+import csv
 import gzip
 import json
 from datetime import datetime
 from decimal import Decimal
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import write
+from tests.conftest import OUTSIDE_DATA, write
 
 DAY = "2026-10-01"
 PRICES = (
@@ -324,3 +324,273 @@ def test_a_sub_agents_costs_roll_up_to_the_root_task(data_dir, build_models, que
             Decimal("0.008175000000"),
         ),
     ]
+
+
+# --- Langfuse observations export ------------------------------------------------------------
+
+LANGFUSE_COLUMNS = [
+    line.split(",", 1)[0]
+    for line in (
+        OUTSIDE_DATA / "llm-logs" / "langfuse" / "langfuse_blob_export_observations_v2_columns.csv"
+    )
+    .read_text()
+    .splitlines()[1:]
+]
+
+
+def observation(**fields) -> dict:
+    """One observations_v2 row with every exported field, as the blob export writes it."""
+    row = {column: None for column in LANGFUSE_COLUMNS}
+    row.update(
+        {
+            "trace_id": "trace-9",
+            "project_id": "proj-1",
+            "environment": "default",
+            "session_id": "sess-9",
+            "level": "DEFAULT",
+            **fields,
+        }
+    )
+    return row
+
+
+# A writer agent (task-9, team-b) makes one OpenAI generation: Langfuse's usage types are disjoint
+# (input without its 400 cached tokens, output without its 20 reasoning tokens), and a tool call.
+OBSERVATIONS = [
+    observation(
+        id="obs-agent",
+        type="AGENT",
+        name="writer",
+        parent_observation_id="",
+        start_time="2026-10-01 09:00:00.000000",
+        end_time="2026-10-01 09:00:09.000000",
+        metadata={
+            "finops.task_id": "task-9",
+            "finops.team_id": "team-b",
+            "finops.agent_id": "writer",
+        },
+    ),
+    observation(
+        id="obs-gen",
+        type="GENERATION",
+        name="draft",
+        parent_observation_id="obs-agent",
+        start_time="2026-10-01 09:00:01.250000",
+        end_time="2026-10-01 09:00:03.000000",
+        provided_model_name="gpt-4o",
+        usage_details={
+            "input": 600,
+            "input_cached_tokens": 400,
+            "output": 180,
+            "output_reasoning_tokens": 20,
+            "total": 1200,
+        },
+        cost_details={"input": 0.002, "output": 0.002},
+        total_cost=0.004,
+        metadata={},
+    ),
+    observation(
+        id="obs-tool",
+        type="TOOL",
+        name="web_search",
+        parent_observation_id="obs-agent",
+        start_time="2026-10-01 09:00:04.000000",
+        end_time="2026-10-01 09:00:05.000000",
+        level="ERROR",
+        status_message="timeout",
+        metadata={},
+    ),
+]
+
+
+def write_langfuse(data_dir, file_format: str) -> None:
+    write(data_dir, "model_prices/prices.csv", PRICES)
+    path = data_dir / "agent_spans" / f"observations_2026-10-01.{file_format}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if file_format == "jsonl":
+        path.write_text("".join(json.dumps(row) + "\n" for row in OBSERVATIONS))
+    elif file_format == "csv":
+        # objects are JSON-encoded strings in CSV, and a null is an empty field
+        with path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, LANGFUSE_COLUMNS)
+            writer.writeheader()
+            for row in OBSERVATIONS:
+                writer.writerow(
+                    {
+                        k: json.dumps(v) if isinstance(v, dict) else ("" if v is None else v)
+                        for k, v in row.items()
+                    }
+                )
+    else:  # Parquet: maps typed as maps, times as timestamps
+        table = pa.Table.from_pylist(
+            [
+                {
+                    **{k: v for k, v in row.items() if not isinstance(v, dict)},
+                    "start_time": datetime.fromisoformat(row["start_time"]),
+                    "end_time": datetime.fromisoformat(row["end_time"]),
+                    "usage_details": list((row.get("usage_details") or {}).items()),
+                    "metadata": list((row.get("metadata") or {}).items()),
+                    "total_cost": row.get("total_cost"),
+                }
+                for row in OBSERVATIONS
+            ],
+            schema=pa.schema(
+                [
+                    (c, pa.string())
+                    for c in LANGFUSE_COLUMNS
+                    if c
+                    not in ("start_time", "end_time", "usage_details", "metadata", "total_cost")
+                ]
+                + [
+                    ("start_time", pa.timestamp("us")),
+                    ("end_time", pa.timestamp("us")),
+                    ("usage_details", pa.map_(pa.string(), pa.int64())),
+                    ("metadata", pa.map_(pa.string(), pa.string())),
+                    ("total_cost", pa.float64()),
+                ]
+            ),
+        )
+        pq.write_table(table, path)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "jsonl", "parquet"])
+def test_a_langfuse_generation_becomes_a_request_in_our_token_convention(
+    data_dir, build_models, query, file_format
+):
+    write_langfuse(data_dir, file_format)
+    build_models("core/cost_ledger", days=DAY, tool_prices_usd={"web_search": "0.001"})
+    assert query(
+        "SELECT request_id, requested_at, model, input_tokens, cached_input_tokens, "
+        "output_tokens, reasoning_tokens, reported_cost_usd, status, session_id "
+        "FROM staging.llm_requests"
+    ) == [
+        (
+            "obs-gen",
+            datetime(2026, 10, 1, 9, 0, 1, 250000),
+            "gpt-4o",
+            1000,
+            400,
+            200,
+            20,
+            Decimal("0.004000000000"),
+            "success",
+            "obs-agent",
+        )
+    ]
+    # the reported cost agrees with the catalogue: 600 x 2.50 + 400 x 1.25 + 200 x 10 per million
+    assert query(
+        "SELECT cost_usd, computed_cost_usd, reported_differs_from_catalogue "
+        "FROM core.llm_request_costs"
+    ) == [(Decimal("0.004000000000"), Decimal("0.004000000000"), False)]
+    assert query(
+        "SELECT source, task_id, agent_id, team_id, amount_usd FROM core.cost_ledger "
+        "ORDER BY source"
+    ) == [
+        ("llm_requests", "task-9", "writer", "team-b", Decimal("0.004000000000")),
+        ("tool_calls", "task-9", "writer", "team-b", Decimal("0.001000000000")),
+    ]
+    assert query("SELECT call_id, status FROM staging.tool_calls") == [("obs-tool", "error")]
+
+
+# --- one request logged twice ----------------------------------------------------------------
+
+
+def test_a_request_traced_and_in_litellms_spend_log_is_counted_once(data_dir, build_models, query):
+    write_otlp(data_dir)
+    write(
+        data_dir,
+        "llm_requests/litellm/2026-10-01.jsonl",
+        json.dumps(
+            {
+                "request_id": "chatcmpl-1",
+                "startTime": "2026-10-01 09:00:01",
+                "model": "gpt-4o",
+                "custom_llm_provider": "openai",
+                "prompt_tokens": 1000,
+                "completion_tokens": 200,
+                "spend": 0.004,
+                "metadata": json.dumps(
+                    {"usage_object": {"prompt_tokens_details": {"cached_tokens": 400}}}
+                ),
+            }
+        )
+        + "\n",
+    )
+    build_models("core/cost_ledger", days=DAY, tool_prices_usd=TOOL_PRICES)
+    assert query(
+        "SELECT COUNT(*), SUM(amount_usd) FROM core.cost_ledger WHERE record_id = 'chatcmpl-1'"
+    ) == [(1, Decimal("0.004000000000"))]
+    # the copy that differs is kept in quarantine, naming the key, never summed again
+    assert query(
+        "SELECT source, column_name, reason LIKE '%duplicate key with different content%' "
+        "FROM audit.quarantine"
+    ) == [("llm_requests", "request_id", True)]
+
+
+# --- an adapter declared in configuration ----------------------------------------------------
+
+GATEWAY = {
+    "source": "llm_requests",
+    "recognised_by": ["id", "ts", "usage"],
+    "columns": {
+        "request_id": {"field": "id"},
+        "requested_at": {"field": "ts", "convert": "unix_millis"},
+        "model": {"field": "llm", "path": ["$.name"]},
+        "provider": {"field": "llm", "path": ["$.vendor"]},
+        "input_tokens": {"field": "usage", "path": ["$.in", "$.prompt"]},
+        "cached_input_tokens": {"field": "usage", "path": ["$.cache"]},
+        "output_tokens": {"field": "usage", "path": ["$.out", "$.completion"]},
+        "reported_cost_usd": {"field": "cost_cents", "convert": "hundredths"},
+        "status": {"field": "outcome", "values": {"OK": "success", "FAILED": "error"}},
+        "task_id": {"field": "task", "or_fields": ["job"]},
+    },
+}
+
+
+def test_an_adapter_declared_in_configuration_reads_an_export_of_ones_own(
+    data_dir, build_models, query
+):
+    write(
+        data_dir,
+        "llm_requests/gateway/2026-10-01.jsonl",
+        json.dumps(
+            {
+                "id": "g1",
+                "ts": 1790845201500,
+                "llm": {"name": "gpt-4o", "vendor": "openai"},
+                "usage": {"prompt": 1000, "cache": 400, "out": 200},
+                "cost_cents": "0.4",
+                "outcome": "OK",
+                "job": "task-7",
+            }
+        )
+        + "\n",
+    )
+    build_models("core/llm_request_costs", days=DAY, declared_adapters={"gateway": GATEWAY})
+    assert query(
+        "SELECT request_id, requested_at, model, provider, input_tokens, cached_input_tokens, "
+        "output_tokens, reported_cost_usd, status, task_id FROM staging.llm_requests"
+    ) == [
+        (
+            "g1",
+            datetime(2026, 10, 1, 9, 0, 1, 500000),
+            "gpt-4o",
+            "openai",
+            1000,
+            400,
+            200,
+            Decimal("0.004000000000"),
+            "success",
+            "task-7",
+        )
+    ]
+    assert query("SELECT adapter FROM audit.load_ledger WHERE source = 'llm_requests'") == [
+        ("gateway",)
+    ]
+
+
+def test_a_declared_adapter_naming_an_unknown_column_is_refused(data_dir, build_models):
+    write(data_dir, "llm_requests/gateway/2026-10-01.jsonl", '{"id": "g1"}\n')
+    wrong = {**GATEWAY, "columns": {**GATEWAY["columns"], "tokens_in": {"field": "x"}}}
+    with pytest.raises(ValueError, match=r"declared_adapters\.gateway: tokens_in not column"):
+        build_models("core/llm_request_costs", days=DAY, declared_adapters={"gateway": wrong})

@@ -147,9 +147,9 @@ def test_a_declared_adapter_reads_its_folder(data_dir, ingest, query):
 
 def test_a_declared_adapter_the_source_lacks_fails_naming_the_setting(data_dir, ingest):
     write(data_dir, "llm_requests/proxy-eu/spend.jsonl", "{}\n")
-    result = ingest(source_adapters={"llm_requests/proxy-eu": "langfuse"})
+    result = ingest(source_adapters={"llm_requests/proxy-eu": "helicone"})
     assert not result.success
-    assert "source_adapters: 'llm_requests/proxy-eu' names adapter 'langfuse'" in (
+    assert "source_adapters: 'llm_requests/proxy-eu' names adapter 'helicone'" in (
         step_failure_message(result)
     )
 

@@ -89,9 +89,10 @@ def _summed_keys(base: str, pattern: str, params: dict) -> str:
     )
     return (
         f"CASE WHEN json_valid({base}) AND json_type({base}) = 'OBJECT' THEN "
-        f"CASE WHEN list_bool_or(list_transform({values}, lambda x: TRY_CAST(x AS HUGEINT) IS NULL)) "
-        f"THEN {base} ELSE CAST(list_sum(list_transform({values}, lambda x: CAST(x AS HUGEINT))) "
-        f"AS VARCHAR) END END"
+        f"CASE WHEN list_bool_or(list_transform({values}, "
+        "lambda x: TRY_CAST(x AS HUGEINT) IS NULL)) "
+        f"THEN {base} ELSE CAST(list_sum(list_transform({values}, "
+        "lambda x: CAST(x AS HUGEINT))) AS VARCHAR) END END"
     )
 
 
