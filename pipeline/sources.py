@@ -206,6 +206,7 @@ SOURCES: dict[str, Source] = {
             day_column="started_at",
             key="span_id",
             rows_expected_daily=False,
+            refers_to_actions=True,
             description=(
                 "Agent traces, one row per span: OpenTelemetry GenAI spans (OTLP/JSON, as the "
                 "Collector's file exporter writes them) or Langfuse observations exports. Every "

@@ -594,3 +594,46 @@ def test_a_declared_adapter_naming_an_unknown_column_is_refused(data_dir, build_
     wrong = {**GATEWAY, "columns": {**GATEWAY["columns"], "tokens_in": {"field": "x"}}}
     with pytest.raises(ValueError, match=r"declared_adapters\.gateway: tokens_in not column"):
         build_models("core/llm_request_costs", days=DAY, declared_adapters={"gateway": wrong})
+
+
+# --- a traced run that ended in error ----------------------------------------------------------
+
+ACTIONS = (
+    "action_id,attempted_at,task_id,session_id,parent_session_id,agent_id,team_id,task_type,"
+    "risk_grade\n"
+    "act-1,2026-10-01T09:00:00Z,task-1,,,triage-agent,team-a,triage,G1\n"
+)
+
+
+def write_failed_run(data_dir, events: str = "") -> None:
+    write(data_dir, "agent_actions/2026-10-01.csv", ACTIONS)
+    write(
+        data_dir,
+        "action_events/2026-10-01.csv",
+        "event_id,action_id,event_type,escalation_kind,occurred_at\n" + events,
+    )
+    run = span(
+        "a000000000000009",
+        "",
+        "invoke_agent triage",
+        2,
+        {"gen_ai.operation.name": "invoke_agent", "finops.action_id": "act-1"},
+        error=True,
+    )
+    write(data_dir, "agent_spans/2026-10-01.jsonl", traces([run]))
+
+
+def test_an_agent_span_ending_in_error_fails_the_run_of_its_action(data_dir, build_models, query):
+    write_failed_run(data_dir)
+    build_models("core/action_outcomes", days=DAY, metric={"as_of": "2026-12-31T00:00:00"})
+    assert query(
+        "SELECT action_id, outcome, failure_reason, failed_at FROM core.action_outcomes"
+    ) == [("act-1", "failed_run", "run_error", datetime(2026, 10, 1, 9, 0, 3))]
+
+
+def test_an_agent_span_in_error_does_not_fail_an_accepted_action(data_dir, build_models, query):
+    write_failed_run(data_dir, "e1,act-1,accepted,,2026-10-01T10:00:00Z\n")
+    build_models("core/action_outcomes", days=DAY, metric={"as_of": "2026-12-31T00:00:00"})
+    assert query("SELECT action_id, outcome FROM core.action_outcomes") == [
+        ("act-1", "accepted_confirmed")
+    ]

@@ -1,5 +1,8 @@
 -- One row per agent action with its outcome as of $as_of under the survival window (SPEC 3).
--- Source: staging.agent_actions and staging.action_events (events after $as_of are not yet known).
+-- Source: staging.agent_actions and staging.action_events (events after $as_of are not yet known),
+-- and staging.agent_spans: a traced agent run (an OpenTelemetry invoke_agent span, a Langfuse
+-- AGENT observation) that names the action and ended in error is a run error, unless the events
+-- say the action was accepted (its output was usable) by $as_of.
 -- outcome: failed_run (a run error with no usable output), failed (a failure escalation, or an
 -- override / revert / rollback / redo / re-run / re-open no later than acceptance + window,
 -- boundary inclusive), accepted_confirmed (accepted, window elapsed), accepted_provisional
@@ -40,10 +43,25 @@ correct_escalation AS (
     WHERE event_type = 'escalated' AND escalation_kind = 'correct'
 ),
 
+traced_run_errors AS (
+    SELECT s.action_id, COALESCE(s.ended_at, s.started_at) AS occurred_at
+    FROM staging.agent_spans AS s
+    INNER JOIN recomputed_actions AS act ON act.action_id = s.action_id
+    LEFT JOIN acceptance AS a ON a.action_id = s.action_id
+    WHERE s.status = 'error'
+        AND LOWER(s.span_kind) = 'agent'
+        AND a.action_id IS NULL
+        AND COALESCE(s.ended_at, s.started_at) <= CAST($as_of AS TIMESTAMP)
+        AND COALESCE(s.ended_at, s.started_at) >= act.attempted_at
+),
+
 run_errors AS (
     SELECT action_id, MIN(occurred_at) AS failed_at
-    FROM events
-    WHERE event_type = 'run_error'
+    FROM (
+        SELECT action_id, occurred_at FROM events WHERE event_type = 'run_error'
+        UNION ALL
+        SELECT action_id, occurred_at FROM traced_run_errors
+    ) AS r
     GROUP BY action_id
 ),
 
