@@ -6,11 +6,14 @@ columns, all as text, plus ``source_file``, ``source_line`` and ``raw_row`` (for
 filled only for the rows that end in quarantine, and for billing lines, whose identity it is).
 The staging model ``sql/staging/<table>.sql`` then types and validates them.
 
-Files written by another tool are read through an adapter, which declares, per canonical column,
-which field of that tool's rows feeds it. A file is read with the adapter declared for its folder
-(``IngestSettings.source_adapters``), else recognised by its columns: a file that carries the
-source's required columns is canonical, one that carries an adapter's is that adapter's. Folder
-names never select an adapter, so any delivery layout (``dt=2026-10-03/``, run folders) works.
+Files written by another tool are read through an adapter (:mod:`pipeline.adapters`), which
+declares, per canonical column, which field of that tool's records feeds it. A file is read with
+the adapter declared for its folder (``IngestSettings.source_adapters``), else recognised by its
+fields: a file that carries the source's required columns is canonical, one that carries an
+adapter's recognising fields is that adapter's. Folder names never select an adapter, so any
+delivery layout (``dt=2026-10-03/``, run folders) works. A source may also read another source's
+folder (``also_reads``) through the adapters that take some of its records: the requests and
+tool calls of the agent traces under ``agent_spans/``.
 
 Over 400 lines for a reason: it is the one declaration of every source, and most of its lines are
 their column lists.

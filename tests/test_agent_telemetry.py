@@ -637,3 +637,24 @@ def test_an_agent_span_in_error_does_not_fail_an_accepted_action(data_dir, build
     assert query("SELECT action_id, outcome FROM core.action_outcomes") == [
         ("act-1", "accepted_confirmed")
     ]
+
+
+def test_a_tool_spans_cost_attribute_wins_over_the_price_list(data_dir, build_models, query):
+    write(data_dir, "model_prices/prices.csv", PRICES)
+    priced = span(
+        "d000000000000002",
+        "",
+        "execute_tool web_search",
+        1,
+        {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": "web_search",
+            "finops.cost_usd": "0.012",
+        },
+    )
+    write(data_dir, "agent_spans/2026-10-01.jsonl", traces([priced]))
+    build_models("core/session_roots", days=DAY, tool_prices_usd=TOOL_PRICES)
+    # no gen_ai.tool.call.id: the span id identifies the call
+    assert query("SELECT call_id, cost_usd, cost_basis FROM staging.tool_calls") == [
+        ("d000000000000002", Decimal("0.012000000000"), "logged")
+    ]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.adapters import with_declared_adapters
+from pipeline.adapters import mapping_text, with_declared_adapters
 from pipeline.loading import audit, stage
 from pipeline.loading.discover import UnreadableFileError, discover
 from pipeline.loading.fields import create_landing_table
@@ -66,8 +66,11 @@ def load_source(
     files = [f for f in found.files if last_day is None or f.day is None or f.day <= last_day]
     audit.ensure_audit_tables(conn)
     model = read_sql(f"staging/{source.name}.sql")
-    # the value readers (and the limits they state) shape staged rows as the model does
-    fingerprint = audit.settings_fingerprint(settings, model + read_sql(stage.VALUE_READERS))
+    # the value readers (and the limits they state) shape staged rows as the model does, and so
+    # do the adapters' mappings
+    fingerprint = audit.settings_fingerprint(
+        settings, model + read_sql(stage.VALUE_READERS) + mapping_text(source)
+    )
     # A file is (re)loaded when its content, the settings that shape its rows or the staging
     # model changed; a file newly ignored or superseded gives up the rows it loaded before.
     recorded = audit.recorded_files(conn, source)

@@ -1,0 +1,38 @@
+"""Adapters: declared mappings from another tool's export to a source's canonical columns.
+
+One mechanism reads every outside format. An adapter says, per canonical column, which field of
+the tool's records feeds it (:class:`FieldRef`): a field, or a JSON path inside it (several paths:
+the first that holds a value, so renamed attributes of two convention versions both read), the
+value of a ``key:value`` tag, the sum of a usage map's keys, a configured attribute key, a price
+looked up in a configured list, a unit conversion (Unix epoch times, minor units) and a value map.
+An adapter may also say how a file's rows become records (``records``: a statement of
+``sql/landing/`` that flattens a nested export, such as OpenTelemetry's spans) and which records it
+takes (``kind`` and ``takes``: an inference span is a request, a tool span a tool call).
+
+Built in: LiteLLM spend logs, OpenTelemetry GenAI spans (OTLP/JSON) and Langfuse observations. A
+user declares an adapter of their own in configuration (``IngestSettings.declared_adapters``), with
+the same fields and no Python: see the README's "Reading another tool's export".
+"""
+
+from pipeline.adapters.declared import DeclaredAdapter, DeclaredField, with_declared_adapters
+from pipeline.adapters.langfuse import LANGFUSE_REQUESTS, LANGFUSE_SPANS, LANGFUSE_TOOLS
+from pipeline.adapters.litellm import LITELLM_SPEND_LOGS
+from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef, mapping_text
+from pipeline.adapters.otel_genai import OTEL_REQUESTS, OTEL_SPANS, OTEL_TOOLS
+
+__all__ = [
+    "CONVERSIONS",
+    "LANGFUSE_REQUESTS",
+    "LANGFUSE_SPANS",
+    "LANGFUSE_TOOLS",
+    "LITELLM_SPEND_LOGS",
+    "OTEL_REQUESTS",
+    "OTEL_SPANS",
+    "OTEL_TOOLS",
+    "Adapter",
+    "DeclaredAdapter",
+    "DeclaredField",
+    "FieldRef",
+    "mapping_text",
+    "with_declared_adapters",
+]

@@ -1,0 +1,121 @@
+"""Adapters declared in configuration (IngestSettings.declared_adapters): the same mapping as the
+built-in adapters, written without Python."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dagster import Config
+from pydantic import Field as PydanticField
+
+from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef
+
+
+class DeclaredField(Config):
+    """One canonical column of a declared adapter: where its value is in the tool's records."""
+
+    field: str | None = PydanticField(
+        default=None, description="The record's field (JSON key or CSV/Parquet column)."
+    )
+    path: list[str] = PydanticField(
+        default=[],
+        description="JSON paths inside the field ('$.usage.input'); the first holding a value.",
+    )
+    or_fields: list[str] = PydanticField(
+        default=[], description="Fields read, in order, when the field holds no value."
+    )
+    tag: bool = PydanticField(
+        default=False, description="Read the configured tag key's 'key:value' entry of a list."
+    )
+    sum_keys: str | None = PydanticField(
+        default=None, description="Sum the whole-number values of the object's matching keys."
+    )
+    convert: str | None = PydanticField(
+        default=None, description=f"A unit conversion: one of {', '.join(CONVERSIONS)}."
+    )
+    values: dict[str, str] = PydanticField(
+        default={}, description="Values (any case) mapped to canonical ones; others kept."
+    )
+    constant: str | None = PydanticField(default=None, description="A fixed value.")
+
+
+class DeclaredAdapter(Config):
+    """An adapter written in configuration (IngestSettings.declared_adapters)."""
+
+    source: str = PydanticField(description="The source its files feed (llm_requests, ...).")
+    description: str = ""
+    columns: dict[str, DeclaredField] = PydanticField(
+        description="Canonical column -> where its value is in the tool's records."
+    )
+    recognised_by: list[str] = PydanticField(
+        default=[],
+        description="Fields telling this tool's files from others (default: those mapped to "
+        "the source's required columns).",
+    )
+    kind: str | None = PydanticField(
+        default=None, description="The field naming a record's kind, when a file mixes kinds."
+    )
+    takes: list[str] = PydanticField(
+        default=[], description="The kinds this source takes (any case)."
+    )
+
+
+def declared_adapter(name: str, declared: DeclaredAdapter, source) -> Adapter:
+    """A configured adapter as an :class:`Adapter` of `source`; a mistake is named, never read
+    as a silent NULL."""
+    where = f"declared_adapters.{name}"
+    unknown = sorted(set(declared.columns) - set(source.columns))
+    if unknown:
+        raise ValueError(
+            f"{where}: {', '.join(unknown)} not column(s) of {source.name} "
+            f"(its columns: {', '.join(source.columns)})"
+        )
+    if declared.kind is not None and not declared.takes:
+        raise ValueError(f"{where}: kind '{declared.kind}' is given without the kinds it takes")
+    columns = {}
+    for column, spec in declared.columns.items():
+        if (spec.field is None) == (spec.constant is None):
+            raise ValueError(f"{where}.columns.{column}: give a field or a constant, not both")
+        if spec.convert is not None and spec.convert not in CONVERSIONS:
+            raise ValueError(
+                f"{where}.columns.{column}: convert '{spec.convert}' is not one of "
+                f"{', '.join(CONVERSIONS)}"
+            )
+        fallback = None
+        for other in reversed(spec.or_fields):
+            fallback = FieldRef(other, fallback=fallback)
+        columns[column] = FieldRef(
+            spec.field or column,
+            json_path=tuple(spec.path) or None,
+            tag_list=spec.tag,
+            sum_keys=spec.sum_keys,
+            convert=spec.convert,
+            values=dict(spec.values),
+            constant=spec.constant,
+            fallback=fallback,
+        )
+    return Adapter(
+        name=name,
+        description=declared.description or f"declared in configuration for {source.name}",
+        columns=columns,
+        recognised_by=tuple(declared.recognised_by),
+        kind=declared.kind,
+        takes=tuple(declared.takes),
+    )
+
+
+def with_declared_adapters(source, declared: dict[str, DeclaredAdapter]):
+    """The source with the adapters declared for it in configuration beside its own."""
+    mine = {n: d for n, d in declared.items() if d.source == source.name}
+    if not mine:
+        return source
+    clash = sorted(set(mine) & set(source.adapters))
+    if clash:
+        raise ValueError(f"declared_adapters: {', '.join(clash)} already built in")
+    return replace(
+        source,
+        adapters={
+            **source.adapters,
+            **{n: declared_adapter(n, d, source) for n, d in mine.items()},
+        },
+    )

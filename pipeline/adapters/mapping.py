@@ -1,0 +1,73 @@
+"""The declared mapping every adapter is: a field reference per canonical column (FieldRef), and
+the adapter that holds them (Adapter). pipeline/loading/fields.py turns them into SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.sql_files import read_sql
+
+CONVERSIONS = ("unix_nanos", "unix_micros", "unix_millis", "unix_seconds", "hundredths")
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """Where a canonical column comes from in an adapter's records.
+
+    ``name`` is the field (JSON key or CSV/Parquet column). ``json_path`` reads a value inside that
+    field when it holds a JSON document, or a JSON-encoded string (LiteLLM's ``metadata``); a tuple
+    of paths reads the first that holds a value. ``tag_list`` reads the value of a ``"key:value"``
+    entry in a JSON array of strings (LiteLLM's ``request_tags``); the key is the configured tag
+    key for that canonical column. ``attribute`` reads the configured span attribute key of the
+    column (``IngestSettings.span_attribute_keys``) from each object of the field, in order (a
+    span's own attributes, then its resource's). ``sum_keys`` sums the whole-number values of the
+    keys of a JSON object field that match a regular expression (Langfuse's ``usage_details``).
+    ``lookup`` names a settings mapping the value is looked up in (a tool's price per call).
+    ``convert`` is one of :data:`CONVERSIONS`; ``values`` maps values (any case) to canonical
+    ones, others kept. ``constant`` is a fixed value (one call is one unit). ``fallback`` is read
+    when this field holds no value (a span's parent, else its conversation, else its trace).
+    """
+
+    name: str
+    json_path: str | tuple[str, ...] | None = None
+    tag_list: bool = False
+    attribute: tuple[str, ...] = ()
+    sum_keys: str | None = None
+    lookup: str | None = None
+    convert: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    constant: str | None = None
+    fallback: FieldRef | None = None
+
+    def paths(self) -> tuple[str, ...]:
+        if self.json_path is None:
+            return ()
+        return (self.json_path,) if isinstance(self.json_path, str) else self.json_path
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A declared mapping from another tool's export to a source's canonical columns."""
+
+    name: str
+    description: str
+    columns: dict[str, FieldRef]
+    # fields a file's rows carry when they are this adapter's (default: the fields feeding the
+    # source's required columns); a file declared for a folder is read with it regardless
+    recognised_by: tuple[str, ...] = ()
+    # a statement of sql/landing/ turning each JSON document of a file into records (temp table
+    # _records), for exports whose rows nest their records (OTLP: spans inside resource scopes)
+    records: str | None = None
+    # the record field naming its kind, and the kinds this source takes (any case); records of
+    # other kinds belong to other sources and are counted in the file's ledger note
+    kind: str | None = None
+    takes: tuple[str, ...] = ()
+
+
+def mapping_text(source) -> str:
+    """What a source's adapters read, as text (their mappings and the statements flattening
+    their records): a change to it reloads the source's files, as a changed staging model does."""
+    statements = sorted({a.records for a in source.adapters.values() if a.records})
+    return repr(sorted(source.adapters.items())) + "".join(
+        read_sql(statement) for statement in statements
+    )
