@@ -658,3 +658,18 @@ def test_a_tool_spans_cost_attribute_wins_over_the_price_list(data_dir, build_mo
     assert query("SELECT call_id, cost_usd, cost_basis FROM staging.tool_calls") == [
         ("d000000000000002", Decimal("0.012000000000"), "logged")
     ]
+
+
+def test_a_langfuse_trace_tag_names_the_task_when_metadata_does_not(data_dir, build_models, query):
+    write(data_dir, "model_prices/prices.csv", PRICES)
+    generation = {
+        **OBSERVATIONS[1],
+        "parent_observation_id": "",
+        "tags": ["env:prod", "task:task-5"],
+    }
+    write(data_dir, "agent_spans/observations.jsonl", json.dumps(generation) + "\n")
+    build_models("core/llm_request_costs", days=DAY)
+    # a root generation's run is its Langfuse session
+    assert query("SELECT request_id, task_id, session_id FROM staging.llm_requests") == [
+        ("obs-gen", "task-5", "sess-9")
+    ]

@@ -17,8 +17,11 @@ LANGFUSE_SESSION = FieldRef(
     "parent_observation_id",
     fallback=FieldRef("session_id", fallback=FieldRef("trace_id")),
 )
+# owners: the configured key in metadata, else a "key:value" trace tag under the tag key
 LANGFUSE_IDS = {
-    column: FieldRef("metadata", attribute=("metadata",))
+    column: FieldRef(
+        "metadata", attribute=("metadata",), fallback=FieldRef("tags", tag_list=True)
+    )
     for column in ("action_id", "task_id", "team_id", "agent_id")
 }
 LANGFUSE_RECOGNISED_BY = ("id", "trace_id", "type", "start_time")
@@ -44,7 +47,9 @@ LANGFUSE_REQUESTS = Adapter(
         "reported_cost_usd": FieldRef("total_cost"),
         "status": FieldRef("level", values=LANGFUSE_STATUS),
         "session_id": LANGFUSE_SESSION,
-        "work_type": FieldRef("metadata", attribute=("metadata",)),
+        "work_type": FieldRef(
+            "metadata", attribute=("metadata",), fallback=FieldRef("tags", tag_list=True)
+        ),
         **LANGFUSE_IDS,
     },
 )
