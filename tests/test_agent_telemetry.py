@@ -673,3 +673,47 @@ def test_a_langfuse_trace_tag_names_the_task_when_metadata_does_not(data_dir, bu
     assert query("SELECT request_id, task_id, session_id FROM staging.llm_requests") == [
         ("obs-gen", "task-5", "sess-9")
     ]
+
+
+# --- files as they come --------------------------------------------------------------------
+
+
+def test_a_pretty_printed_trace_document_is_read_whole(data_dir, build_models, query):
+    write(data_dir, "model_prices/prices.csv", PRICES)
+    document = json.loads(traces([CHAT_1]))
+    write(data_dir, "agent_spans/2026-10-01/export.json", json.dumps(document, indent=2))
+    build_models("core/llm_request_costs", days=DAY)
+    assert query("SELECT request_id, input_tokens FROM staging.llm_requests") == [
+        ("chatcmpl-1", 1000)
+    ]
+
+
+def test_an_unreadable_trace_line_is_quarantined_once(data_dir, build_models, query):
+    write(data_dir, "model_prices/prices.csv", PRICES)
+    write(data_dir, "agent_spans/2026-10-01.jsonl", traces([CHAT_1]) + '{"resourceSpans": [\n')
+    build_models("core/llm_request_costs", days=DAY)
+    assert query("SELECT source, source_line, reason FROM audit.quarantine") == [
+        ("agent_spans", 2, "(row): not valid JSON")
+    ]
+    assert query("SELECT request_id FROM staging.llm_requests") == [("chatcmpl-1",)]
+
+
+def test_a_declared_date_format_still_reads_traced_times(data_dir, build_models, query):
+    write_otlp(data_dir)
+    build_models(
+        "core/llm_request_costs",
+        days=DAY,
+        tool_prices_usd=TOOL_PRICES,
+        date_formats={"llm_requests": "%m/%d/%Y %H:%M"},
+    )
+    assert query("SELECT COUNT(*) FROM staging.llm_requests") == [(2,)]
+    assert query("SELECT COUNT(*) FROM audit.quarantine") == [(0,)]
+
+
+def test_a_usage_count_that_is_not_whole_is_quarantined_not_rounded(data_dir, build_models, query):
+    generation = {**OBSERVATIONS[1], "usage_details": {"input": 600.5, "output": 180}}
+    write(data_dir, "agent_spans/observations.jsonl", json.dumps(generation) + "\n")
+    build_models("core/llm_request_costs", days=DAY)
+    assert query(
+        "SELECT source, column_name, reason LIKE 'input_tokens: %' FROM audit.quarantine"
+    ) == [("llm_requests", "input_tokens", True)]

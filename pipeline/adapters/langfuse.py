@@ -19,9 +19,7 @@ LANGFUSE_SESSION = FieldRef(
 )
 # owners: the configured key in metadata, else a "key:value" trace tag under the tag key
 LANGFUSE_IDS = {
-    column: FieldRef(
-        "metadata", attribute=("metadata",), fallback=FieldRef("tags", tag_list=True)
-    )
+    column: FieldRef("metadata", attribute=("metadata",), fallback=FieldRef("tags", tag_list=True))
     for column in ("action_id", "task_id", "team_id", "agent_id")
 }
 LANGFUSE_RECOGNISED_BY = ("id", "trace_id", "type", "start_time")

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from pipeline.sql_files import read_sql
 
+# the macros the statements flattening records call (created before landing)
+RECORD_MACROS = "ingest/macros/otlp_attributes.sql"
+
 CONVERSIONS = ("unix_nanos", "unix_micros", "unix_millis", "unix_seconds", "hundredths")
 
 
@@ -68,6 +71,8 @@ def mapping_text(source) -> str:
     """What a source's adapters read, as text (their mappings and the statements flattening
     their records): a change to it reloads the source's files, as a changed staging model does."""
     statements = sorted({a.records for a in source.adapters.values() if a.records})
-    return repr(sorted(source.adapters.items())) + "".join(
+    if statements:
+        statements.append(RECORD_MACROS)
+    return repr(list(source.adapters.items())) + "".join(
         read_sql(statement) for statement in statements
     )

@@ -267,19 +267,17 @@ def _shared_files(data_dir: Path, source, declared_adapters: dict[str, str]) -> 
             ):
                 continue
             relpath = path.relative_to(data_dir).as_posix()
-            declared = [
-                p
-                for p in declared_adapters
-                if relpath.startswith(p.rstrip("/") + "/")
-                and declared_adapters[p] in source.adapters
-            ]
+            declared = [p for p in declared_adapters if relpath.startswith(p.rstrip("/") + "/")]
+            adapter = declared_adapters[max(declared, key=len)] if declared else None
+            if adapter is not None and adapter not in source.adapters:
+                continue  # declared for an adapter of the folder's own source only
             files.append(
                 SourceFile(
                     path=path,
                     relpath=relpath,
                     file_format=file_format,
                     compression=compression,
-                    adapter=declared_adapters[max(declared, key=len)] if declared else None,
+                    adapter=adapter,
                     sha256=_sha256(path),
                     size_bytes=path.stat().st_size,
                     day=file_day(relpath),

@@ -35,28 +35,30 @@ def create_landing_table(conn: duckdb.DuckDBPyConnection, source: Source) -> str
     return table
 
 
-# SQL text of microseconds since the Unix epoch from a value's text, per declared epoch unit.
-_EPOCH_MICROS = {
-    "unix_nanos": "TRY_CAST({v} AS HUGEINT) // 1000",
-    "unix_micros": "TRY_CAST({v} AS HUGEINT)",
-    "unix_millis": "TRY_CAST({v} AS HUGEINT) * 1000",
-    "unix_seconds": "CAST(FLOOR(TRY_CAST({v} AS DECIMAL(38, 6)) * 1000000) AS HUGEINT)",
+# Per epoch unit: microseconds in one unit, and the first value of 2200 in that unit.
+_EPOCH_UNITS = {
+    "unix_nanos": ("0.001", "7258118400000000000"),
+    "unix_micros": ("1", "7258118400000000"),
+    "unix_millis": ("1000", "7258118400000"),
+    "unix_seconds": ("1000000", "7258118400"),
 }
 
 
 def _converted(value: str, convert: str) -> str:
     """SQL text turning a value of a declared unit into the canonical text; a value not of that
-    form (or a time outside 1970-2199) is kept as it is, so staging names it."""
+    form (or a time outside 1970-2199) is kept as it is, so staging names it. Nothing here can
+    fail a file: the number is range-checked before it is scaled."""
     if convert == "hundredths":  # minor units (cents) to units, exactly
         number = f"TRY_CAST({value} AS DECIMAL(38, 16))"
         return (
             f"CASE WHEN {number} IS NULL THEN {value} "
             f"ELSE CAST({number} * CAST(0.01 AS DECIMAL(3, 2)) AS VARCHAR) END"
         )
-    micros = _EPOCH_MICROS[convert].format(v=value)
+    micros_per_unit, end = _EPOCH_UNITS[convert]
+    number = f"TRY_CAST({value} AS DECIMAL(38, 6))"
     return (
-        f"CASE WHEN ({micros}) BETWEEN 0 AND 7258118399999999 "
-        f"THEN strftime(make_timestamp(CAST({micros} AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f') "
+        f"CASE WHEN {number} >= 0 AND {number} < {end} THEN strftime(make_timestamp("
+        f"CAST(FLOOR({number} * {micros_per_unit}) AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f') "
         f"ELSE {value} END"
     )
 
@@ -79,18 +81,20 @@ def _json_value(base: str, paths: list[str], params: dict) -> str:
 
 
 def _summed_keys(base: str, pattern: str, params: dict) -> str:
-    """The sum of the whole-number values of the keys of JSON object `base` matching `pattern`;
-    the object's text when a matching value is not a whole number (staging names it)."""
+    """The sum of the whole-number values of the keys of JSON object `base` matching `pattern`
+    (null values left out); the object's text when a matching value is not a whole number, so
+    staging names it, never rounds it."""
     name = f"keys_{len(params)}"
     params[name] = pattern
     values = (
-        f"list_transform(list_filter(json_keys({base}), lambda k: regexp_matches(k, ${name})), "
-        f"lambda k: json_extract_string({base}, '$.\"' || k || '\"'))"
+        f"list_filter(list_transform(list_filter(json_keys({base}), "
+        f"lambda k: regexp_matches(k, ${name})), "
+        f"lambda k: json_extract_string({base}, '$.\"' || k || '\"')), lambda x: x IS NOT NULL)"
     )
     return (
         f"CASE WHEN json_valid({base}) AND json_type({base}) = 'OBJECT' THEN "
         f"CASE WHEN list_bool_or(list_transform({values}, "
-        "lambda x: TRY_CAST(x AS HUGEINT) IS NULL)) "
+        "lambda x: NOT regexp_full_match(x, '-?[0-9]{1,30}'))) "
         f"THEN {base} ELSE CAST(list_sum(list_transform({values}, "
         "lambda x: CAST(x AS HUGEINT))) AS VARCHAR) END END"
     )
@@ -157,9 +161,16 @@ def _mapping(source: Source, adapter: str | None) -> dict[str, FieldRef]:
     return {c: FieldRef(c) for c in source.columns}
 
 
+def _plain(ref: FieldRef) -> bool:
+    """A reference to one field a file must carry (no constant, attribute key or fallback)."""
+    return ref.constant is None and ref.fallback is None and not ref.attribute
+
+
 def _recognised_by(source: Source, adapter) -> set[str]:
     return set(adapter.recognised_by) or {
-        adapter.columns[c].name for c in source.required if c in adapter.columns
+        adapter.columns[c].name
+        for c in source.required
+        if c in adapter.columns and _plain(adapter.columns[c])
     }
 
 
@@ -172,7 +183,7 @@ def recognise_adapter(source: Source, f: SourceFile, present: set[str]) -> Sourc
     adapter that takes some of its records."""
     if f.adapter is not None or (not f.shared and set(source.required) <= present):
         return f
-    for name, adapter in sorted(source.adapters.items()):
+    for name, adapter in source.adapters.items():  # built in first, then declared
         if f.shared and adapter.kind is None:
             continue
         if _recognised_by(source, adapter) <= present:
@@ -271,12 +282,16 @@ def insert_landing(
             else _field_expression(column, ref, base_of, params, settings)
         )
         exprs.append(_with_declared_currency(source, column, value, params, settings))
-    taken = "TRUE"
+    taken = "TRUE" if not f.shared else "r.landing_error IS NULL"
     if kind is not None:
         params["takes"] = [k.lower() for k in adapter.takes]
-        # a row that cannot be read (landing_error) is kept, so it is quarantined with its reason
+        of_kind = f"COALESCE(list_contains($takes, LOWER(TRIM({base_of(kind)}))), FALSE)"
+        # a row that cannot be read (landing_error) is quarantined with its reason, once: by
+        # the source whose folder holds the file
         taken = (
-            f"(r.landing_error IS NOT NULL OR list_contains($takes, LOWER(TRIM({base_of(kind)}))))"
+            f"({of_kind} AND r.landing_error IS NULL)"
+            if f.shared
+            else f"(r.landing_error IS NOT NULL OR {of_kind})"
         )
     columns = ", ".join(quote_ident(c) for c in landing_columns(source))
     conn.execute(
@@ -294,7 +309,7 @@ def insert_landing(
     return replace(
         f,
         landing_note=f"{others} record(s) of other kinds than {', '.join(adapter.takes)} "
-        f"(by {kind}) are not {source.name} rows",
+        f"(by {kind}, or unreadable) are not {source.name} rows",
     )
 
 
@@ -318,9 +333,7 @@ def resolve_columns(f: SourceFile, source: Source, present: set[str], settings) 
         _column_in_file(source, f, mapping[c].name, present)
         for c in source.required
         if c in mapping
-        and mapping[c].constant is None
-        and mapping[c].fallback is None
-        and not mapping[c].attribute
+        and _plain(mapping[c])
         and not (c == source.currency_column and source.name in settings.source_currencies)
     }
     missing = sorted(needed - present)

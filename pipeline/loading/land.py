@@ -39,6 +39,10 @@ from pipeline.loading.fields import (
 from pipeline.sources import Source
 from pipeline.sql_files import parameters_used, quote_ident, read_sql
 
+# The longest JSON line read: one OTLP batch per line (the Collector's file exporter) is often
+# several megabytes. A longer line is quarantined with its reason.
+JSON_LINE_LIMIT_BYTES = 32 << 20
+
 # The row position column read_parquet adds; a file with a column of that name cannot use it.
 PARQUET_ROW_NUMBER = "file_row_number"
 
@@ -53,12 +57,21 @@ def land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
     if f.size_bytes == 0:
         return 0, replace(f, landing_note="empty file (0 bytes): a delivery with no rows")
     if f.file_format == "csv":
-        return _land_csv(conn, source, f, settings)
-    if f.file_format == "parquet":
-        return _land_parquet(conn, source, f, settings)
-    if source.name in JSON_DOCUMENTS and f.file_format == "json":
-        return _land_document(conn, source, f, settings)
-    return _land_json(conn, source, f, settings)
+        rejected, f = _land_csv(conn, source, f, settings)
+    elif f.file_format == "parquet":
+        rejected, f = _land_parquet(conn, source, f, settings)
+    elif source.name in JSON_DOCUMENTS and f.file_format == "json":
+        rejected, f = _land_document(conn, source, f, settings)
+    else:
+        rejected, f = _land_json(conn, source, f, settings)
+    if f.shared and rejected:
+        # lines no reader could read are quarantined once: by the source whose folder holds them
+        conn.execute(
+            "DELETE FROM _rejected_lines WHERE source_file = $source_file",
+            {"source_file": f.relpath},
+        )
+        rejected = 0
+    return rejected, f
 
 
 def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
@@ -87,19 +100,24 @@ def _read_json_lines(conn: duckdb.DuckDBPyConnection, f: SourceFile) -> None:
     try:
         conn.execute(
             read_sql("ingest/json_lines_read.sql"),
-            {"path": str(f.path), "compression": f.compression or "none"},
+            {
+                "path": str(f.path),
+                "compression": f.compression or "none",
+                "limit": JSON_LINE_LIMIT_BYTES,
+            },
         )
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as JSON lines: {error}") from error
 
 
 def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
-    if f.file_format == "jsonl" or _json_objects_by_line(conn, source, f):
+    layout = "lines" if f.file_format == "jsonl" else _json_layout(conn, source, f)
+    if layout == "lines":
         _read_json_lines(conn, f)
         rejected = collect_reader_rejects(conn, f)
         _number_lines(conn, first_line=1)
         conn.execute(read_sql("ingest/json_lines_numbered.sql"))
-    else:  # a JSON array of row objects; source_line is the element's position
+    else:  # an array of row objects (source_line: the element's position), or one object
         rejected = 0
         conn.execute(read_sql("ingest/json_array_lines.sql"))
     conn.execute(read_sql("ingest/json_numbered.sql"))
@@ -119,26 +137,31 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
     )
 
 
-def _json_objects_by_line(conn, source: Source, f: SourceFile) -> bool:
-    """Whether a .json file is read as JSON lines: it is not a JSON array, and the source reads
-    an export written as one JSON object per line under that name (the OpenTelemetry Collector's
-    file exporter). Otherwise it must be an array of row objects. Leaves the array in _read."""
+def _json_layout(conn, source: Source, f: SourceFile) -> str:
+    """How a .json file is read: 'array' (a JSON array of row objects, left in _read), or, for a
+    source that reads an export written as one JSON object per line under that name (the
+    OpenTelemetry Collector's file exporter), 'object' (the file is one object, however laid
+    out, left in _read) or 'lines'. For other sources a file that is not an array is refused."""
+    by_line = any(a.records for a in source.adapters.values())
     if f.compression is not None:  # only such sources read compressed .json files
-        return True
+        return "lines"
     conn.execute("DROP TABLE IF EXISTS _rejects")
     try:
         conn.execute(read_sql("ingest/json_array_read.sql"), {"path": str(f.path)})
-        is_array = conn.execute(
+        kind = conn.execute(
             read_sql("ingest/json_array_check.sql"), {"path": str(f.path)}
         ).fetchone()[0]
     except duckdb.Error as error:
-        if any(a.records for a in source.adapters.values()):
-            return True
+        if by_line:
+            return "lines"
         raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
-    if is_array:
-        return False
-    if any(a.records for a in source.adapters.values()):
-        return True
+    if kind == "ARRAY":
+        return "array"
+    if by_line and kind == "OBJECT":
+        conn.execute(read_sql("ingest/json_object_read.sql"), {"path": str(f.path)})
+        return "object"
+    if by_line:
+        return "lines"
     raise UnreadableFileError(f"{f.path}: not a JSON array of row objects")
 
 

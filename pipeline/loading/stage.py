@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import duckdb
 
+from pipeline.adapters.mapping import RECORD_MACROS
 from pipeline.loading.audit import record_changed_rows
 from pipeline.sources import Source
 from pipeline.sql_files import parameters_used, quote_ident, read_sql, table_exists
@@ -34,7 +35,6 @@ DUPLICATES_PREFIX = "duplicates_"
 
 # The value readers every staging model uses (strict dates and times, amount problems).
 VALUE_READERS = "ingest/macros/value_readers.sql"
-OTLP_ATTRIBUTES = "ingest/macros/otlp_attributes.sql"  # read by sql/landing/otlp_spans.sql
 
 
 def staging_table(source: Source) -> str:
@@ -77,7 +77,7 @@ def prepare_staging(conn: duckdb.DuckDBPyConnection, settings) -> None:
             rows,
         )
     conn.execute(read_sql(VALUE_READERS))
-    conn.execute(read_sql(OTLP_ATTRIBUTES))
+    conn.execute(read_sql(RECORD_MACROS))
 
 
 def release_files(conn: duckdb.DuckDBPyConnection, source: Source) -> None:

@@ -1,3 +1,4 @@
--- One row per JSON file: whether its content is a JSON array (valid JSON whose type is 'ARRAY').
-SELECT json_valid(content) AND json_type(content) = 'ARRAY'
+-- One row per JSON file: the JSON type of its content ('ARRAY', 'OBJECT', ...), NULL when the
+-- content is not valid JSON as a whole.
+SELECT CASE WHEN json_valid(content) THEN json_type(content) END
 FROM read_text($path)

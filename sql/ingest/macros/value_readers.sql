@@ -1,13 +1,14 @@
 -- Macros, not models: how the staging models read values written as text (SPEC 9).
 -- read_instant(value, date_format) is the UTC TIMESTAMP the text names: with the source's declared
--- strptime format when it has one (IngestSettings.date_formats), else only ISO 8601 (a date, or
--- a date and time with 'T' or a space, optional seconds and fraction, optional Z or offset);
+-- strptime format when it has one (IngestSettings.date_formats), and always ISO 8601 (a date, or
+-- a date and time with 'T' or a space, optional seconds and fraction, optional Z or offset),
+-- which no declared layout can be confused with (an adapter writes converted times in it);
 -- NULL for anything else, so '4/1/25' is never read as the year 4.
 -- instant_problem(column, value, parsed, earliest, latest) is the quarantine reason of such a
 -- value, or NULL: not readable in the expected layout, or outside the plausible days.
 CREATE OR REPLACE TEMP MACRO read_instant(value, date_format) AS (
     CASE
-        WHEN date_format IS NOT NULL
+        WHEN date_format IS NOT NULL AND try_strptime(TRIM(value), date_format) IS NOT NULL
             THEN CAST(try_strptime(TRIM(value), date_format) AS TIMESTAMP)
         WHEN regexp_full_match(
             TRIM(value),
