@@ -182,9 +182,9 @@ class IngestSettings(ConfigurableResource):
         default={},
         description="Date/time format of a source whose files do not write ISO 8601, as a "
         "strptime format ({'billing_lines': '%m/%d/%Y %H:%M'}); every date and time column of "
-        "that source is read with it. Without one, only ISO 8601 is read "
-        "(2026-10-03, 2026-10-03T14:05:00Z, 2026-10-03 14:05:00+02:00): '4/1/25' is "
-        "quarantined, never guessed.",
+        "that source is read with it, and ISO 8601 always (2026-10-03, 2026-10-03T14:05:00Z, "
+        "2026-10-03 14:05:00+02:00; the times adapters convert are written so). Without one, "
+        "only ISO 8601 is read: '4/1/25' is quarantined, never guessed.",
     )
     plausible_dates_from: str = Field(
         default="1970-01-01",
