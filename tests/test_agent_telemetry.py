@@ -717,3 +717,30 @@ def test_a_usage_count_that_is_not_whole_is_quarantined_not_rounded(data_dir, bu
     assert query(
         "SELECT source, column_name, reason LIKE 'input_tokens: %' FROM audit.quarantine"
     ) == [("llm_requests", "input_tokens", True)]
+
+
+# --- the whole pipeline ------------------------------------------------------------------------
+
+
+def test_a_traced_fleet_reaches_the_showback_by_task_agent_and_team(data_dir, run_pipeline, query):
+    write_otlp(data_dir, "agent_spans/2026-10-01/traces.json.gz")
+    result = run_pipeline(days=DAY, tool_prices_usd=TOOL_PRICES)
+    assert result.success
+    # every dollar of the trace on the root task and its team; each agent's own (a task's rows
+    # are per agent that worked on it)
+    assert query(
+        "SELECT grain, COALESCE(task_id, agent_id, team_id), agent_id, inference_cost_usd, "
+        "tool_cost_usd, total_cost_usd FROM marts.showback "
+        "WHERE period = 'day' AND grain <> 'task_type' ORDER BY grain, 2, 3"
+    ) == [
+        ("agent", "research-agent", "research-agent", *usd("0.008175", "0.005", "0.013175")),
+        ("agent", "triage-agent", "triage-agent", *usd("0.004", "0", "0.004")),
+        ("fleet", None, None, *usd("0.012175", "0.005", "0.017175")),
+        ("task", "task-1", "research-agent", *usd("0.008175", "0.005", "0.013175")),
+        ("task", "task-1", "triage-agent", *usd("0.004", "0", "0.004")),
+        ("team", "team-a", None, *usd("0.012175", "0.005", "0.017175")),
+    ]
+
+
+def usd(*amounts: str) -> tuple[Decimal, ...]:
+    return tuple(Decimal(a).quantize(Decimal("1e-12")) for a in amounts)
