@@ -152,7 +152,7 @@ class IngestSettings(ConfigurableResource):
         "another tool's export'). Their files are recognised by their fields, or declared for "
         "a folder in source_adapters.",
     )
-    span_attribute_keys: dict[str, str] = Field(
+    attribute_keys: dict[str, str] = Field(
         default={
             "action_id": "finops.action_id",
             "task_id": "finops.task_id",
@@ -162,9 +162,10 @@ class IngestSettings(ConfigurableResource):
             "reported_cost_usd": "finops.cost_usd",
             "cost_usd": "finops.cost_usd",
         },
-        description="Attribute key naming each canonical column in agent traces: an "
-        "OpenTelemetry span's attributes, then its resource's (agent_id falls back to "
-        "gen_ai.agent.id and gen_ai.agent.name), and a Langfuse observation's metadata.",
+        description="Key naming each canonical column in the key/value metadata other tools "
+        "carry: an OpenTelemetry span's attributes, then its resource's (agent_id falls back "
+        "to gen_ai.agent.id and gen_ai.agent.name), a Langfuse observation's metadata, a "
+        "Stripe refund's or credit note's metadata.",
     )
     tool_prices_usd: dict[str, str] = Field(
         default={},

@@ -31,6 +31,7 @@ from pipeline.adapters import (
     OTEL_REQUESTS,
     OTEL_SPANS,
     OTEL_TOOLS,
+    STRIPE_CONSEQUENCES,
     Adapter,
 )
 
@@ -330,6 +331,8 @@ SOURCES: dict[str, Source] = {
                 "description",
             ),
             required=("record_id", "record_type", "amount", "currency", "occurred_at"),
+            formats=("csv", "parquet", "jsonl", "json"),
+            adapters={"stripe": STRIPE_CONSEQUENCES},
             currency_column="currency",
             amount_column="amount",
         ),

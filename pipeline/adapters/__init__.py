@@ -9,9 +9,10 @@ An adapter may also say how a file's rows become records (``records``: a stateme
 ``sql/landing/`` that flattens a nested export, such as OpenTelemetry's spans) and which records it
 takes (``kind`` and ``takes``: an inference span is a request, a tool span a tool call).
 
-Built in: LiteLLM spend logs, OpenTelemetry GenAI spans (OTLP/JSON) and Langfuse observations. A
-user declares an adapter of their own in configuration (``IngestSettings.declared_adapters``), with
-the same fields and no Python: see the README's "Reading another tool's export".
+Built in: LiteLLM spend logs, OpenTelemetry GenAI spans (OTLP/JSON), Langfuse observations, and
+Stripe refunds and credit notes. A user declares an adapter of their own in configuration
+(``IngestSettings.declared_adapters``), with the same fields and no Python: see the README's
+"Reading another tool's export".
 """
 
 from pipeline.adapters.declared import DeclaredAdapter, DeclaredField, with_declared_adapters
@@ -19,6 +20,7 @@ from pipeline.adapters.langfuse import LANGFUSE_REQUESTS, LANGFUSE_SPANS, LANGFU
 from pipeline.adapters.litellm import LITELLM_SPEND_LOGS
 from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef, mapping_text
 from pipeline.adapters.otel_genai import OTEL_REQUESTS, OTEL_SPANS, OTEL_TOOLS
+from pipeline.adapters.stripe import STRIPE_CONSEQUENCES
 
 __all__ = [
     "CONVERSIONS",
@@ -29,6 +31,7 @@ __all__ = [
     "OTEL_REQUESTS",
     "OTEL_SPANS",
     "OTEL_TOOLS",
+    "STRIPE_CONSEQUENCES",
     "Adapter",
     "DeclaredAdapter",
     "DeclaredField",

@@ -22,7 +22,7 @@ class FieldRef:
     of paths reads the first that holds a value. ``tag_list`` reads the value of a ``"key:value"``
     entry in a JSON array of strings (LiteLLM's ``request_tags``); the key is the configured tag
     key for that canonical column. ``attribute`` reads the configured span attribute key of the
-    column (``IngestSettings.span_attribute_keys``) from each object of the field, in order (a
+    column (``IngestSettings.attribute_keys``) from each object of the field, in order (a
     span's own attributes, then its resource's). ``sum_keys`` sums the whole-number values of the
     keys of a JSON object field that match a regular expression (Langfuse's ``usage_details``).
     ``lookup`` names a settings mapping the value is looked up in (a tool's price per call).
@@ -58,6 +58,8 @@ class Adapter:
     # fields a file's rows carry when they are this adapter's (default: the fields feeding the
     # source's required columns); a file declared for a folder is read with it regardless
     recognised_by: tuple[str, ...] = ()
+    # other fields that also tell this adapter's files (a list page around its records)
+    also_recognised_by: tuple[str, ...] = ()
     # a statement of sql/landing/ turning each JSON document of a file into records (temp table
     # _records), for exports whose rows nest their records (OTLP: spans inside resource scopes)
     records: str | None = None

@@ -109,7 +109,7 @@ def _field_expression(column: str, ref: FieldRef, base_of, params: dict, setting
         params[name] = ref.constant
         value = f"CAST(${name} AS VARCHAR)"
     elif ref.attribute:
-        key = settings.span_attribute_keys.get(column)
+        key = settings.attribute_keys.get(column)
         if key is None:
             value = "CAST(NULL AS VARCHAR)"
         else:
@@ -186,7 +186,8 @@ def recognise_adapter(source: Source, f: SourceFile, present: set[str]) -> Sourc
     for name, adapter in source.adapters.items():  # built in first, then declared
         if f.shared and adapter.kind is None:
             continue
-        if _recognised_by(source, adapter) <= present:
+        also = set(adapter.also_recognised_by)
+        if _recognised_by(source, adapter) <= present or (also and also <= present):
             return replace(f, adapter=name)
     return f
 
