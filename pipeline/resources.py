@@ -17,7 +17,7 @@ from dagster import ConfigurableResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field, field_validator
 
-from pipeline.adapters import DeclaredAdapter
+from pipeline.adapters import DeclaredAdapter, TimeEntryRule
 
 # Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).
 DEFAULT_EXCLUDED_PATH_PATTERNS = (
@@ -166,6 +166,14 @@ class IngestSettings(ConfigurableResource):
         "carry: an OpenTelemetry span's attributes, then its resource's (agent_id falls back "
         "to gen_ai.agent.id and gen_ai.agent.name), a Langfuse observation's metadata, a "
         "Stripe refund's or credit note's metadata.",
+    )
+    time_entry_rules: list[TimeEntryRule] = Field(
+        default=[],
+        description="Rules giving a time entry the activity, work type and ids it does not carry, "
+        "from its project, task, tags or description (a time tracker's export): each value "
+        "from the first rule, in order, that matches and gives it. Example: {field: task, "
+        "pattern: '(?i)review', activity: review}; {field: description, pattern: "
+        "'rollback of (act-[0-9]+)', activity: rollback, capture: action_id}.",
     )
     tool_prices_usd: dict[str, str] = Field(
         default={},

@@ -24,6 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.adapters import (
+    CLOCKIFY_RATES,
+    CLOCKIFY_TIME,
+    HARVEST_RATES,
+    HARVEST_TIME,
     LANGFUSE_REQUESTS,
     LANGFUSE_SPANS,
     LANGFUSE_TOOLS,
@@ -32,6 +36,8 @@ from pipeline.adapters import (
     OTEL_SPANS,
     OTEL_TOOLS,
     STRIPE_CONSEQUENCES,
+    TEMPO_WORKLOGS,
+    TOGGL_TIME,
     Adapter,
 )
 
@@ -293,8 +299,20 @@ SOURCES: dict[str, Source] = {
                 "agent_id",
                 "team_id",
                 "work_type",
+                # what IngestSettings.time_entry_rules test, from a time tracker's export
+                "project",
+                "task_name",
+                "tags",
+                "description",
             ),
-            required=("entry_id", "person_id", "role", "work_date", "hours", "activity"),
+            required=("entry_id", "person_id", "role", "work_date", "hours"),
+            formats=("csv", "parquet", "jsonl", "json"),
+            adapters={
+                "harvest": HARVEST_TIME,
+                "clockify": CLOCKIFY_TIME,
+                "toggl": TOGGL_TIME,
+                "tempo": TEMPO_WORKLOGS,
+            },
             amount_column="hours",
         ),
         Source(
@@ -306,6 +324,9 @@ SOURCES: dict[str, Source] = {
             columns=("role", "person_id", "loaded_hourly_rate", "currency", "effective_from"),
             required=("loaded_hourly_rate", "effective_from"),
             formats=("csv", "parquet"),
+            # the cost rates of time trackers' exports, from each entry's day
+            adapters={"harvest": HARVEST_RATES, "clockify": CLOCKIFY_RATES},
+            also_reads=("time_entries",),
         ),
         Source(
             name="consequence_records",

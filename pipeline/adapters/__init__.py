@@ -9,20 +9,40 @@ An adapter may also say how a file's rows become records (``records``: a stateme
 ``sql/landing/`` that flattens a nested export, such as OpenTelemetry's spans) and which records it
 takes (``kind`` and ``takes``: an inference span is a request, a tool span a tool call).
 
-Built in: LiteLLM spend logs, OpenTelemetry GenAI spans (OTLP/JSON), Langfuse observations, and
-Stripe refunds and credit notes. A user declares an adapter of their own in configuration
-(``IngestSettings.declared_adapters``), with the same fields and no Python: see the README's
-"Reading another tool's export".
+Built in: LiteLLM spend logs, OpenTelemetry GenAI spans (OTLP/JSON), Langfuse observations,
+Stripe refunds and credit notes, and Harvest, Clockify, Toggl and Tempo time tracking. A user
+declares an adapter of their own in configuration (``IngestSettings.declared_adapters``), with the
+same fields and no Python: see the README's "Reading another tool's export".
 """
 
-from pipeline.adapters.declared import DeclaredAdapter, DeclaredField, with_declared_adapters
+from pipeline.adapters.declared import (
+    DeclaredAdapter,
+    DeclaredField,
+    TimeEntryRule,
+    time_entry_rule_rows,
+    with_declared_adapters,
+)
 from pipeline.adapters.langfuse import LANGFUSE_REQUESTS, LANGFUSE_SPANS, LANGFUSE_TOOLS
 from pipeline.adapters.litellm import LITELLM_SPEND_LOGS
 from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef, mapping_text
 from pipeline.adapters.otel_genai import OTEL_REQUESTS, OTEL_SPANS, OTEL_TOOLS
 from pipeline.adapters.stripe import STRIPE_CONSEQUENCES
+from pipeline.adapters.time_tracking import (
+    CLOCKIFY_RATES,
+    CLOCKIFY_TIME,
+    HARVEST_RATES,
+    HARVEST_TIME,
+    TEMPO_WORKLOGS,
+    TOGGL_TIME,
+)
 
 __all__ = [
+    "CLOCKIFY_RATES",
+    "CLOCKIFY_TIME",
+    "HARVEST_RATES",
+    "HARVEST_TIME",
+    "TEMPO_WORKLOGS",
+    "TOGGL_TIME",
     "CONVERSIONS",
     "LANGFUSE_REQUESTS",
     "LANGFUSE_SPANS",
@@ -36,6 +56,8 @@ __all__ = [
     "DeclaredAdapter",
     "DeclaredField",
     "FieldRef",
+    "TimeEntryRule",
     "mapping_text",
+    "time_entry_rule_rows",
     "with_declared_adapters",
 ]

@@ -1,12 +1,16 @@
-"""Adapters declared in configuration (IngestSettings.declared_adapters): the same mapping as the
-built-in adapters, written without Python."""
+"""What users declare in configuration to read their own exports: adapters
+(IngestSettings.declared_adapters, the same mapping as the built-in adapters, written without
+Python) and the rules that give time entries their activity and owners
+(IngestSettings.time_entry_rules)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import duckdb
 from dagster import Config
 from pydantic import Field as PydanticField
+from pydantic import field_validator
 
 from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef
 
@@ -119,3 +123,67 @@ def with_declared_adapters(source, declared: dict[str, DeclaredAdapter]):
             **{n: declared_adapter(n, d, source) for n, d in mine.items()},
         },
     )
+
+
+IDS = ("action_id", "task_id", "agent_id", "team_id")
+RULE_FIELDS = ("project", "task", "tags", "description")
+
+
+class TimeEntryRule(Config):
+    """A rule giving time entries their activity, work type and owners from what a time
+    tracker records (IngestSettings.time_entry_rules; sql/staging/time_entries.sql)."""
+
+    field: str = PydanticField(
+        description="What the pattern tests: the entry's project, task, tags or description."
+    )
+    pattern: str = PydanticField(
+        description="A regular expression (RE2; '(?i)' for any case) found in that text."
+    )
+    activity: str | None = None
+    work_type: str | None = None
+    action_id: str | None = None
+    task_id: str | None = None
+    agent_id: str | None = None
+    team_id: str | None = None
+    capture: str | None = PydanticField(
+        default=None, description="The id the pattern's first group names (action_id, ...)."
+    )
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, field: str) -> str:
+        if field not in RULE_FIELDS:
+            raise ValueError(
+                f"time_entry_rules: field {field!r} is not one of {', '.join(RULE_FIELDS)}"
+            )
+        return field
+
+    @field_validator("capture")
+    @classmethod
+    def _known_id(cls, capture: str | None) -> str | None:
+        if capture is not None and capture not in IDS:
+            raise ValueError(
+                f"time_entry_rules: capture {capture!r} is not one of {', '.join(IDS)}"
+            )
+                f"time_entry_rules: capture {capture!r} is not one of {', '.join(IDS)}"
+            )
+        return capture
+
+    @field_validator("pattern")
+    @classmethod
+    def _readable(cls, pattern: str) -> str:
+        try:
+            duckdb.execute("SELECT regexp_matches('', $p)", {"p": pattern})
+        except duckdb.Error as error:
+            raise ValueError(
+                f"time_entry_rules: pattern {pattern!r} does not read: {error}"
+            ) from error
+        return pattern
+
+
+def time_entry_rule_rows(rules: list[TimeEntryRule]) -> list[tuple]:
+    """The rules as rows of temp table time_entry_rules, in order."""
+    return [
+        (n, r.field, r.pattern, r.activity, r.work_type, *(getattr(r, i) for i in IDS), r.capture)
+        for n, r in enumerate(rules, start=1)
+    ]

@@ -10,7 +10,16 @@ from pipeline.sql_files import read_sql
 # the macros the statements flattening records call (created before landing)
 RECORD_MACROS = "ingest/macros/otlp_attributes.sql"
 
-CONVERSIONS = ("unix_nanos", "unix_micros", "unix_millis", "unix_seconds", "hundredths")
+CONVERSIONS = (
+    "unix_nanos",
+    "unix_micros",
+    "unix_millis",
+    "unix_seconds",
+    "hundredths",
+    "clock_hours",
+    "seconds_as_hours",
+    "lower",
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,12 @@ class FieldRef:
     ``convert`` is one of :data:`CONVERSIONS`; ``values`` maps values (any case) to canonical
     ones, others kept. ``constant`` is a fixed value (one call is one unit). ``fallback`` is read
     when this field holds no value (a span's parent, else its conversation, else its trace).
+    ``parts`` joins several fields with a space (Harvest's first and last name). ``identity``
+    names a record with no id of its own: a digest of those fields and the record's occurrence
+    among identical ones in its file, so a re-delivered export restates the same records.
+    ``extract`` keeps the first group of a regular expression (the ISO code of 'Euro - EUR').
+    A ``name`` holding ``{currency}`` is a column whose header carries the currency (Clockify's
+    'Cost Rate (USD)'); with ``header_value`` the value is that currency.
     """
 
     name: str
@@ -41,6 +56,10 @@ class FieldRef:
     values: dict[str, str] = field(default_factory=dict)
     constant: str | None = None
     fallback: FieldRef | None = None
+    parts: tuple[str, ...] = ()
+    identity: tuple[str, ...] = ()
+    extract: str | None = None
+    header_value: bool = False
 
     def paths(self) -> tuple[str, ...]:
         if self.json_path is None:
@@ -63,8 +82,9 @@ class Adapter:
     # a statement of sql/landing/ turning each JSON document of a file into records (temp table
     # _records), for exports whose rows nest their records (OTLP: spans inside resource scopes)
     records: str | None = None
-    # the record field naming its kind, and the kinds this source takes (any case); records of
-    # other kinds belong to other sources and are counted in the file's ledger note
+    # the record field naming its kind, and the kinds this source takes (any case; '*' takes
+    # any kind the record names); records of other kinds belong to other sources and are
+    # counted in the file's ledger note
     kind: str | None = None
     takes: tuple[str, ...] = ()
 

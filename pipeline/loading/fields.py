@@ -17,6 +17,7 @@ import duckdb
 
 from pipeline.adapters import FieldRef
 from pipeline.loading.discover import SourceFile, UnreadableFileError
+from pipeline.loading.field_sql import field_expression, fields_read
 from pipeline.sources import Source
 from pipeline.sql_files import parameters_used, quote_ident
 
@@ -35,126 +36,6 @@ def create_landing_table(conn: duckdb.DuckDBPyConnection, source: Source) -> str
     return table
 
 
-# Per epoch unit: microseconds in one unit, and the first value of 2200 in that unit.
-_EPOCH_UNITS = {
-    "unix_nanos": ("0.001", "7258118400000000000"),
-    "unix_micros": ("1", "7258118400000000"),
-    "unix_millis": ("1000", "7258118400000"),
-    "unix_seconds": ("1000000", "7258118400"),
-}
-
-
-def _converted(value: str, convert: str) -> str:
-    """SQL text turning a value of a declared unit into the canonical text; a value not of that
-    form (or a time outside 1970-2199) is kept as it is, so staging names it. Nothing here can
-    fail a file: the number is range-checked before it is scaled."""
-    if convert == "hundredths":  # minor units (cents) to units, exactly
-        number = f"TRY_CAST({value} AS DECIMAL(38, 16))"
-        return (
-            f"CASE WHEN {number} IS NULL THEN {value} "
-            f"ELSE CAST({number} * CAST(0.01 AS DECIMAL(3, 2)) AS VARCHAR) END"
-        )
-    micros_per_unit, end = _EPOCH_UNITS[convert]
-    number = f"TRY_CAST({value} AS DECIMAL(38, 6))"
-    return (
-        f"CASE WHEN {number} >= 0 AND {number} < {end} THEN strftime(make_timestamp("
-        f"CAST(FLOOR({number} * {micros_per_unit}) AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f') "
-        f"ELSE {value} END"
-    )
-
-
-def _listed(params: dict, stem: str, values: list[str]) -> str:
-    name = f"{stem}_{len(params)}"
-    params[name] = values
-    return f"CAST(${name} AS VARCHAR[])"
-
-
-def _json_value(base: str, paths: list[str], params: dict) -> str:
-    """The first of `paths` that holds a value in the JSON text `base`."""
-    reads = []
-    for path in paths:
-        name = f"path_{len(params)}"
-        params[name] = path
-        reads.append(f"json_extract_string({base}, ${name})")
-    first = reads[0] if len(reads) == 1 else f"COALESCE({', '.join(reads)})"
-    return f"CASE WHEN json_valid({base}) THEN {first} END"
-
-
-def _summed_keys(base: str, pattern: str, params: dict) -> str:
-    """The sum of the whole-number values of the keys of JSON object `base` matching `pattern`
-    (null values left out); the object's text when a matching value is not a whole number, so
-    staging names it, never rounds it."""
-    name = f"keys_{len(params)}"
-    params[name] = pattern
-    values = (
-        f"list_filter(list_transform(list_filter(json_keys({base}), "
-        f"lambda k: regexp_matches(k, ${name})), "
-        f"lambda k: json_extract_string({base}, '$.\"' || k || '\"')), lambda x: x IS NOT NULL)"
-    )
-    return (
-        f"CASE WHEN json_valid({base}) AND json_type({base}) = 'OBJECT' THEN "
-        f"CASE WHEN list_bool_or(list_transform({values}, "
-        "lambda x: NOT regexp_full_match(x, '-?[0-9]{1,30}'))) "
-        f"THEN {base} ELSE CAST(list_sum(list_transform({values}, "
-        "lambda x: CAST(x AS HUGEINT))) AS VARCHAR) END END"
-    )
-
-
-def _field_expression(column: str, ref: FieldRef, base_of, params: dict, settings) -> str:
-    """SQL text reading one canonical column through `ref`; `base_of(name)` is the SQL text of a
-    field of the file (NULL when the file lacks it). Values, keys and paths travel as
-    parameters. The value is cleaned (null tokens, blanks) before a fallback is read."""
-    if ref.constant is not None:
-        name = f"constant_{len(params)}"
-        params[name] = ref.constant
-        value = f"CAST(${name} AS VARCHAR)"
-    elif ref.attribute:
-        key = settings.attribute_keys.get(column)
-        if key is None:
-            value = "CAST(NULL AS VARCHAR)"
-        else:
-            reads = [_json_value(base_of(f), [f'$."{key}"'], params) for f in ref.attribute]
-            value = reads[0] if len(reads) == 1 else f"COALESCE({', '.join(reads)})"
-    else:
-        base = base_of(ref.name)
-        if ref.paths():
-            value = _json_value(base, list(ref.paths()), params)
-        elif ref.tag_list:
-            key_param = f"tag_{len(params)}"
-            params[key_param] = getattr(settings, column.removesuffix("_id") + "_tag_key")
-            value = f"NULLIF(regexp_extract({base}, '\"' || ${key_param} || ':([^\"]*)\"', 1), '')"
-        elif ref.sum_keys is not None:
-            value = _summed_keys(base, ref.sum_keys, params)
-        else:
-            value = base
-    if ref.values:
-        keys = _listed(params, "value_keys", [k.upper() for k in ref.values])
-        mapped = _listed(params, "value_map", list(ref.values.values()))
-        found = f"list_extract({mapped}, list_position({keys}, UPPER(TRIM({value}))))"
-        value = f"COALESCE({found}, {value})"
-    if ref.lookup is not None:
-        table = getattr(settings, f"{ref.lookup}_usd")
-        keys = _listed(params, "lookup_keys", list(table))
-        found = _listed(params, "lookup_values", [str(v) for v in table.values()])
-        value = f"list_extract({found}, list_position({keys}, TRIM({value})))"
-    if ref.convert is not None:
-        value = _converted(value, ref.convert)
-    cleaned = (
-        f"CASE WHEN list_contains($null_tokens, UPPER(TRIM({value}))) THEN NULL "
-        f"ELSE NULLIF(TRIM({value}), '') END"
-    )
-    if ref.fallback is None:
-        return cleaned
-    fallback = _field_expression(column, ref.fallback, base_of, params, settings)
-    return f"COALESCE({cleaned}, {fallback})"
-
-
-def _fields_read(ref: FieldRef) -> list[str]:
-    """The file's fields one mapping entry reads, its fallbacks' included."""
-    names = [] if ref.constant is not None else list(ref.attribute or (ref.name,))
-    return names + (_fields_read(ref.fallback) if ref.fallback is not None else [])
-
-
 def _mapping(source: Source, adapter: str | None) -> dict[str, FieldRef]:
     if adapter is not None:
         return source.adapters[adapter].columns
@@ -163,7 +44,11 @@ def _mapping(source: Source, adapter: str | None) -> dict[str, FieldRef]:
 
 def _plain(ref: FieldRef) -> bool:
     """A reference to one field a file must carry (no constant, attribute key or fallback)."""
-    return ref.constant is None and ref.fallback is None and not ref.attribute
+    return (
+        ref.constant is None
+        and ref.fallback is None
+        and not (ref.attribute or ref.parts or ref.identity or ref.header_value)
+    )
 
 
 def _recognised_by(source: Source, adapter) -> set[str]:
@@ -256,7 +141,7 @@ def insert_landing(
     if doc is not None:
         # A JSON document is parsed once per row: every field the mapping reads is extracted in
         # one call (a list of paths), not one parse per column.
-        fields = [name for ref in mapping.values() for name in _fields_read(ref)]
+        fields = [name for ref in mapping.values() for name in fields_read(ref)]
         names = list(dict.fromkeys(fields + ([kind] if kind else [])))
         params["field_paths"] = [f'$."{name}"' for name in names]
         relation = (
@@ -264,7 +149,11 @@ def insert_landing(
             f"FROM {relation} AS d)"
         )
 
-    def base_of(name: str) -> str:
+    def base_of(name: str, header_value: bool = False) -> str:
+        if header_value:  # the currency a column's header carries, as a parameter
+            key = f"header_{len(params)}"
+            params[key] = header_currency(name, present)
+            return f"CAST(${key} AS VARCHAR)"
         if doc is not None:
             return f"r.field_values[{names.index(name) + 1}]"
         name = _column_in_file(source, f, name, present)
@@ -280,13 +169,17 @@ def insert_landing(
         value = (
             "CAST(NULL AS VARCHAR)"
             if ref is None
-            else _field_expression(column, ref, base_of, params, settings)
+            else field_expression(column, ref, base_of, params, settings)
         )
         exprs.append(_with_declared_currency(source, column, value, params, settings))
     taken = "TRUE" if not f.shared else "r.landing_error IS NULL"
     if kind is not None:
         params["takes"] = [k.lower() for k in adapter.takes]
-        of_kind = f"COALESCE(list_contains($takes, LOWER(TRIM({base_of(kind)}))), FALSE)"
+        of_kind = (
+            f"COALESCE(list_contains($takes, LOWER(TRIM({base_of(kind)}))), FALSE)"
+            if "*" not in adapter.takes
+            else f"({base_of(kind)}) IS NOT NULL AND TRIM({base_of(kind)}) <> ''"
+        )
         # a row that cannot be read (landing_error) is quarantined with its reason, once: by
         # the source whose folder holds the file
         taken = (
@@ -314,12 +207,32 @@ def insert_landing(
     )
 
 
+def _header_pattern(name: str) -> re.Pattern:
+    """A field name holding '{currency}' as a pattern over column headers ('Cost Rate (USD)')."""
+    head, tail = name.split("{currency}", 1)
+    return re.compile(re.escape(head) + r"([A-Za-z]{3})" + re.escape(tail))
+
+
+def _header_column(name: str, present: set[str] | None) -> str:
+    if "{currency}" not in name or not present:
+        return name
+    pattern = _header_pattern(name)
+    return next((c for c in sorted(present) if pattern.fullmatch(c)), name)
+
+
+def header_currency(name: str, present: set[str] | None) -> str | None:
+    """The currency code in the header of the column a '{currency}' field name matches."""
+    match = _header_pattern(name).fullmatch(_header_column(name, present))
+    return match.group(1).upper() if match else None
+
+
 def _column_in_file(source: Source, f: SourceFile, column: str, present: set[str] | None) -> str:
     """The file's name for a field the mapping reads: for a tabular file in canonical form, the
     column's own name, else the first alias the file carries (FOCUS renamed columns across
-    versions: ProviderName, OCI's pre-release Provider); otherwise the mapped name as it is."""
+    versions: ProviderName, OCI's pre-release Provider); a name holding '{currency}' the column
+    whose header matches it; otherwise the mapped name as it is."""
     if f.adapter is not None or present is None or column in present:
-        return column
+        return _header_column(column, present)
     return next((a for a in source.aliases.get(column, ()) if a in present), column)
 
 

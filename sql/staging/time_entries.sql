@@ -1,15 +1,76 @@
 -- One row per HR time entry: a person's hours on one date for one activity, and the action / task /
--- agent / team it concerns. Source: landing_time_entries. hours is exact (DECIMAL 6 places; more
--- are quarantined, never rounded); activity is lower-case; which cost line an activity feeds
--- (oversight, remediation, other) is decided in the core layer, as is whether work_type marks
--- software development work. Pay rates are joined later, never exposed here.
-WITH typed AS (
+-- agent / team it concerns. Source: landing_time_entries (canonical columns, or a time tracker's
+-- export through its adapter: Harvest, Clockify, Toggl, Tempo) and temp table time_entry_rules
+-- (IngestSettings.time_entry_rules). A rule tests the entry's project, task, tags or description
+-- against a regular expression; an activity, work type or id the entry does not carry is taken
+-- from the first rule, in order, that matches and gives it (an id may be the pattern's first
+-- group: 'rollback of (act-[0-9]+)'). hours is exact (DECIMAL 6 places; more are quarantined,
+-- never rounded); activity is lower-case; which cost line an activity feeds (oversight,
+-- remediation, other) is decided in the core layer, as is whether work_type marks software
+-- development work. Pay rates are joined later, never exposed here.
+WITH matched AS (
+    SELECT
+        l.source_file,
+        l.source_line,
+        r.rule_order,
+        r.activity,
+        r.work_type,
+        COALESCE(r.action_id, CASE WHEN r.capture = 'action_id' THEN x.captured END) AS action_id,
+        COALESCE(r.task_id, CASE WHEN r.capture = 'task_id' THEN x.captured END) AS task_id,
+        COALESCE(r.agent_id, CASE WHEN r.capture = 'agent_id' THEN x.captured END) AS agent_id,
+        COALESCE(r.team_id, CASE WHEN r.capture = 'team_id' THEN x.captured END) AS team_id
+    FROM landing_time_entries AS l
+    CROSS JOIN time_entry_rules AS r
+    CROSS JOIN LATERAL (
+        SELECT
+            CASE r.field
+                WHEN 'project' THEN l.project
+                WHEN 'task' THEN l.task_name
+                WHEN 'tags' THEN l.tags
+                WHEN 'description' THEN l.description
+            END AS tested
+    ) AS t
+    CROSS JOIN LATERAL (
+        SELECT NULLIF(regexp_extract(t.tested, r.pattern, 1), '') AS captured
+    ) AS x
+    WHERE regexp_matches(t.tested, r.pattern)
+),
+
+-- per entry, each value from the first matching rule that gives it
+ruled AS (
+    SELECT
+        source_file,
+        source_line,
+        arg_min(activity, rule_order) FILTER (WHERE activity IS NOT NULL) AS activity,
+        arg_min(work_type, rule_order) FILTER (WHERE work_type IS NOT NULL) AS work_type,
+        arg_min(action_id, rule_order) FILTER (WHERE action_id IS NOT NULL) AS action_id,
+        arg_min(task_id, rule_order) FILTER (WHERE task_id IS NOT NULL) AS task_id,
+        arg_min(agent_id, rule_order) FILTER (WHERE agent_id IS NOT NULL) AS agent_id,
+        arg_min(team_id, rule_order) FILTER (WHERE team_id IS NOT NULL) AS team_id
+    FROM matched
+    GROUP BY source_file, source_line
+),
+
+entries AS (
+    SELECT
+        l.* EXCLUDE (activity, work_type, action_id, task_id, agent_id, team_id),
+        COALESCE(l.activity, u.activity) AS activity,
+        COALESCE(l.work_type, u.work_type) AS work_type,
+        COALESCE(l.action_id, u.action_id) AS action_id,
+        COALESCE(l.task_id, u.task_id) AS task_id,
+        COALESCE(l.agent_id, u.agent_id) AS agent_id,
+        COALESCE(l.team_id, u.team_id) AS team_id
+    FROM landing_time_entries AS l
+    LEFT JOIN ruled AS u ON u.source_file = l.source_file AND u.source_line = l.source_line
+),
+
+typed AS (
     SELECT
         l.*,
         CAST(read_instant(l.work_date, $date_format) AS DATE) AS work_date_n,
         CAST(read_amount(l.hours, 'hours') AS DECIMAL(18, 6)) AS hours_n,
         LOWER(REPLACE(l.activity, ' ', '_')) AS activity_n
-    FROM landing_time_entries AS l
+    FROM entries AS l
 ),
 
 checked AS (
@@ -32,7 +93,12 @@ checked AS (
                     THEN 'hours: outside (0, 24] (''' || LEFT(t.hours, 40) || ''')'
                 ELSE amount_problem('hours', t.hours, 'hours')
             END,
-            CASE WHEN t.activity IS NULL THEN 'activity: missing' END
+            CASE
+                WHEN t.activity IS NULL
+                    THEN 'activity: missing (no activity column, and no '
+                        || 'IngestSettings.time_entry_rules rule matched its project, task, tags '
+                        || 'or description)'
+            END
         ), '')) AS reject_reason
     FROM typed AS t
 )
