@@ -165,8 +165,6 @@ class TimeEntryRule(Config):
             raise ValueError(
                 f"time_entry_rules: capture {capture!r} is not one of {', '.join(IDS)}"
             )
-                f"time_entry_rules: capture {capture!r} is not one of {', '.join(IDS)}"
-            )
         return capture
 
     @field_validator("pattern")
