@@ -174,7 +174,8 @@ def insert_landing(
         exprs.append(_with_declared_currency(source, column, value, params, settings))
     taken = "TRUE" if not f.shared else "r.landing_error IS NULL"
     if kind is not None:
-        params["takes"] = [k.lower() for k in adapter.takes]
+        if "*" not in adapter.takes:
+            params["takes"] = [k.lower() for k in adapter.takes]
         of_kind = (
             f"COALESCE(list_contains($takes, LOWER(TRIM({base_of(kind)}))), FALSE)"
             if "*" not in adapter.takes
