@@ -17,7 +17,7 @@ from dagster import ConfigurableResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field, field_validator
 
-from pipeline.adapters import DeclaredAdapter, TimeEntryRule
+from pipeline.adapters import DeclaredAdapter, IncidentPenalty, TimeEntryRule
 
 # Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).
 DEFAULT_EXCLUDED_PATH_PATTERNS = (
@@ -174,6 +174,20 @@ class IngestSettings(ConfigurableResource):
         "from the first rule, in order, that matches and gives it. Example: {field: task, "
         "pattern: '(?i)review', activity: review}; {field: description, pattern: "
         "'rollback of (act-[0-9]+)', activity: rollback, capture: action_id}.",
+    )
+    incident_penalties: list[IncidentPenalty] = Field(
+        default=[],
+        description="What an incident costs beyond its responders' time, by service (name or "
+        "id), urgency and priority ('*' for any), the first that matches: the SLA credits a "
+        "contract owes ({service: 'Checkout API', priority: 'P1', amount: '2500.00'}). A "
+        "PagerDuty incident matching none is not a consequence record (counted in its "
+        "file's ledger note).",
+    )
+    incident_links: dict[str, str] = Field(
+        default={},
+        description="Regular expressions whose first group finds an incident's action_id, "
+        "task_id, agent_id or team_id in its title and incident_key ({'action_id': "
+        "'(act-[0-9]+)'}); an incident linked to nothing is quarantined, naming it.",
     )
     tool_prices_usd: dict[str, str] = Field(
         default={},

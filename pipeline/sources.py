@@ -35,6 +35,8 @@ from pipeline.adapters import (
     OTEL_REQUESTS,
     OTEL_SPANS,
     OTEL_TOOLS,
+    PAGERDUTY_PENALTIES,
+    PAGERDUTY_RESPONSES,
     STRIPE_CONSEQUENCES,
     TEMPO_WORKLOGS,
     TOGGL_TIME,
@@ -312,7 +314,10 @@ SOURCES: dict[str, Source] = {
                 "clockify": CLOCKIFY_TIME,
                 "toggl": TOGGL_TIME,
                 "tempo": TEMPO_WORKLOGS,
+                "pagerduty": PAGERDUTY_RESPONSES,
             },
+            # responders' time from the PagerDuty log entries under consequence_records/
+            also_reads=("consequence_records",),
             amount_column="hours",
         ),
         Source(
@@ -353,7 +358,7 @@ SOURCES: dict[str, Source] = {
             ),
             required=("record_id", "record_type", "amount", "currency", "occurred_at"),
             formats=("csv", "parquet", "jsonl", "json"),
-            adapters={"stripe": STRIPE_CONSEQUENCES},
+            adapters={"stripe": STRIPE_CONSEQUENCES, "pagerduty": PAGERDUTY_PENALTIES},
             currency_column="currency",
             amount_column="amount",
         ),

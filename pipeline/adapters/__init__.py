@@ -10,7 +10,8 @@ An adapter may also say how a file's rows become records (``records``: a stateme
 takes (``kind`` and ``takes``: an inference span is a request, a tool span a tool call).
 
 Built in: LiteLLM spend logs, OpenTelemetry GenAI spans (OTLP/JSON), Langfuse observations,
-Stripe refunds and credit notes, and Harvest, Clockify, Toggl and Tempo time tracking. A user
+Stripe refunds and credit notes, PagerDuty incidents, and Harvest, Clockify, Toggl and Tempo
+time tracking. A user
 declares an adapter of their own in configuration (``IngestSettings.declared_adapters``), with the
 same fields and no Python: see the README's "Reading another tool's export".
 """
@@ -18,7 +19,10 @@ same fields and no Python: see the README's "Reading another tool's export".
 from pipeline.adapters.declared import (
     DeclaredAdapter,
     DeclaredField,
+    IncidentPenalty,
     TimeEntryRule,
+    incident_penalty_rows,
+    record_parameters,
     time_entry_rule_rows,
     with_declared_adapters,
 )
@@ -26,6 +30,7 @@ from pipeline.adapters.langfuse import LANGFUSE_REQUESTS, LANGFUSE_SPANS, LANGFU
 from pipeline.adapters.litellm import LITELLM_SPEND_LOGS
 from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef, mapping_text
 from pipeline.adapters.otel_genai import OTEL_REQUESTS, OTEL_SPANS, OTEL_TOOLS
+from pipeline.adapters.pagerduty import PAGERDUTY_PENALTIES, PAGERDUTY_RESPONSES
 from pipeline.adapters.stripe import STRIPE_CONSEQUENCES
 from pipeline.adapters.time_tracking import (
     CLOCKIFY_RATES,
@@ -51,11 +56,16 @@ __all__ = [
     "OTEL_REQUESTS",
     "OTEL_SPANS",
     "OTEL_TOOLS",
+    "PAGERDUTY_PENALTIES",
+    "PAGERDUTY_RESPONSES",
     "STRIPE_CONSEQUENCES",
     "Adapter",
     "DeclaredAdapter",
     "DeclaredField",
     "FieldRef",
+    "IncidentPenalty",
+    "incident_penalty_rows",
+    "record_parameters",
     "TimeEntryRule",
     "mapping_text",
     "time_entry_rule_rows",

@@ -185,3 +185,31 @@ def time_entry_rule_rows(rules: list[TimeEntryRule]) -> list[tuple]:
         (n, r.field, r.pattern, r.activity, r.work_type, *(getattr(r, i) for i in IDS), r.capture)
         for n, r in enumerate(rules, start=1)
     ]
+
+
+class IncidentPenalty(Config):
+    """A penalty an incident costs, by service, urgency and priority (SLA credits owed under a
+    contract): IngestSettings.incident_penalties, the first that matches wins."""
+
+    service: str = PydanticField(default="*", description="Service name or id; '*' for any.")
+    urgency: str = PydanticField(default="*", description="high or low; '*' for any.")
+    priority: str = PydanticField(default="*", description="P1, P2, ...; '*' for any.")
+    amount: str = PydanticField(description="The penalty, exact decimal text ('2500.00').")
+    currency: str = PydanticField(default="USD", description="The penalty's currency.")
+
+
+def incident_penalty_rows(penalties: list[IncidentPenalty]) -> list[tuple]:
+    """The penalties as rows of temp table incident_penalties, in order."""
+    return [
+        (n, p.service, p.urgency, p.priority, p.amount, p.currency)
+        for n, p in enumerate(penalties, start=1)
+    ]
+
+
+def record_parameters(settings) -> dict[str, str | None]:
+    """The values the statements flattening records bind: the patterns that find an incident's
+    ids in its title and key (IngestSettings.incident_links)."""
+    return {
+        f"{column.removesuffix('_id')}_pattern": settings.incident_links.get(column)
+        for column in IDS
+    }

@@ -77,8 +77,8 @@ class Adapter:
     # fields a file's rows carry when they are this adapter's (default: the fields feeding the
     # source's required columns); a file declared for a folder is read with it regardless
     recognised_by: tuple[str, ...] = ()
-    # other fields that also tell this adapter's files (a list page around its records)
-    also_recognised_by: tuple[str, ...] = ()
+    # other sets of fields that also tell this adapter's files (a list page around its records)
+    also_recognised_by: tuple[tuple[str, ...], ...] = ()
     # a statement of sql/landing/ turning each JSON document of a file into records (temp table
     # _records), for exports whose rows nest their records (OTLP: spans inside resource scopes)
     records: str | None = None

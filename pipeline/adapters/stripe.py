@@ -11,7 +11,7 @@ STRIPE_CONSEQUENCES = Adapter(
         "the currency's minor units; ids from metadata under IngestSettings.attribute_keys."
     ),
     recognised_by=("id", "object", "amount", "currency", "created"),
-    also_recognised_by=("object", "data", "has_more"),
+    also_recognised_by=(("object", "data", "has_more"),),
     records="landing/list_pages.sql",
     kind="status",
     # pending, failed and canceled refunds and void credit notes moved no money

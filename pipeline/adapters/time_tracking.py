@@ -158,7 +158,7 @@ TEMPO_WORKLOGS = Adapter(
     description="Tempo worklogs (Jira) as its REST API returns them: pages of results[], or "
     "one worklog per line; timeSpentSeconds as hours, the issue as the task tested by rules.",
     recognised_by=("tempoWorklogId", "timeSpentSeconds", "startDate"),
-    also_recognised_by=("self", "metadata", "results"),
+    also_recognised_by=(("self", "metadata", "results"),),
     records="landing/list_pages.sql",
     columns={
         "entry_id": FieldRef("tempoWorklogId"),

@@ -62,6 +62,7 @@ class SourceFile:
     day: date | None  # the delivery day written in its path, if any
     landing_note: str | None = None  # what reading it found worth a line in the ledger
     shared: bool = False  # in another source's folder (Source.also_reads)
+    read_here: bool = True  # False for a shared file none of whose records are this source's
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,9 @@ def recognise_adapter(source: Source, f: SourceFile, present: set[str]) -> Sourc
     for name, adapter in source.adapters.items():  # built in first, then declared
         if f.shared and adapter.kind is None:
             continue
-        also = set(adapter.also_recognised_by)
-        if _recognised_by(source, adapter) <= present or (also and also <= present):
+        if _recognised_by(source, adapter) <= present or any(
+            set(fields) <= present for fields in adapter.also_recognised_by
+        ):
             return replace(f, adapter=name)
     return f
 
@@ -85,6 +86,7 @@ def not_read_here(source: Source, f: SourceFile) -> bool:
 def not_read_note(source: Source, f: SourceFile) -> SourceFile:
     return replace(
         f,
+        read_here=False,
         landing_note=f"no {source.name} records: not a format {source.name} reads from "
         f"{f.relpath.split('/')[0]}/ ({', '.join(sorted(source.adapters))})",
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.adapters import record_parameters
 from pipeline.loading.csv_records import (
     collect_reader_rejects,
     header_columns,
@@ -130,7 +131,8 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
     relation = "_numbered"
     records = source.adapters[f.adapter].records if f.adapter is not None else None
     if records is not None:  # rows that nest their records (OTLP spans) are flattened first
-        conn.execute(read_sql(records))
+        sql = read_sql(records)
+        conn.execute(sql, parameters_used(sql, record_parameters(settings)))
         relation = "_records"
     return rejected, insert_landing(
         conn, source, f, settings, present=None, doc="d.doc", relation=relation

@@ -89,7 +89,9 @@ def load_source(
         and (bool(files) or audit.staged_under(conn, source) == fingerprint)
     )
     if not unchanged:
-        _load(conn, source, settings, load_id, loaded_at, model, fingerprint, todo, passed)
+        _load(
+            conn, source, settings, load_id, loaded_at, model, fingerprint, todo, passed, recorded
+        )
     totals, sample = audit.load_totals(conn, source, load_id)
     return LoadReport(
         source=source.name,
@@ -118,15 +120,19 @@ def _load(
     fingerprint: str,
     todo: list,
     passed: list,
+    recorded: dict,
 ) -> None:
-    """Land the files to (re)load, then stage them in one transaction."""
+    """Land the files to (re)load, then stage them in one transaction. A file of another
+    source's folder holding none of this source's records is left out of its ledger (its own
+    source records it), unless this source read rows from it before: then it gives them up."""
     # Landing runs outside the transaction: it writes temp tables only.
     stage.prepare_staging(conn, settings)
     create_landing_table(conn, source)
     audit.create_load_tables(conn)
     for f in todo:
         rejected, f = land_file(conn, source, f, settings)
-        audit.note_landed_file(conn, f, rejected)
+        if f.read_here or f.relpath in recorded:
+            audit.note_landed_file(conn, f, rejected)
     audit.note_passed_files(conn, passed)
 
     with transaction(conn):

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import duckdb
 
-from pipeline.adapters import time_entry_rule_rows
+from pipeline.adapters import incident_penalty_rows, time_entry_rule_rows
 from pipeline.adapters.mapping import RECORD_MACROS
 from pipeline.loading.audit import record_changed_rows
 from pipeline.sources import Source
@@ -57,8 +57,8 @@ def _statement(name: str, source: Source) -> str:
 
 def prepare_staging(conn: duckdb.DuckDBPyConnection, settings) -> None:
     """What the staging models read besides the landing table: the declared exchange rates and
-    minor-unit sizes (temp table fx_rates), the time entry rules (temp table time_entry_rules),
-    and the value readers' macros."""
+    minor-unit sizes (temp table fx_rates), the time entry rules and the incident penalties
+    (temp tables time_entry_rules, incident_penalties), and the value readers' macros."""
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE fx_rates ("
         "currency VARCHAR, rate_to_usd DECIMAL(18, 8), minor_unit_factor DECIMAL(18, 8))"
@@ -84,6 +84,10 @@ def prepare_staging(conn: duckdb.DuckDBPyConnection, settings) -> None:
         conn.executemany(
             "INSERT INTO time_entry_rules VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", rows
         )
+    conn.execute(read_sql("ingest/incident_penalties.sql"))
+    rows = incident_penalty_rows(settings.incident_penalties)
+    if rows:
+        conn.executemany("INSERT INTO incident_penalties VALUES ($1, $2, $3, $4, $5, $6)", rows)
     conn.execute(read_sql(VALUE_READERS))
     conn.execute(read_sql(RECORD_MACROS))
 

@@ -1,0 +1,172 @@
+-- One row per PagerDuty incident and per responder of an incident (temp table _records), from
+-- PagerDuty's REST API responses as it returns them: pages of incidents ({"incidents": [...]})
+-- or log entries ({"log_entries": [...]}), one wrapped object ({"incident": {...}}), or one object
+-- per line. Source: _numbered (one row per line, or the one object of a .json file) and temp
+-- table incident_penalties (IngestSettings.incident_penalties, in order).
+-- An incident is a record of kind 'penalty' when a declared penalty matches its service (name or
+-- id), urgency and priority ('*' matches any; the first rule in order wins), else 'no_penalty'.
+-- A responder is a record of kind 'response': the earliest acknowledge_log_entry of a user for an
+-- incident, ending at the incident's earliest resolve_log_entry after it in the same file (its
+-- seconds NULL when the file holds no resolution). Ids come from the incident's title (a log
+-- entry's incident summary) and incident_key, by the patterns of IngestSettings.incident_links
+-- ($action_pattern, $task_pattern, $agent_pattern, $team_pattern; the first group). Other log
+-- entries are of kind 'other'. source_line numbers the file's records in order (line, position
+-- in its page); a line that cannot be read keeps one row with its reason.
+CREATE OR REPLACE TEMP TABLE _records AS
+WITH pages AS (
+    SELECT
+        n.source_line,
+        n.doc,
+        CASE
+            WHEN json_type(n.doc, '$.incidents') = 'ARRAY' THEN '$.incidents'
+            WHEN json_type(n.doc, '$.log_entries') = 'ARRAY' THEN '$.log_entries'
+        END AS records_path
+    FROM _numbered AS n
+    WHERE n.doc IS NOT NULL
+),
+
+objects AS (
+    SELECT p.source_line AS line, e.id AS position, CAST(e.value AS VARCHAR) AS doc
+    FROM pages AS p, json_each(p.doc, p.records_path) AS e
+    WHERE p.records_path IS NOT NULL
+    UNION ALL
+    SELECT
+        source_line,
+        0,
+        CAST(COALESCE(json_extract(doc, '$.incident'), json_extract(doc, '$.log_entry'), doc)
+            AS VARCHAR)
+    FROM pages
+    WHERE records_path IS NULL
+),
+
+typed AS (
+    SELECT
+        o.*,
+        json_extract_string(o.doc, '$.type') AS object_type,
+        TRY_CAST(json_extract_string(o.doc, '$.created_at') AS TIMESTAMPTZ) AS created_ts,
+        json_extract_string(o.doc, '$.incident.id') AS incident_id
+    FROM objects AS o
+),
+
+incidents AS (
+    SELECT
+        t.*,
+        json_extract_string(t.doc, '$.service.summary') AS service_name,
+        json_extract_string(t.doc, '$.service.id') AS service_id,
+        json_extract_string(t.doc, '$.urgency') AS urgency,
+        json_extract_string(t.doc, '$.priority.summary') AS priority,
+        CONCAT_WS(' ', json_extract_string(t.doc, '$.title'),
+            json_extract_string(t.doc, '$.summary'),
+            json_extract_string(t.doc, '$.incident_key')) AS linked_text
+    FROM typed AS t
+    WHERE t.object_type = 'incident'
+),
+
+penalised AS (
+    SELECT
+        i.*,
+        p.amount,
+        p.currency,
+        ROW_NUMBER() OVER (PARTITION BY i.line, i.position ORDER BY p.rule_order) AS rule_rank
+    FROM incidents AS i
+    LEFT JOIN incident_penalties AS p
+        ON p.service IN ('*', i.service_name, i.service_id)
+        AND p.urgency IN ('*', i.urgency)
+        AND p.priority IN ('*', i.priority)
+),
+
+resolutions AS (
+    SELECT incident_id, created_ts
+    FROM typed
+    WHERE object_type = 'resolve_log_entry'
+),
+
+acknowledgements AS (
+    SELECT
+        t.*,
+        COALESCE(json_extract_string(t.doc, '$.agent.summary'),
+            json_extract_string(t.doc, '$.agent.id')) AS responder,
+        json_extract_string(t.doc, '$.incident.summary') AS linked_text,
+        ROW_NUMBER() OVER (
+            PARTITION BY t.incident_id,
+                COALESCE(json_extract_string(t.doc, '$.agent.summary'),
+                    json_extract_string(t.doc, '$.agent.id'))
+            ORDER BY t.created_ts, t.line, t.position
+        ) AS ack_rank
+    FROM typed AS t
+    WHERE t.object_type = 'acknowledge_log_entry'
+),
+
+responses AS (
+    SELECT
+        a.*,
+        (
+            SELECT MIN(r.created_ts)
+            FROM resolutions AS r
+            WHERE r.incident_id = a.incident_id AND r.created_ts >= a.created_ts
+        ) AS resolved_ts
+    FROM acknowledgements AS a
+),
+
+records AS (
+    SELECT
+        p.line,
+        p.position,
+        CAST(NULL AS VARCHAR) AS landing_error,
+        CAST(json_object(
+            'id', json_extract_string(p.doc, '$.id'),
+            'record_kind', CASE WHEN p.amount IS NOT NULL THEN 'penalty' ELSE 'no_penalty' END,
+            'penalty_amount', p.amount,
+            'penalty_currency', p.currency,
+            'created_at', json_extract_string(p.doc, '$.created_at'),
+            'title', json_extract_string(p.doc, '$.title'),
+            'service', p.service_name,
+            'urgency', p.urgency,
+            'priority', p.priority,
+            'action_id', NULLIF(regexp_extract(p.linked_text, $action_pattern, 1), ''),
+            'task_id', NULLIF(regexp_extract(p.linked_text, $task_pattern, 1), ''),
+            'agent_id', NULLIF(regexp_extract(p.linked_text, $agent_pattern, 1), ''),
+            'team_id', NULLIF(regexp_extract(p.linked_text, $team_pattern, 1), '')
+        ) AS VARCHAR) AS doc
+    FROM penalised AS p
+    WHERE p.rule_rank = 1
+    UNION ALL
+    SELECT
+        r.line,
+        r.position,
+        CAST(NULL AS VARCHAR),
+        CAST(json_object(
+            'id', json_extract_string(r.doc, '$.id'),
+            'record_kind', CASE WHEN r.ack_rank = 1 THEN 'response' ELSE 'repeated_ack' END,
+            'incident_id', r.incident_id,
+            'responder', r.responder,
+            'started_at', json_extract_string(r.doc, '$.created_at'),
+            'seconds', CAST(epoch(r.resolved_ts) - epoch(r.created_ts) AS BIGINT),
+            'action_id', NULLIF(regexp_extract(r.linked_text, $action_pattern, 1), ''),
+            'task_id', NULLIF(regexp_extract(r.linked_text, $task_pattern, 1), ''),
+            'agent_id', NULLIF(regexp_extract(r.linked_text, $agent_pattern, 1), ''),
+            'team_id', NULLIF(regexp_extract(r.linked_text, $team_pattern, 1), '')
+        ) AS VARCHAR)
+    FROM responses AS r
+    UNION ALL
+    SELECT
+        t.line,
+        t.position,
+        CAST(NULL AS VARCHAR),
+        CAST(json_object('id', json_extract_string(t.doc, '$.id'), 'record_kind', 'other',
+            'type', t.object_type) AS VARCHAR)
+    FROM typed AS t
+    WHERE COALESCE(t.object_type, '') NOT IN ('incident', 'acknowledge_log_entry')
+    UNION ALL
+    -- a line that cannot be read is one record, quarantined with its reason
+    SELECT source_line, 0, landing_error, CAST(NULL AS VARCHAR)
+    FROM _numbered
+    WHERE doc IS NULL
+)
+
+SELECT
+    ROW_NUMBER() OVER (ORDER BY line, position) AS source_line,
+    COALESCE(doc, (SELECT n.raw_row FROM _numbered AS n WHERE n.source_line = r.line)) AS raw_row,
+    landing_error,
+    doc
+FROM records AS r
