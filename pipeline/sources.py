@@ -132,6 +132,9 @@ PULL_REQUEST_COLUMNS = (
     "mergeCommit",
 )
 
+# what IngestSettings.time_entry_rules test in a time entry, from a time tracker's export
+RULE_TEXT_COLUMNS = ("project", "task_name", "tags", "description")
+
 ID_COLUMNS = ("action_id", "task_id", "session_id", "parent_session_id", "agent_id", "team_id")
 
 SOURCES: dict[str, Source] = {
@@ -301,11 +304,7 @@ SOURCES: dict[str, Source] = {
                 "agent_id",
                 "team_id",
                 "work_type",
-                # what IngestSettings.time_entry_rules test, from a time tracker's export
-                "project",
-                "task_name",
-                "tags",
-                "description",
+                *RULE_TEXT_COLUMNS,
             ),
             required=("entry_id", "person_id", "role", "work_date", "hours"),
             formats=("csv", "parquet", "jsonl", "json"),

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from pipeline.sources import FOCUS_COLUMNS, SOURCES
+from pipeline.sources import FOCUS_COLUMNS, RULE_TEXT_COLUMNS, SOURCES
 from sample_data.fleet import ALL_FORMATS, DEFECT_AT, LATE_AT, ROTATION, STREAMS, _Cfg
 
 # Value defects per source: (defect category, changed fields). None = field missing / blank.
@@ -125,7 +125,11 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "model_prices": {c: STR for c in SOURCES["model_prices"].columns},
     "loaded_rates": {c: STR for c in SOURCES["loaded_rates"].columns},
     "time_entries": {
-        **{c: STR for c in SOURCES["time_entries"].columns if c != "work_type"},
+        **{
+            c: STR
+            for c in SOURCES["time_entries"].columns
+            if c not in ("work_type", *RULE_TEXT_COLUMNS)
+        },
         "hours": pl.Decimal(38, 2),
     },
     "consequence_records": {c: STR for c in SOURCES["consequence_records"].columns},

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from pipeline.sql_files import quote_ident
 from tests.conftest import OUTSIDE_DATA, write
 
 HR = OUTSIDE_DATA / "hr-time-tracking"
@@ -218,3 +219,24 @@ def test_an_entry_no_rule_gives_an_activity_is_quarantined_naming_the_rules(
             "matched its project, task, tags or description)",
         )
     ]
+
+
+def test_an_exports_cost_rate_reaches_no_serving_view(data_dir, build_models, query):
+    write(
+        data_dir,
+        "time_entries/harvest_2026-10-01.csv",
+        header("harvest_detailed_time_report_HEADER.csv")
+        + "\n2026-10-01,Acme,Support bot,SB-1,Code review,Reply to act-1 checked,1.5,1.5,No,No,"
+        "Yes,Hugo,Bernard,Reviewer,Yes,0,0,90.00,135.00,Euro - EUR,\n",
+    )
+    build_models(serving_views=True, days=DAY, time_entry_rules=RULES)
+    views = [
+        v for (v,) in query("SELECT view_name FROM duckdb_views() WHERE schema_name = 'serving'")
+    ]
+    assert len(views) > 20
+    # the labour cost is published; the rate (90 EUR, 97.2 USD) and the person are not
+    published = " ".join(
+        str(row) for view in views for row in query(f"SELECT * FROM serving.{quote_ident(view)}")
+    )
+    assert "145.8" in published
+    assert not any(text in published for text in ("97.2", "90.0", "Hugo Bernard"))
