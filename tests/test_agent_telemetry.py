@@ -229,14 +229,16 @@ def test_the_other_spans_of_a_trace_are_counted_not_read_as_requests(data_dir, b
             2,
             2,
             0,
-            "4 record(s) of other kinds than inference (by record_kind) are not llm_requests rows",
+            "4 record(s) of other kinds than inference (by record_kind, or unreadable) are not "
+            "llm_requests rows",
         ),
         (
             "tool_calls",
             1,
             1,
             0,
-            "5 record(s) of other kinds than tool (by record_kind) are not tool_calls rows",
+            "5 record(s) of other kinds than tool (by record_kind, or unreadable) are not "
+            "tool_calls rows",
         ),
     ]
 
@@ -744,3 +746,14 @@ def test_a_traced_fleet_reaches_the_showback_by_task_agent_and_team(data_dir, ru
 
 def usd(*amounts: str) -> tuple[Decimal, ...]:
     return tuple(Decimal(a).quantize(Decimal("1e-12")) for a in amounts)
+
+
+def test_a_trace_line_over_32_mb_is_quarantined_and_the_others_load(data_dir, build_models, query):
+    write(data_dir, "model_prices/prices.csv", PRICES)
+    padded = dict(CHAT_2, name="x" * (33 << 20))
+    write(data_dir, "agent_spans/2026-10-01.jsonl", traces([CHAT_1]) + traces([padded]))
+    build_models("core/llm_request_costs", days=DAY)
+    assert query("SELECT request_id FROM staging.llm_requests") == [("chatcmpl-1",)]
+    assert query("SELECT source, source_line, reason LIKE '%line%' FROM audit.quarantine") == [
+        ("agent_spans", 2, True)
+    ]

@@ -56,7 +56,10 @@ def land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
     are only sequential for committed rows.
     """
     if f.size_bytes == 0:
-        return 0, replace(f, landing_note="empty file (0 bytes): a delivery with no rows")
+        # an empty file of another source's folder is that source's to record
+        return 0, replace(
+            f, landing_note="empty file (0 bytes): a delivery with no rows", read_here=not f.shared
+        )
     if f.file_format == "csv":
         rejected, f = _land_csv(conn, source, f, settings)
     elif f.file_format == "parquet":
@@ -77,7 +80,9 @@ def land_file(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sourc
 
 def _land_csv(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     if read_physical_lines(conn, f) == 0:
-        return 0, replace(f, landing_note="empty file: a delivery with no rows")
+        return 0, replace(
+            f, landing_note="empty file: a delivery with no rows", read_here=not f.shared
+        )
     columns = header_columns(conn, f)
     f = resolve_columns(f, source, set(columns), settings)
     if not_read_here(source, f):

@@ -1,4 +1,4 @@
--- One row for a file that holds one JSON object, however it is laid out over lines (temp table
+-- One row per file that holds one JSON object, however it is laid out over lines (temp table
 -- _read): the object's text and source line 1, for a source that reads one object per line
 -- under a .json name (an OTLP TracesData written pretty-printed).
 CREATE OR REPLACE TEMP TABLE _read AS
