@@ -304,6 +304,8 @@ SOURCES: dict[str, Source] = {
                 "agent_id",
                 "team_id",
                 "work_type",
+                # the duration exactly, when a tracker writes it as a clock time or in seconds
+                "duration_seconds",
                 *RULE_TEXT_COLUMNS,
             ),
             required=("entry_id", "person_id", "role", "work_date", "hours"),

@@ -128,7 +128,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         **{
             c: STR
             for c in SOURCES["time_entries"].columns
-            if c not in ("work_type", *RULE_TEXT_COLUMNS)
+            if c not in ("work_type", "duration_seconds", *RULE_TEXT_COLUMNS)
         },
         "hours": pl.Decimal(38, 2),
     },

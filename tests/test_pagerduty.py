@@ -128,7 +128,7 @@ def test_responders_time_from_acknowledgement_to_resolution_is_remediation(
             "incident_response",
             "act-9",
             "remediation",
-            Decimal("5.249970000000"),
+            Decimal("5.250000000000"),
         ),
     ]
 

@@ -17,6 +17,7 @@ CONVERSIONS = (
     "unix_seconds",
     "hundredths",
     "clock_hours",
+    "clock_seconds",
     "seconds_as_hours",
     "lower",
 )

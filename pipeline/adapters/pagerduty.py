@@ -44,6 +44,7 @@ PAGERDUTY_RESPONSES = Adapter(
         "role": FieldRef("id", constant="unspecified"),
         "work_date": FieldRef("started_at"),
         "hours": FieldRef("seconds", convert="seconds_as_hours"),
+        "duration_seconds": FieldRef("seconds"),
         "activity": FieldRef("id", constant="incident_response"),
         **IDS,
     },

@@ -7,7 +7,7 @@ activity or ids: IngestSettings.time_entry_rules map a project, task, tag or des
 to them (staging, sql/staging/time_entries.sql). An export without a role names the role
 'unspecified': a person's own rate applies first (their cost rate in Harvest and Clockify
 exports, or loaded_rates by person_id). Durations written as clock times ('1:30:00') or seconds
-become hours to 6 places (3.6 ms).
+become hours to 6 places (3.6 ms), and keep their exact seconds: labour is costed from those.
 """
 
 from pipeline.adapters.mapping import Adapter, FieldRef
@@ -92,6 +92,7 @@ CLOCKIFY_TIME = Adapter(
         "hours": FieldRef(
             "Duration (h)", convert="clock_hours", fallback=FieldRef("Duration (decimal)")
         ),
+        "duration_seconds": FieldRef("Duration (h)", convert="clock_seconds"),
         "project": FieldRef("Project"),
         "task_name": FieldRef("Task"),
         "tags": FieldRef("Tags"),
@@ -146,6 +147,7 @@ TOGGL_TIME = Adapter(
         "role": NO_ROLE,
         "work_date": FieldRef("Start date"),
         "hours": FieldRef("Duration", convert="clock_hours"),
+        "duration_seconds": FieldRef("Duration", convert="clock_seconds"),
         "project": FieldRef("Project"),
         "task_name": FieldRef("Task"),
         "tags": FieldRef("Tags"),
@@ -166,6 +168,7 @@ TEMPO_WORKLOGS = Adapter(
         "role": NO_ROLE,
         "work_date": FieldRef("startDate"),
         "hours": FieldRef("timeSpentSeconds", convert="seconds_as_hours"),
+        "duration_seconds": FieldRef("timeSpentSeconds"),
         "task_name": FieldRef("issue", ("$.key", "$.id")),
         "description": FieldRef("description"),
     },

@@ -25,9 +25,18 @@ def _converted(value: str, convert: str) -> str:
     """SQL text turning a value of a declared unit into the canonical text; a value not of that
     form (or a time outside 1970-2199) is kept as it is, so staging names it. Nothing here can
     fail a file: the number is range-checked before it is scaled. A duration (clock_hours
-    'H:MM:SS', seconds_as_hours a count of seconds) becomes hours to HOURS_PLACES places."""
+    'H:MM:SS', seconds_as_hours a count of seconds) becomes hours to HOURS_PLACES places;
+    clock_seconds keeps a clock time's exact seconds (labour is costed from them)."""
     if convert == "lower":
         return f"LOWER({value})"
+    if convert == "clock_seconds":
+        return (
+            f"CASE WHEN regexp_full_match(TRIM({value}), '[0-9]{{1,6}}:[0-5][0-9]:[0-5][0-9]') "
+            f"THEN CAST(TRY_CAST(split_part(TRIM({value}), ':', 1) AS BIGINT) * 3600 "
+            f"+ TRY_CAST(split_part(TRIM({value}), ':', 2) AS BIGINT) * 60 "
+            f"+ TRY_CAST(split_part(TRIM({value}), ':', 3) AS BIGINT) AS VARCHAR) "
+            f"ELSE {value} END"
+        )
     if convert in ("clock_hours", "seconds_as_hours"):
         seconds = (
             f"(TRY_CAST(split_part(TRIM({value}), ':', 1) AS BIGINT) * 3600 "

@@ -1,5 +1,6 @@
 -- One row per time entry with its labour cost: hours x the loaded hourly rate in force on the
--- work date (a person's own rate before their role's), and the cost line its activity feeds.
+-- work date (a person's own rate before their role's; an entry timed in seconds costs seconds x
+-- rate / 3600, to 12 places), and the cost line its activity feeds.
 -- Source: staging.time_entries and staging.loaded_rates. cost_line is oversight (review,
 -- approval, monitoring, ...), remediation (rollback, redo, cleanup, incident response, ...) or
 -- other (labour outside the agent cost lines). Development work (work_type in
@@ -69,7 +70,11 @@ SELECT
         ELSE 'other'
     END AS cost_line,
     e.hours,
-    CAST(e.hours * m.loaded_hourly_rate_usd AS DECIMAL(38, 12)) AS labour_cost_usd,
+    CASE
+        WHEN e.duration_seconds IS NOT NULL
+            THEN divide_decimal(e.duration_seconds * m.loaded_hourly_rate_usd, 3600)
+        ELSE CAST(e.hours * m.loaded_hourly_rate_usd AS DECIMAL(38, 12))
+    END AS labour_cost_usd,
     CASE WHEN m.entry_id IS NULL THEN 'unknown' ELSE 'computed' END AS cost_status,
     e.action_id,
     e.task_id,

@@ -5,7 +5,8 @@
 -- against a regular expression; an activity, work type or id the entry does not carry is taken
 -- from the first rule, in order, that matches and gives it (an id may be the pattern's first
 -- group: 'rollback of (act-[0-9]+)'). hours is exact (DECIMAL 6 places; more are quarantined,
--- never rounded); activity is lower-case; which cost line an activity feeds (oversight,
+-- never rounded); a duration a tracker writes as a clock time or in seconds is also kept in
+-- duration_seconds, exactly (its hours are that to 6 places); activity is lower-case; which cost line an activity feeds (oversight,
 -- remediation, other) is decided in the core layer, as is whether work_type marks software
 -- development work. Pay rates are joined later, never exposed here.
 WITH matched AS (
@@ -69,6 +70,7 @@ typed AS (
         l.*,
         CAST(read_instant(l.work_date, $date_format) AS DATE) AS work_date_n,
         CAST(read_amount(l.hours, 'hours') AS DECIMAL(18, 6)) AS hours_n,
+        TRY_CAST(l.duration_seconds AS BIGINT) AS duration_seconds_n,
         LOWER(REPLACE(l.activity, ' ', '_')) AS activity_n
     FROM entries AS l
 ),
@@ -94,6 +96,15 @@ checked AS (
                 ELSE amount_problem('hours', t.hours, 'hours')
             END,
             CASE
+                WHEN t.duration_seconds IS NOT NULL AND (
+                    NOT regexp_full_match(t.duration_seconds, '[0-9]{1,12}')
+                    OR t.duration_seconds_n <= 0
+                    OR t.duration_seconds_n > 86400
+                )
+                    THEN 'duration_seconds: not a whole number of seconds in (0, 86400] ('''
+                        || LEFT(t.duration_seconds, 40) || ''')'
+            END,
+            CASE
                 WHEN t.activity IS NULL
                     THEN 'activity: missing (no activity column, and no '
                         || 'IngestSettings.time_entry_rules rule matched its project, task, tags '
@@ -111,7 +122,7 @@ SELECT
     c.entry_id AS dedup_key,
     md5(CONCAT_WS('|', c.entry_id, c.person_id, c.role, CAST(c.work_date_n AS VARCHAR),
         CAST(c.hours_n AS VARCHAR), c.activity_n, c.action_id, c.task_id, c.agent_id, c.team_id,
-        LOWER(c.work_type)))
+        LOWER(c.work_type), CAST(c.duration_seconds_n AS VARCHAR)))
         AS row_hash,
     CAST(c.hours_n AS DECIMAL(38, 12)) AS conserved_amount,
     c.entry_id,
@@ -119,6 +130,7 @@ SELECT
     c.role,
     c.work_date_n AS work_date,
     c.hours_n AS hours,
+    c.duration_seconds_n AS duration_seconds,
     c.activity_n AS activity,
     c.action_id,
     c.task_id,
