@@ -135,6 +135,9 @@ def test_a_clockify_report_reads_clock_durations_and_skips_its_total_row(
     assert query("SELECT person_id, loaded_hourly_rate, currency FROM staging.loaded_rates") == [
         ("user@example.com", Decimal("60.000000000000"), "USD")
     ]
+    # costed from the exact seconds: 1,200 s at $60 an hour is $20, not 0.333333 x 60
+    assert query("SELECT duration_seconds FROM staging.time_entries") == [(1200,)]
+    assert query("SELECT labour_cost_usd FROM core.labour_costs") == [(Decimal("20.000000000000"),)]
     assert query(
         "SELECT source, rows_read, status_reason FROM audit.load_ledger ORDER BY source"
     ) == [
