@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from pipeline.sql_files import read_sql
 
-# the macros the statements flattening records call (created before landing)
+# the macros the statements flattening records call (created before landing), and the statement
+# numbering their records
 RECORD_MACROS = "ingest/macros/otlp_attributes.sql"
+RECORDS_NUMBERED = "landing/records_numbered.sql"
 
 CONVERSIONS = (
     "unix_nanos",
@@ -80,9 +82,10 @@ class Adapter:
     recognised_by: tuple[str, ...] = ()
     # other sets of fields that also tell this adapter's files (a list page around its records)
     also_recognised_by: tuple[tuple[str, ...], ...] = ()
-    # a statement of sql/landing/ turning each JSON document of a file into records (temp table
-    # _records), for exports whose rows nest their records (OTLP: spans inside resource scopes)
-    records: str | None = None
+    # statements of sql/landing/ turning the JSON documents of a file into records (temp table
+    # _record_docs, each statement reading the one before), for exports whose rows nest their
+    # records (OTLP: spans inside resource scopes; API pages); records_numbered.sql numbers them
+    records: tuple[str, ...] = ()
     # the record field naming its kind, and the kinds this source takes (any case; '*' takes
     # any kind the record names); records of other kinds belong to other sources and are
     # counted in the file's ledger note
@@ -93,9 +96,9 @@ class Adapter:
 def mapping_text(source) -> str:
     """What a source's adapters read, as text (their mappings and the statements flattening
     their records): a change to it reloads the source's files, as a changed staging model does."""
-    statements = sorted({a.records for a in source.adapters.values() if a.records})
+    statements = sorted({s for a in source.adapters.values() for s in a.records})
     if statements:
-        statements.append(RECORD_MACROS)
+        statements += [RECORD_MACROS, RECORDS_NUMBERED]
     return repr(list(source.adapters.items())) + "".join(
         read_sql(statement) for statement in statements
     )

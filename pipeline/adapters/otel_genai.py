@@ -41,7 +41,7 @@ OTEL_REQUESTS = Adapter(
         "exporter writes them. Token convention as ours (cached tokens inside input tokens)."
     ),
     recognised_by=("resourceSpans",),
-    records="landing/otlp_spans.sql",
+    records=("landing/otlp_spans.sql",),
     kind="record_kind",
     takes=("inference",),
     columns={
@@ -76,7 +76,7 @@ OTEL_TOOLS = Adapter(
         "attribute or by IngestSettings.tool_prices_usd."
     ),
     recognised_by=("resourceSpans",),
-    records="landing/otlp_spans.sql",
+    records=("landing/otlp_spans.sql",),
     kind="record_kind",
     takes=("tool",),
     columns={
@@ -99,7 +99,7 @@ OTEL_SPANS = Adapter(
     name="otel_genai",
     description="Every span of an OTLP/JSON trace export, as a node of the agent-run tree.",
     recognised_by=("resourceSpans",),
-    records="landing/otlp_spans.sql",
+    records=("landing/otlp_spans.sql",),
     columns={
         "span_id": FieldRef("span_id"),
         "trace_id": FieldRef("trace_id"),

@@ -14,7 +14,7 @@ PAGERDUTY_PENALTIES = Adapter(
     description="PagerDuty incidents with a declared penalty, as SLA penalties (failure impact).",
     recognised_by=("id", "type", "incident_number"),
     also_recognised_by=PAGERDUTY_RECOGNISED_BY,
-    records="landing/pagerduty.sql",
+    records=("landing/list_pages.sql", "landing/pagerduty.sql"),
     kind="record_kind",
     takes=("penalty",),
     columns={
@@ -35,7 +35,7 @@ PAGERDUTY_RESPONSES = Adapter(
     "resolution (log entries), as incident response (remediation labour).",
     recognised_by=("id", "type", "incident_number"),
     also_recognised_by=PAGERDUTY_RECOGNISED_BY,
-    records="landing/pagerduty.sql",
+    records=("landing/list_pages.sql", "landing/pagerduty.sql"),
     kind="record_kind",
     takes=("response",),
     columns={

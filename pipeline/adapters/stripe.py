@@ -12,7 +12,7 @@ STRIPE_CONSEQUENCES = Adapter(
     ),
     recognised_by=("id", "object", "amount", "currency", "created"),
     also_recognised_by=(("object", "data", "has_more"),),
-    records="landing/list_pages.sql",
+    records=("landing/list_pages.sql",),
     kind="status",
     # pending, failed and canceled refunds and void credit notes moved no money
     takes=("succeeded", "issued"),

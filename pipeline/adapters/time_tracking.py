@@ -161,7 +161,7 @@ TEMPO_WORKLOGS = Adapter(
     "one worklog per line; timeSpentSeconds as hours, the issue as the task tested by rules.",
     recognised_by=("tempoWorklogId", "timeSpentSeconds", "startDate"),
     also_recognised_by=(("self", "metadata", "results"),),
-    records="landing/list_pages.sql",
+    records=("landing/list_pages.sql",),
     columns={
         "entry_id": FieldRef("tempoWorklogId"),
         "person_id": FieldRef("author", "$.accountId"),

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.adapters import record_parameters
+from pipeline.adapters.mapping import RECORDS_NUMBERED
 from pipeline.loading.csv_records import (
     collect_reader_rejects,
     header_columns,
@@ -134,10 +135,12 @@ def _land_json(conn, source: Source, f: SourceFile, settings) -> tuple[int, Sour
     if not_read_here(source, f):
         return rejected, not_read_note(source, f)
     relation = "_numbered"
-    records = source.adapters[f.adapter].records if f.adapter is not None else None
-    if records is not None:  # rows that nest their records (OTLP spans) are flattened first
-        sql = read_sql(records)
-        conn.execute(sql, parameters_used(sql, record_parameters(settings)))
+    records = source.adapters[f.adapter].records if f.adapter is not None else ()
+    if records:  # rows that nest their records (OTLP spans, API pages) are flattened first
+        for statement in records:
+            sql = read_sql(statement)
+            conn.execute(sql, parameters_used(sql, record_parameters(settings)))
+        conn.execute(read_sql(RECORDS_NUMBERED))
         relation = "_records"
     return rejected, insert_landing(
         conn, source, f, settings, present=None, doc="d.doc", relation=relation

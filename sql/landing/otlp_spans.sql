@@ -1,4 +1,4 @@
--- One row per span of an OpenTelemetry trace export in OTLP/JSON (temp table _records), as the
+-- One row per span of an OpenTelemetry trace export in OTLP/JSON (temp table _record_docs), as the
 -- Collector's file exporter writes it: one TracesData object per line, spans nested in
 -- resourceSpans[].scopeSpans[].spans[]. Source: _numbered (one row per line of the file).
 -- Each span becomes one flat record: trace_id, span_id, parent_span_id (hex, lower case),
@@ -9,10 +9,9 @@
 -- (older conventions), but 'failed_inference' for one that ended in error with no token usage
 -- reported (a call that failed before any output: a node of the tree, not a request);
 -- 'tool' for execute_tool; 'agent' for invoke_agent and create_agent;
--- 'other' otherwise. source_line numbers the file's spans in order (line, resource, scope,
--- span); a line that cannot be read keeps one row with its reason, and a line with no span
--- gives none.
-CREATE OR REPLACE TEMP TABLE _records AS
+-- 'other' otherwise. position orders a line's spans (resource, scope, span); a line with no span
+-- gives none. sql/landing/records_numbered.sql numbers them.
+CREATE OR REPLACE TEMP TABLE _record_docs AS
 WITH resource_spans AS (
     SELECT n.source_line AS line, r.id AS resource_position, r.value AS resource_spans
     FROM _numbered AS n, json_each(n.doc, '$.resourceSpans') AS r
@@ -77,10 +76,9 @@ classified AS (
 records AS (
     SELECT
         c.line,
-        c.resource_position,
-        c.scope_position,
-        c.span_position,
-        CAST(NULL AS VARCHAR) AS landing_error,
+        ROW_NUMBER() OVER (
+            PARTITION BY c.line ORDER BY c.resource_position, c.scope_position, c.span_position
+        ) AS position,
         CAST(json_object(
             'trace_id', LOWER(json_extract_string(c.span, '$.traceId')),
             'span_id', LOWER(json_extract_string(c.span, '$.spanId')),
@@ -101,18 +99,7 @@ records AS (
             'line', c.line
         ) AS VARCHAR) AS doc
     FROM classified AS c
-    UNION ALL
-    -- a line that cannot be read is one record, quarantined with its reason
-    SELECT n.source_line, 0, 0, 0, n.landing_error, CAST(NULL AS VARCHAR)
-    FROM _numbered AS n
-    WHERE n.doc IS NULL
 )
 
-SELECT
-    ROW_NUMBER() OVER (
-        ORDER BY line, resource_position, scope_position, span_position
-    ) AS source_line,
-    COALESCE(doc, (SELECT n.raw_row FROM _numbered AS n WHERE n.source_line = r.line)) AS raw_row,
-    landing_error,
-    doc
-FROM records AS r
+SELECT line, position, doc
+FROM records

@@ -1,8 +1,8 @@
--- One row per PagerDuty incident and per responder of an incident (temp table _records), from
--- PagerDuty's REST API responses as it returns them: pages of incidents ({"incidents": [...]})
--- or log entries ({"log_entries": [...]}), one wrapped object ({"incident": {...}}), or one object
--- per line. Source: _numbered (one row per line, or the one object of a .json file) and temp
--- table incident_penalties (IngestSettings.incident_penalties, in order).
+-- One row per PagerDuty incident and per responder of an incident (temp table _record_docs,
+-- replaced), from PagerDuty's REST API responses as it returns them: pages of incidents or of log
+-- entries, a wrapped object or one object per line, each object a row of _record_docs
+-- (sql/landing/list_pages.sql), and temp table incident_penalties
+-- (IngestSettings.incident_penalties, in order).
 -- An incident is a record of kind 'penalty' when a declared penalty matches its service (name or
 -- id), urgency and priority ('*' matches any; the first rule in order wins), else 'no_penalty'.
 -- A responder is a record of kind 'response': the earliest acknowledge_log_entry of a user for an
@@ -10,42 +10,15 @@
 -- seconds NULL when the file holds no resolution). Ids come from the incident's title (a log
 -- entry's incident summary) and incident_key, by the patterns of IngestSettings.incident_links
 -- ($action_pattern, $task_pattern, $agent_pattern, $team_pattern; the first group). Other log
--- entries are of kind 'other'. source_line numbers the file's records in order (line, position
--- in its page); a line that cannot be read keeps one row with its reason.
-CREATE OR REPLACE TEMP TABLE _records AS
-WITH pages AS (
-    SELECT
-        n.source_line,
-        n.doc,
-        CASE
-            WHEN json_type(n.doc, '$.incidents') = 'ARRAY' THEN '$.incidents'
-            WHEN json_type(n.doc, '$.log_entries') = 'ARRAY' THEN '$.log_entries'
-        END AS records_path
-    FROM _numbered AS n
-    WHERE n.doc IS NOT NULL
-),
-
-objects AS (
-    SELECT p.source_line AS line, e.id AS position, CAST(e.value AS VARCHAR) AS doc
-    FROM pages AS p, json_each(p.doc, p.records_path) AS e
-    WHERE p.records_path IS NOT NULL
-    UNION ALL
-    SELECT
-        source_line,
-        0,
-        CAST(COALESCE(json_extract(doc, '$.incident'), json_extract(doc, '$.log_entry'), doc)
-            AS VARCHAR)
-    FROM pages
-    WHERE records_path IS NULL
-),
-
-typed AS (
+-- entries are of kind 'other'. sql/landing/records_numbered.sql numbers the records.
+CREATE OR REPLACE TEMP TABLE _record_docs AS
+WITH typed AS (
     SELECT
         o.*,
         json_extract_string(o.doc, '$.type') AS object_type,
         TRY_CAST(json_extract_string(o.doc, '$.created_at') AS TIMESTAMPTZ) AS created_ts,
         json_extract_string(o.doc, '$.incident.id') AS incident_id
-    FROM objects AS o
+    FROM _record_docs AS o
 ),
 
 incidents AS (
@@ -112,7 +85,6 @@ records AS (
     SELECT
         p.line,
         p.position,
-        CAST(NULL AS VARCHAR) AS landing_error,
         CAST(json_object(
             'id', json_extract_string(p.doc, '$.id'),
             'record_kind', CASE WHEN p.amount IS NOT NULL THEN 'penalty' ELSE 'no_penalty' END,
@@ -134,7 +106,6 @@ records AS (
     SELECT
         r.line,
         r.position,
-        CAST(NULL AS VARCHAR),
         CAST(json_object(
             'id', json_extract_string(r.doc, '$.id'),
             'record_kind', CASE WHEN r.ack_rank = 1 THEN 'response' ELSE 'repeated_ack' END,
@@ -152,21 +123,11 @@ records AS (
     SELECT
         t.line,
         t.position,
-        CAST(NULL AS VARCHAR),
         CAST(json_object('id', json_extract_string(t.doc, '$.id'), 'record_kind', 'other',
             'type', t.object_type) AS VARCHAR)
     FROM typed AS t
     WHERE COALESCE(t.object_type, '') NOT IN ('incident', 'acknowledge_log_entry')
-    UNION ALL
-    -- a line that cannot be read is one record, quarantined with its reason
-    SELECT source_line, 0, landing_error, CAST(NULL AS VARCHAR)
-    FROM _numbered
-    WHERE doc IS NULL
 )
 
-SELECT
-    ROW_NUMBER() OVER (ORDER BY line, position) AS source_line,
-    COALESCE(doc, (SELECT n.raw_row FROM _numbered AS n WHERE n.source_line = r.line)) AS raw_row,
-    landing_error,
-    doc
-FROM records AS r
+SELECT line, position, doc
+FROM records
