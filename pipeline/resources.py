@@ -17,7 +17,27 @@ from dagster import ConfigurableResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field, field_validator
 
-from pipeline.adapters import DeclaredAdapter, IncidentPenalty, TimeEntryRule
+from pipeline.adapters import DeclaredAdapter, IncidentPenalty, TimeEntryRule, readable_pattern
+
+# Currencies whose minor unit is the unit itself (ISO 4217 exponent 0), as Stripe lists them.
+ZERO_DECIMAL_CURRENCIES = (
+    "BIF",
+    "CLP",
+    "DJF",
+    "GNF",
+    "JPY",
+    "KMF",
+    "KRW",
+    "MGA",
+    "PYG",
+    "RWF",
+    "UGX",
+    "VND",
+    "VUV",
+    "XAF",
+    "XOF",
+    "XPF",
+)
 
 # Lock files, vendored and generated code: their lines are not lines changed (.gitignore syntax).
 DEFAULT_EXCLUDED_PATH_PATTERNS = (
@@ -128,7 +148,10 @@ class IngestSettings(ConfigurableResource):
         "text. An amount in a currency not listed here is quarantined, never summed.",
     )
     minor_unit_digits: dict[str, int] = Field(
-        default={"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3},
+        default={
+            **dict.fromkeys(ZERO_DECIMAL_CURRENCIES, 0),
+            **dict.fromkeys(("BHD", "JOD", "KWD", "OMR", "TND"), 3),
+        },
         description="Decimal places of a currency's minor unit where it is not 2 (ISO 4217); "
         "used for amounts written in minor units (Stripe cents, Anthropic cost reports).",
     )
@@ -189,6 +212,16 @@ class IngestSettings(ConfigurableResource):
         "task_id, agent_id or team_id in its title and incident_key ({'action_id': "
         "'(act-[0-9]+)'}); an incident linked to nothing is quarantined, naming it.",
     )
+
+    @field_validator("incident_links")
+    @classmethod
+    def _links_capture_an_id(cls, links: dict[str, str]) -> dict[str, str]:
+        for column, pattern in links.items():
+            if column not in ("action_id", "task_id", "agent_id", "team_id"):
+                raise ValueError(f"incident_links: {column!r} is not an id column")
+            readable_pattern("incident_links", pattern, group=True)
+        return links
+
     tool_prices_usd: dict[str, str] = Field(
         default={},
         description="USD per call of each traced tool, by tool name ({'web_search': '0.005', "

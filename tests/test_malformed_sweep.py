@@ -125,7 +125,7 @@ def outcome(db_path: Path, source: str) -> tuple[set[int], set[int], tuple]:
         }
         ledger = conn.execute(
             "SELECT rows_read, rows_staged, rows_quarantined, rows_duplicate "
-            "FROM audit.load_ledger WHERE source = $s",
+            "FROM audit.load_ledger WHERE source = $s AND load_status = 'loaded'",
             {"s": source},
         ).fetchall()
     return staged, quarantined, ledger

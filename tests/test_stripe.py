@@ -41,7 +41,8 @@ def test_the_documented_refund_without_an_owner_is_quarantined_naming_it(
     ]
     # the refund's amount is kept in quarantine, converted from cents: conserved to the cent
     assert query(
-        "SELECT adapter, rows_read, amount_read, amount_quarantined FROM audit.load_ledger"
+        "SELECT adapter, rows_read, amount_read, amount_quarantined FROM audit.load_ledger "
+        "WHERE source = 'consequence_records'"
     ) == [("stripe", 1, Decimal("1000"), Decimal("1000"))]
 
 
@@ -95,7 +96,10 @@ def test_a_list_page_books_succeeded_refunds_and_issued_credit_notes_only(
         ("cn_1", "credit", Decimal("21.989000000000"), "Agent sent the wrong invoice"),
         ("re_ok", "refund", Decimal("25.500000000000"), None),
     ]
-    assert query("SELECT rows_read, status_reason FROM audit.load_ledger") == [
+    assert query(
+        "SELECT rows_read, status_reason FROM audit.load_ledger "
+        "WHERE source = 'consequence_records'"
+    ) == [
         (
             2,
             "1 record(s) of other kinds than succeeded, issued (by status, or unreadable) are not "

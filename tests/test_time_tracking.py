@@ -243,3 +243,29 @@ def test_an_exports_cost_rate_reaches_no_serving_view(data_dir, build_models, qu
     )
     assert "145.8" in published
     assert not any(text in published for text in ("97.2", "90.0", "Hugo Bernard"))
+
+
+def test_a_report_without_cost_rates_is_recorded_as_holding_no_rates(data_dir, build_models, query):
+    write(
+        data_dir,
+        "time_entries/toggl/2026-10-01.csv",
+        header("toggl_track_detailed_report_HEADER.csv")
+        + "\nAisha Patel,aisha@example.co.za,Acme,Support bot,Code review,Check act-1,No,"
+        "2026-10-01,08:30:00,2026-10-01,10:00:00,1:30,,\n",
+    )
+    build_models("core/labour_costs", days=DAY, time_entry_rules=RULES)
+    # a clock time without seconds reads too
+    assert query("SELECT hours, duration_seconds FROM staging.time_entries") == [
+        (Decimal("1.500000"), 5400)
+    ]
+    assert query(
+        "SELECT source, load_status, status_reason FROM audit.load_ledger ORDER BY source"
+    ) == [
+        (
+            "loaded_rates",
+            "ignored",
+            "no loaded_rates records: not a format loaded_rates reads "
+            "from time_entries/ (harvest, clockify)",
+        ),
+        ("time_entries", "loaded", None),
+    ]

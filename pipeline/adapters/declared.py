@@ -5,12 +5,13 @@ Python) and the rules that give time entries their activity and owners
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import duckdb
 from dagster import Config
 from pydantic import Field as PydanticField
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from pipeline.adapters.mapping import CONVERSIONS, Adapter, FieldRef
 
@@ -126,6 +127,20 @@ def with_declared_adapters(source, declared: dict[str, DeclaredAdapter]):
 
 
 IDS = ("action_id", "task_id", "agent_id", "team_id")
+
+
+def readable_pattern(setting: str, pattern: str, group: bool = False) -> str:
+    """A regular expression as DuckDB (RE2) reads it, refused naming the setting when it does
+    not read, or (`group`) has no group to capture an id with."""
+    try:
+        duckdb.execute("SELECT regexp_matches('', $p)", {"p": pattern})
+    except duckdb.Error as error:
+        raise ValueError(f"{setting}: pattern {pattern!r} does not read: {error}") from error
+    if group and re.compile(pattern.replace("(?i)", "")).groups < 1:
+        raise ValueError(f"{setting}: pattern {pattern!r} has no group naming the id")
+    return pattern
+
+
 RULE_FIELDS = ("project", "task", "tags", "description")
 
 
@@ -170,13 +185,13 @@ class TimeEntryRule(Config):
     @field_validator("pattern")
     @classmethod
     def _readable(cls, pattern: str) -> str:
-        try:
-            duckdb.execute("SELECT regexp_matches('', $p)", {"p": pattern})
-        except duckdb.Error as error:
-            raise ValueError(
-                f"time_entry_rules: pattern {pattern!r} does not read: {error}"
-            ) from error
-        return pattern
+        return readable_pattern("time_entry_rules", pattern)
+
+    @model_validator(mode="after")
+    def _capture_has_a_group(self):
+        if self.capture is not None:
+            readable_pattern("time_entry_rules", self.pattern, group=True)
+        return self
 
 
 def time_entry_rule_rows(rules: list[TimeEntryRule]) -> list[tuple]:

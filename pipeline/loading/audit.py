@@ -120,6 +120,18 @@ def note_landed_file(conn: duckdb.DuckDBPyConnection, f: SourceFile, rejected: i
     )
 
 
+def not_read_here(f: SourceFile) -> PassedFile:
+    """A file of another source's folder that holds none of this source's records, as ignored."""
+    return PassedFile(
+        relpath=f.relpath,
+        sha256=f.sha256,
+        size_bytes=f.size_bytes,
+        status="ignored",
+        reason=f.landing_note or "holds none of this source's records",
+        day=f.day,
+    )
+
+
 def note_passed_files(conn: duckdb.DuckDBPyConnection, passed: list[PassedFile]) -> None:
     """Files newly ignored or superseded, into _files (not read; they give up their rows)."""
     if passed:

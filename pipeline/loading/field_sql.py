@@ -21,6 +21,21 @@ _EPOCH_UNITS = {
 HOURS_PLACES = 6
 
 
+def _is_clock(value: str) -> str:
+    """SQL: whether a value is a clock time, H:MM or H:MM:SS."""
+    return f"regexp_full_match(TRIM({value}), '[0-9]{{1,6}}:[0-5][0-9](:[0-5][0-9])?')"
+
+
+def _clock_seconds(value: str) -> str:
+    """SQL: the seconds a clock time (H:MM or H:MM:SS) names."""
+    part = f"split_part(TRIM({value}), ':', {{}})"
+    return (
+        f"(TRY_CAST({part.format(1)} AS BIGINT) * 3600 "
+        f"+ TRY_CAST({part.format(2)} AS BIGINT) * 60 "
+        f"+ COALESCE(TRY_CAST(NULLIF({part.format(3)}, '') AS BIGINT), 0))"
+    )
+
+
 def _converted(value: str, convert: str) -> str:
     """SQL text turning a value of a declared unit into the canonical text; a value not of that
     form (or a time outside 1970-2199) is kept as it is, so staging names it. Nothing here can
@@ -29,27 +44,14 @@ def _converted(value: str, convert: str) -> str:
     clock_seconds keeps a clock time's exact seconds (labour is costed from them)."""
     if convert == "lower":
         return f"LOWER({value})"
-    if convert == "clock_seconds":
-        return (
-            f"CASE WHEN regexp_full_match(TRIM({value}), '[0-9]{{1,6}}:[0-5][0-9]:[0-5][0-9]') "
-            f"THEN CAST(TRY_CAST(split_part(TRIM({value}), ':', 1) AS BIGINT) * 3600 "
-            f"+ TRY_CAST(split_part(TRIM({value}), ':', 2) AS BIGINT) * 60 "
-            f"+ TRY_CAST(split_part(TRIM({value}), ':', 3) AS BIGINT) AS VARCHAR) "
-            f"ELSE {value} END"
-        )
+    if convert == "clock_seconds":  # NULL when not a clock time: the hours read it instead
+        return f"CASE WHEN {_is_clock(value)} THEN CAST({_clock_seconds(value)} AS VARCHAR) END"
     if convert in ("clock_hours", "seconds_as_hours"):
-        seconds = (
-            f"(TRY_CAST(split_part(TRIM({value}), ':', 1) AS BIGINT) * 3600 "
-            f"+ TRY_CAST(split_part(TRIM({value}), ':', 2) AS BIGINT) * 60 "
-            f"+ TRY_CAST(split_part(TRIM({value}), ':', 3) AS BIGINT))"
-            if convert == "clock_hours"
-            else f"TRY_CAST({value} AS BIGINT)"
-        )
-        form = (
-            f"regexp_full_match(TRIM({value}), '[0-9]{{1,6}}:[0-5][0-9]:[0-5][0-9]')"
-            if convert == "clock_hours"
-            else f"regexp_full_match(TRIM({value}), '[0-9]{{1,12}}')"
-        )
+        if convert == "clock_hours":
+            seconds, form = _clock_seconds(value), _is_clock(value)
+        else:
+            seconds = f"TRY_CAST({value} AS BIGINT)"
+            form = f"regexp_full_match(TRIM({value}), '[0-9]{{1,12}}')"
         return (
             f"CASE WHEN {form} THEN CAST(ROUND(CAST({seconds} AS DECIMAL(38, 12)) / 3600, "
             f"{HOURS_PLACES}) AS VARCHAR) ELSE {value} END"

@@ -80,7 +80,9 @@ def recognise_adapter(source: Source, f: SourceFile, present: set[str]) -> Sourc
 
 def not_read_here(source: Source, f: SourceFile) -> bool:
     """A file of another source's folder that no adapter of this source takes records from."""
-    return f.shared and (f.adapter is None or source.adapters[f.adapter].kind is None)
+    return f.shared and (
+        not f.read_here or f.adapter is None or source.adapters[f.adapter].kind is None
+    )
 
 
 def not_read_note(source: Source, f: SourceFile) -> SourceFile:
@@ -254,6 +256,12 @@ def resolve_columns(f: SourceFile, source: Source, present: set[str], settings) 
         and not (c == source.currency_column and source.name in settings.source_currencies)
     }
     missing = sorted(needed - present)
+    if missing and f.shared:  # another source's file, without what this source reads from it
+        return replace(
+            f,
+            read_here=False,
+            landing_note=f"no {source.name} records: lacks {', '.join(missing)}",
+        )
     if missing:
         hint = ""
         if source.currency_column in missing:

@@ -74,7 +74,13 @@ def load_source(
     # A file is (re)loaded when its content, the settings that shape its rows or the staging
     # model changed; a file newly ignored or superseded gives up the rows it loaded before.
     recorded = audit.recorded_files(conn, source)
-    todo = [f for f in files if recorded.get(f.relpath) != ("loaded", f.sha256, fingerprint)]
+    todo = [
+        f
+        for f in files
+        if recorded.get(f.relpath) != ("loaded", f.sha256, fingerprint)
+        # a file of another folder found to hold none of this source's records, unchanged
+        and not (f.shared and recorded.get(f.relpath) == ("ignored", f.sha256, fingerprint))
+    ]
     passed = [p for p in found.passed if recorded.get(p.relpath, ())[:2] != (p.status, p.sha256)]
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
 
@@ -89,9 +95,7 @@ def load_source(
         and (bool(files) or audit.staged_under(conn, source) == fingerprint)
     )
     if not unchanged:
-        _load(
-            conn, source, settings, load_id, loaded_at, model, fingerprint, todo, passed, recorded
-        )
+        _load(conn, source, settings, load_id, loaded_at, model, fingerprint, todo, passed)
     totals, sample = audit.load_totals(conn, source, load_id)
     return LoadReport(
         source=source.name,
@@ -120,19 +124,20 @@ def _load(
     fingerprint: str,
     todo: list,
     passed: list,
-    recorded: dict,
 ) -> None:
     """Land the files to (re)load, then stage them in one transaction. A file of another
-    source's folder holding none of this source's records is left out of its ledger (its own
-    source records it), unless this source read rows from it before: then it gives them up."""
+    source's folder holding none of this source's records is recorded as ignored, with why (it
+    gives up any rows it gave before, and is read again when it or the settings change)."""
     # Landing runs outside the transaction: it writes temp tables only.
     stage.prepare_staging(conn, settings)
     create_landing_table(conn, source)
     audit.create_load_tables(conn)
     for f in todo:
         rejected, f = land_file(conn, source, f, settings)
-        if f.read_here or f.relpath in recorded:
+        if f.read_here:
             audit.note_landed_file(conn, f, rejected)
+        else:  # recorded as ignored, so it is not read again until it changes
+            audit.note_passed_files(conn, [audit.not_read_here(f)])
     audit.note_passed_files(conn, passed)
 
     with transaction(conn):

@@ -1,7 +1,7 @@
 -- One row per record of a file of API responses (temp table _record_docs), as the APIs return them:
 -- a page wrapping its records in an array (Stripe's list {"object": "list", "data": [...]},
 -- Tempo's {"results": [...]}, PagerDuty's {"incidents": [...]}) gives one row per element;
--- one record wrapped under its type ({"incident": {...}}) gives that record, and any other
+-- one record alone under its type ({"incident": {...}}) gives that record, and any other
 -- object (one record per line, or per file) gives itself. Source: _numbered (one row per line of
 -- a JSON lines file, element of a JSON array, or the one object of a .json file); position is
 -- the record's place in its line. sql/landing/records_numbered.sql numbers them.
@@ -23,7 +23,11 @@ WITH pages AS (
 unwrapped AS (
     SELECT
         source_line,
-        COALESCE(json_extract(doc, '$.incident'), json_extract(doc, '$.log_entry'), doc) AS doc
+        CASE
+            WHEN json_keys(doc) = ['incident'] THEN json_extract(doc, '$.incident')
+            WHEN json_keys(doc) = ['log_entry'] THEN json_extract(doc, '$.log_entry')
+            ELSE doc
+        END AS doc
     FROM pages
     WHERE records_path IS NULL
 )

@@ -5,8 +5,8 @@
 -- (IngestSettings.incident_penalties, in order).
 -- An incident is a record of kind 'penalty' when a declared penalty matches its service (name or
 -- id), urgency and priority ('*' matches any; the first rule in order wins), else 'no_penalty'.
--- A responder is a record of kind 'response': the earliest acknowledge_log_entry of a user for an
--- incident, ending at the incident's earliest resolve_log_entry after it in the same file (its
+-- A responder is a record of kind 'response': the earliest acknowledge_log_entry of a user (not
+-- an integration or a service acknowledging on its own) for an incident, ending at the incident's earliest resolve_log_entry after it in the same file (its
 -- seconds NULL when the file holds no resolution). Ids come from the incident's title (a log
 -- entry's incident summary) and incident_key, by the patterns of IngestSettings.incident_links
 -- ($action_pattern, $task_pattern, $agent_pattern, $team_pattern; the first group). Other log
@@ -68,6 +68,8 @@ acknowledgements AS (
         ) AS ack_rank
     FROM typed AS t
     WHERE t.object_type = 'acknowledge_log_entry'
+        AND COALESCE(json_extract_string(t.doc, '$.agent.type'), 'user_reference')
+        IN ('user_reference', 'user')
 ),
 
 responses AS (
@@ -126,7 +128,10 @@ records AS (
         CAST(json_object('id', json_extract_string(t.doc, '$.id'), 'record_kind', 'other',
             'type', t.object_type) AS VARCHAR)
     FROM typed AS t
-    WHERE COALESCE(t.object_type, '') NOT IN ('incident', 'acknowledge_log_entry')
+    WHERE COALESCE(t.object_type, '') <> 'incident'
+        AND NOT (t.object_type = 'acknowledge_log_entry' AND EXISTS (
+            SELECT 1 FROM acknowledgements AS a WHERE a.line = t.line AND a.position = t.position
+        ))
 )
 
 SELECT line, position, doc

@@ -10,11 +10,7 @@ WITH typed AS (
         l.*,
         read_instant(l.started_at, $date_format) AS started_at_utc,
         read_instant(l.ended_at, $date_format) AS ended_at_utc,
-        CASE
-            WHEN l.status IS NULL THEN 'success'
-            WHEN LOWER(l.status) IN ('success', 'ok') THEN 'success'
-            WHEN LOWER(l.status) IN ('error', 'failure', 'failed') THEN 'error'
-        END AS status_n
+        read_status(l.status) AS status_n
     FROM landing_agent_spans AS l
 ),
 
@@ -41,7 +37,7 @@ checked AS (
             END,
             CASE
                 WHEN t.status_n IS NULL
-                    THEN 'status: not success or error (''' || LEFT(t.status, 40) || ''')'
+                    THEN status_problem(t.status)
             END
         ), '')) AS reject_reason
     FROM typed AS t

@@ -16,11 +16,7 @@ WITH typed AS (
         read_bounded_count(l.output_tokens, 'tokens') AS output_tokens_n,
         COALESCE(read_bounded_count(l.reasoning_tokens, 'tokens'), 0) AS reasoning_tokens_n,
         read_amount(l.reported_cost_usd, 'money') AS reported_cost_usd_n,
-        CASE
-            WHEN l.status IS NULL THEN 'success'
-            WHEN LOWER(l.status) IN ('success', 'ok') THEN 'success'
-            WHEN LOWER(l.status) IN ('error', 'failure', 'failed') THEN 'error'
-        END AS status_n
+        read_status(l.status) AS status_n
     FROM landing_llm_requests AS l
 ),
 
@@ -59,7 +55,7 @@ checked AS (
             ),
             CASE
                 WHEN t.status_n IS NULL
-                    THEN 'status: not success or error (''' || LEFT(t.status, 40) || ''')'
+                    THEN status_problem(t.status)
             END
         ), '')) AS reject_reason
     FROM typed AS t

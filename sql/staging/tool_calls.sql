@@ -10,11 +10,7 @@ WITH typed AS (
         read_amount(l.units, 'units') AS units_n,
         read_amount(l.unit_price_usd, 'money') AS unit_price_usd_n,
         read_amount(l.cost_usd, 'money') AS logged_cost_usd,
-        CASE
-            WHEN l.status IS NULL THEN 'success'
-            WHEN LOWER(l.status) IN ('success', 'ok') THEN 'success'
-            WHEN LOWER(l.status) IN ('error', 'failure', 'failed') THEN 'error'
-        END AS status_n
+        read_status(l.status) AS status_n
     FROM landing_tool_calls AS l
 ),
 
@@ -93,7 +89,7 @@ checked AS (
             END,
             CASE
                 WHEN c.status_n IS NULL
-                    THEN 'status: not success or error (''' || LEFT(c.status, 40) || ''')'
+                    THEN status_problem(c.status)
             END
         ), '')) AS reject_reason
     FROM costed AS c

@@ -18,6 +18,21 @@ CREATE OR REPLACE TEMP MACRO read_instant(value, date_format) AS (
     END
 );
 
+-- read_status(value) is a request's, call's or span's outcome: 'success' (also when not given, and
+-- for 'ok') or 'error' ('failure', 'failed'), any case; NULL for anything else, whose quarantine
+-- reason is status_problem(value).
+CREATE OR REPLACE TEMP MACRO read_status(value) AS (
+    CASE
+        WHEN value IS NULL THEN 'success'
+        WHEN LOWER(value) IN ('success', 'ok') THEN 'success'
+        WHEN LOWER(value) IN ('error', 'failure', 'failed') THEN 'error'
+    END
+);
+
+CREATE OR REPLACE TEMP MACRO status_problem(value) AS (
+    'status: not success or error (''' || LEFT(value, 40) || ''')'
+);
+
 CREATE OR REPLACE TEMP MACRO instant_problem(column_name, value, parsed, earliest, latest) AS (
     CASE
         WHEN value IS NULL THEN NULL
