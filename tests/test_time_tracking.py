@@ -265,7 +265,7 @@ def test_a_report_without_cost_rates_is_recorded_as_holding_no_rates(data_dir, b
             "loaded_rates",
             "ignored",
             "no loaded_rates records: not a format loaded_rates reads "
-            "from time_entries/ (harvest, clockify)",
+            "from time_entries/ (clockify, harvest)",
         ),
         ("time_entries", "loaded", None),
     ]
