@@ -245,7 +245,9 @@ def test_an_exports_cost_rate_reaches_no_serving_view(data_dir, build_models, qu
     assert not any(text in published for text in ("97.2", "90.0", "Hugo Bernard"))
 
 
-def test_a_report_without_cost_rates_is_recorded_as_holding_no_rates(data_dir, build_models, query):
+def test_a_report_without_cost_rates_is_recorded_as_holding_no_rates(
+    data_dir, build_models, query, failing_rows
+):
     write(
         data_dir,
         "time_entries/toggl/2026-10-01.csv",
@@ -269,3 +271,5 @@ def test_a_report_without_cost_rates_is_recorded_as_holding_no_rates(data_dir, b
         ),
         ("time_entries", "loaded", None),
     ]
+    # another folder's file holding no rates is expected: no warning that a file was passed over
+    assert failing_rows("every_file_loaded", source="loaded_rates") == []
