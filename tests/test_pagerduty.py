@@ -145,3 +145,28 @@ def test_an_incident_linked_to_nothing_is_quarantined_naming_it(data_dir, build_
             "action_id: missing (a consequence names an action, task, agent or team)",
         )
     ]
+
+
+def test_a_response_over_midnight_is_one_entry_per_day(data_dir, build_models, query):
+    write(
+        data_dir,
+        "consequence_records/pagerduty/2015-10-06/log_entries.jsonl",
+        "".join(
+            json.dumps(entry) + "\n"
+            for entry in (
+                log_entry("R2", "acknowledge", "2015-10-06T23:30:00Z", "Jane Responder"),
+                log_entry("R5", "resolve", "2015-10-08T00:15:00Z", "Jane Responder"),
+            )
+        ),
+    )
+    build_models("core/labour_costs", days=("2015-10-06", "2015-10-08"), incident_links=LINKS)
+    # 30 minutes, a whole day and 15 minutes: 24.75 hours, none lost to the 24-hour limit
+    assert query(
+        "SELECT entry_id, work_date, hours, duration_seconds FROM staging.time_entries "
+        "ORDER BY work_date"
+    ) == [
+        ("R2@2015-10-06", date(2015, 10, 6), Decimal("0.500000"), 1800),
+        ("R2@2015-10-07", date(2015, 10, 7), Decimal("24.000000"), 86400),
+        ("R2@2015-10-08", date(2015, 10, 8), Decimal("0.250000"), 900),
+    ]
+    assert query("SELECT COUNT(*) FROM audit.quarantine") == [(0,)]

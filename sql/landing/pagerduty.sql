@@ -6,8 +6,11 @@
 -- An incident is a record of kind 'penalty' when a declared penalty matches its service (name or
 -- id), urgency and priority ('*' matches any; the first rule in order wins), else 'no_penalty'.
 -- A responder is a record of kind 'response': the earliest acknowledge_log_entry of a user (not
--- an integration or a service acknowledging on its own) for an incident, ending at the incident's earliest resolve_log_entry after it in the same file (its
--- seconds NULL when the file holds no resolution). Ids come from the incident's title (a log
+-- an integration or a service acknowledging on its own) for an incident, ending at the
+-- incident's earliest resolve_log_entry after it in the same file (its seconds NULL when the file
+-- holds no resolution), one record per UTC day it spans (its id the log entry's, with '@<day>'
+-- when it spans more than one); a response of no time is of kind 'zero_response', a user's later
+-- acknowledgements 'repeated_ack'. Ids come from the incident's title (a log
 -- entry's incident summary) and incident_key, by the patterns of IngestSettings.incident_links
 -- ($action_pattern, $task_pattern, $agent_pattern, $team_pattern; the first group). Other log
 -- entries are of kind 'other'. sql/landing/records_numbered.sql numbers the records.
@@ -75,12 +78,35 @@ acknowledgements AS (
 responses AS (
     SELECT
         a.*,
-        (
+        timezone('UTC', a.created_ts) AS acknowledged_utc,
+        timezone('UTC', (
             SELECT MIN(r.created_ts)
             FROM resolutions AS r
             WHERE r.incident_id = a.incident_id AND r.created_ts >= a.created_ts
-        ) AS resolved_ts
+        )) AS resolved_utc
     FROM acknowledgements AS a
+),
+
+-- a response is cut at each UTC midnight it spans: one record per day it covers
+response_days AS (
+    SELECT
+        r.*,
+        GREATEST(r.acknowledged_utc, d.day) AS from_utc,
+        LEAST(r.resolved_utc, d.day + INTERVAL 1 DAY) AS to_utc,
+        d.day,
+        COUNT(*) OVER (PARTITION BY r.line, r.position) AS days
+    FROM responses AS r,
+        LATERAL (
+            SELECT UNNEST(generate_series(
+                date_trunc('day', r.acknowledged_utc),
+                GREATEST(
+                    date_trunc('day', r.acknowledged_utc),
+                    COALESCE(date_trunc('day', r.resolved_utc - INTERVAL 1 MICROSECOND),
+                        date_trunc('day', r.acknowledged_utc))
+                ),
+                INTERVAL 1 DAY
+            )) AS day
+        ) AS d
 ),
 
 records AS (
@@ -109,18 +135,24 @@ records AS (
         r.line,
         r.position,
         CAST(json_object(
-            'id', json_extract_string(r.doc, '$.id'),
-            'record_kind', CASE WHEN r.ack_rank = 1 THEN 'response' ELSE 'repeated_ack' END,
+            'id', json_extract_string(r.doc, '$.id')
+                || CASE WHEN r.days > 1 THEN '@' || strftime(r.day, '%Y-%m-%d') ELSE '' END,
+            'record_kind',
+            CASE
+                WHEN r.ack_rank > 1 THEN 'repeated_ack'
+                WHEN r.to_utc = r.from_utc THEN 'zero_response'
+                ELSE 'response'
+            END,
             'incident_id', r.incident_id,
             'responder', r.responder,
-            'started_at', json_extract_string(r.doc, '$.created_at'),
-            'seconds', CAST(epoch(r.resolved_ts) - epoch(r.created_ts) AS BIGINT),
+            'started_at', strftime(r.from_utc, '%Y-%m-%d %H:%M:%S'),
+            'seconds', CAST(epoch(r.to_utc) - epoch(r.from_utc) AS BIGINT),
             'action_id', NULLIF(regexp_extract(r.linked_text, $action_pattern, 1), ''),
             'task_id', NULLIF(regexp_extract(r.linked_text, $task_pattern, 1), ''),
             'agent_id', NULLIF(regexp_extract(r.linked_text, $agent_pattern, 1), ''),
             'team_id', NULLIF(regexp_extract(r.linked_text, $team_pattern, 1), '')
         ) AS VARCHAR)
-    FROM responses AS r
+    FROM response_days AS r
     UNION ALL
     SELECT
         t.line,
