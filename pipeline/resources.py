@@ -17,7 +17,12 @@ from dagster import ConfigurableResource
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 from pydantic import Field, field_validator
 
-from pipeline.adapters import DeclaredAdapter, IncidentPenalty, TimeEntryRule, readable_pattern
+from pipeline.adapters import (
+    DeclaredAdapter,
+    IncidentPenalty,
+    TimeEntryRule,
+    checked_incident_links,
+)
 
 # Currencies whose minor unit is the unit itself (ISO 4217 exponent 0), as Stripe lists them.
 ZERO_DECIMAL_CURRENCIES = (
@@ -216,11 +221,7 @@ class IngestSettings(ConfigurableResource):
     @field_validator("incident_links")
     @classmethod
     def _links_capture_an_id(cls, links: dict[str, str]) -> dict[str, str]:
-        for column, pattern in links.items():
-            if column not in ("action_id", "task_id", "agent_id", "team_id"):
-                raise ValueError(f"incident_links: {column!r} is not an id column")
-            readable_pattern("incident_links", pattern, group=True)
-        return links
+        return checked_incident_links(links)
 
     tool_prices_usd: dict[str, str] = Field(
         default={},

@@ -78,6 +78,12 @@ class Source:
     # some of a file's records (requests and tool calls from the spans of agent_spans/)
     also_reads: tuple[str, ...] = ()
 
+    @property
+    def reads_records(self) -> bool:
+        """Whether an adapter of the source flattens nested records (OTLP spans, API pages):
+        its .json files may be JSON lines, and compressed."""
+        return any(a.records for a in self.adapters.values())
+
 
 FOCUS_COLUMNS = (
     "BilledCost",

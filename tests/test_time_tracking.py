@@ -36,6 +36,18 @@ def header(name: str) -> str:
     return (HR / name).read_text(encoding="utf-8").strip("\n")
 
 
+# Hugo reviews act-1's reply for 1.5 hours at a cost rate of 90 euros
+HUGOS_REVIEW = (
+    "2026-10-01,Acme,Support bot,SB-1,Code review,Reply to act-1 checked,1.5,1.5,No,No,"
+    "Yes,Hugo,Bernard,Reviewer,Yes,0,0,90.00,135.00,Euro - EUR,"
+)
+
+
+def harvest_report(*rows: str) -> str:
+    """A Harvest detailed time report with its real header and the given rows."""
+    return "\n".join((header("harvest_detailed_time_report_HEADER.csv"), *rows)) + "\n"
+
+
 def entries(query) -> list[tuple]:
     return query(
         "SELECT person_id, role, work_date, hours, activity, action_id, agent_id, team_id "
@@ -49,10 +61,8 @@ def test_a_harvest_report_becomes_entries_and_its_cost_rates_loaded_rates(
     write(
         data_dir,
         "time_entries/harvest_2026-10-01.csv",
-        header("harvest_detailed_time_report_HEADER.csv")
-        + "\n2026-10-01,Acme,Support bot,SB-1,Code review,Reply to act-1 checked,1.5,1.5,No,No,"
-        "Yes,Hugo,Bernard,Reviewer,Yes,0,0,90.00,135.00,Euro - EUR,\n"
-        "2026-10-01,Acme,Support bot,SB-1,Rollback,Undo act-1,0.25,0.25,No,No,Yes,Ada,"
+        harvest_report(HUGOS_REVIEW)
+        + "2026-10-01,Acme,Support bot,SB-1,Rollback,Undo act-1,0.25,0.25,No,No,Yes,Ada,"
         "Lovelace,,Yes,0,0,120,30,Euro - EUR,\n",
     )
     build_models("core/labour_costs", days=DAY, time_entry_rules=RULES)
@@ -89,11 +99,7 @@ def test_a_harvest_report_becomes_entries_and_its_cost_rates_loaded_rates(
 
 
 def test_a_re_exported_report_restates_its_entries(data_dir, build_models, query):
-    row = (
-        "\n2026-10-01,Acme,Support bot,SB-1,Code review,Reply to act-1 checked,1.5,1.5,No,No,"
-        "Yes,Hugo,Bernard,Reviewer,Yes,0,0,90.00,135.00,Euro - EUR,\n"
-    )
-    report = header("harvest_detailed_time_report_HEADER.csv") + row
+    report = harvest_report(HUGOS_REVIEW)
     write(data_dir, "time_entries/harvest_2026-10-01.csv", report)
     # the same report exported again the next day, now invoiced
     write(
@@ -228,9 +234,7 @@ def test_an_exports_cost_rate_reaches_no_serving_view(data_dir, build_models, qu
     write(
         data_dir,
         "time_entries/harvest_2026-10-01.csv",
-        header("harvest_detailed_time_report_HEADER.csv")
-        + "\n2026-10-01,Acme,Support bot,SB-1,Code review,Reply to act-1 checked,1.5,1.5,No,No,"
-        "Yes,Hugo,Bernard,Reviewer,Yes,0,0,90.00,135.00,Euro - EUR,\n",
+        harvest_report(HUGOS_REVIEW),
     )
     build_models(serving_views=True, days=DAY, time_entry_rules=RULES)
     views = [
@@ -273,3 +277,20 @@ def test_a_report_without_cost_rates_is_recorded_as_holding_no_rates(
     ]
     # another folder's file holding no rates is expected: no warning that a file was passed over
     assert failing_rows("every_file_loaded", source="loaded_rates") == []
+
+
+def test_a_harvest_report_without_cost_rates_says_what_it_lacks(data_dir, build_models, query):
+    # Harvest leaves the cost columns out of a report for people without cost permissions
+    columns = header("harvest_detailed_time_report_HEADER.csv").split(",")
+    kept = [i for i, c in enumerate(columns) if c not in ("Cost Rate", "Cost Amount")]
+    values = HUGOS_REVIEW.split(",")
+    write(
+        data_dir,
+        "time_entries/harvest_2026-10-01.csv",
+        ",".join(columns[i] for i in kept) + "\n" + ",".join(values[i] for i in kept) + "\n",
+    )
+    build_models("core/labour_costs", days=DAY, time_entry_rules=RULES)
+    assert query("SELECT COUNT(*) FROM staging.time_entries") == [(1,)]
+    assert query(
+        "SELECT load_status, status_reason FROM audit.load_ledger WHERE source = 'loaded_rates'"
+    ) == [("ignored", "no loaded_rates records: lacks Cost Rate")]

@@ -221,6 +221,15 @@ def incident_penalty_rows(penalties: list[IncidentPenalty]) -> list[tuple]:
     ]
 
 
+def checked_incident_links(links: dict[str, str]) -> dict[str, str]:
+    """IngestSettings.incident_links, each an id column with a pattern that captures it."""
+    for column, pattern in links.items():
+        if column not in IDS:
+            raise ValueError(f"incident_links: {column!r} is not one of {', '.join(IDS)}")
+        readable_pattern("incident_links", pattern, group=True)
+    return links
+
+
 def record_parameters(settings) -> dict[str, str | None]:
     """The values the statements flattening records bind: the patterns that find an incident's
     ids in its title and key (IngestSettings.incident_links)."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -244,9 +244,7 @@ def _not_in_aws_manifests(folder: Path, manifests: list[Path], data_files: list[
 def _compressible(source, file_format: str) -> bool:
     """CSV and JSON lines are read compressed, and so is a .json file of a source that reads
     one JSON object per line under that name (OTLP traces, :mod:`pipeline.adapters`)."""
-    return file_format in COMPRESSIBLE or (
-        file_format == "json" and any(a.records for a in source.adapters.values())
-    )
+    return file_format in COMPRESSIBLE or (file_format == "json" and source.reads_records)
 
 
 def _shared_files(data_dir: Path, source, declared_adapters: dict[str, str]) -> list[SourceFile]:
@@ -267,25 +265,29 @@ def _shared_files(data_dir: Path, source, declared_adapters: dict[str, str]) -> 
                 or _is_manifest(path)
             ):
                 continue
-            relpath = path.relative_to(data_dir).as_posix()
-            declared = [p for p in declared_adapters if relpath.startswith(p.rstrip("/") + "/")]
-            adapter = declared_adapters[max(declared, key=len)] if declared else None
-            if adapter is not None and adapter not in source.adapters:
+            f = _source_file(data_dir, path, file_format, compression, declared_adapters)
+            if f.adapter is not None and f.adapter not in source.adapters:
                 continue  # declared for an adapter of the folder's own source only
-            files.append(
-                SourceFile(
-                    path=path,
-                    relpath=relpath,
-                    file_format=file_format,
-                    compression=compression,
-                    adapter=adapter,
-                    sha256=_sha256(path),
-                    size_bytes=path.stat().st_size,
-                    day=file_day(relpath),
-                    shared=True,
-                )
-            )
+            files.append(replace(f, shared=True))
     return files
+
+
+def _source_file(
+    data_dir: Path, path: Path, file_format: str, compression: str | None, declared_adapters
+) -> SourceFile:
+    """A file to load, with the adapter declared for the longest path it lies under, if any."""
+    relpath = path.relative_to(data_dir).as_posix()
+    declared = [p for p in declared_adapters if relpath.startswith(p.rstrip("/") + "/")]
+    return SourceFile(
+        path=path,
+        relpath=relpath,
+        file_format=file_format,
+        compression=compression,
+        adapter=declared_adapters[max(declared, key=len)] if declared else None,
+        sha256=_sha256(path),
+        size_bytes=path.stat().st_size,
+        day=file_day(relpath),
+    )
 
 
 def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Discovery:
@@ -348,19 +350,6 @@ def discover(data_dir: Path, source, declared_adapters: dict[str, str]) -> Disco
                 )
             )
             continue
-        file_format, compression = formats[path]
-        declared = [p for p in declared_adapters if relpath.startswith(p.rstrip("/") + "/")]
-        found.files.append(
-            SourceFile(
-                path=path,
-                relpath=relpath,
-                file_format=file_format,
-                compression=compression,
-                adapter=declared_adapters[max(declared, key=len)] if declared else None,
-                sha256=_sha256(path),
-                size_bytes=path.stat().st_size,
-                day=file_day(relpath),
-            )
-        )
+        found.files.append(_source_file(data_dir, path, *formats[path], declared_adapters))
     found.files.sort(key=lambda f: f.relpath)
     return found

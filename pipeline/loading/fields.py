@@ -86,6 +86,10 @@ def not_read_here(source: Source, f: SourceFile) -> bool:
 
 
 def not_read_note(source: Source, f: SourceFile) -> SourceFile:
+    """The file, noted as holding none of this source's records (a note already saying why,
+    such as the columns it lacks, is kept)."""
+    if not f.read_here:
+        return f
     return replace(
         f,
         read_here=False,

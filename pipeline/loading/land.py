@@ -152,7 +152,7 @@ def _json_layout(conn, source: Source, f: SourceFile) -> str:
     source that reads an export written as one JSON object per line under that name (the
     OpenTelemetry Collector's file exporter), 'object' (the file is one object, however laid
     out, left in _read) or 'lines'. For other sources a file that is not an array is refused."""
-    by_line = any(a.records for a in source.adapters.values())
+    by_line = source.reads_records
     if f.compression is not None:  # only such sources read compressed .json files
         return "lines"
     conn.execute("DROP TABLE IF EXISTS _rejects")

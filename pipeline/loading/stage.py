@@ -78,18 +78,18 @@ def prepare_staging(conn: duckdb.DuckDBPyConnection, settings) -> None:
             "CAST($3 AS DECIMAL(18, 8)))",
             rows,
         )
-    conn.execute(read_sql("ingest/time_entry_rules.sql"))
-    rows = time_entry_rule_rows(settings.time_entry_rules)
-    if rows:
-        conn.executemany(
-            "INSERT INTO time_entry_rules VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", rows
-        )
-    conn.execute(read_sql("ingest/incident_penalties.sql"))
-    rows = incident_penalty_rows(settings.incident_penalties)
-    if rows:
-        conn.executemany("INSERT INTO incident_penalties VALUES ($1, $2, $3, $4, $5, $6)", rows)
+    _declared_table(conn, "time_entry_rules", time_entry_rule_rows(settings.time_entry_rules))
+    _declared_table(conn, "incident_penalties", incident_penalty_rows(settings.incident_penalties))
     conn.execute(read_sql(VALUE_READERS))
     conn.execute(read_sql(RECORD_MACROS))
+
+
+def _declared_table(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Temp table `table` (sql/ingest/<table>.sql) holding rows declared in the settings."""
+    conn.execute(read_sql(f"ingest/{table}.sql"))
+    if rows:
+        places = ", ".join(f"${i}" for i in range(1, len(rows[0]) + 1))
+        conn.executemany(f"INSERT INTO {table} VALUES ({places})", rows)
 
 
 def release_files(conn: duckdb.DuckDBPyConnection, source: Source) -> None:
