@@ -176,7 +176,7 @@ class IngestSettings(ConfigurableResource):
         default={},
         description="Adapters for exports of your own, by name: which field of their records "
         "feeds each canonical column of a source, with JSON paths, fallbacks, tag and usage "
-        "sums, unit conversions and value maps (pipeline/adapters.py; README, 'Reading "
+        "sums, unit conversions and value maps (pipeline/adapters/; README, 'Reading "
         "another tool's export'). Their files are recognised by their fields, or declared for "
         "a folder in source_adapters.",
     )

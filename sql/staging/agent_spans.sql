@@ -1,6 +1,6 @@
 -- One row per span of an agent trace: an OpenTelemetry span (OTLP/JSON) or a Langfuse
 -- observation, as a node of the agent-run tree. Source: landing_agent_spans (adapters
--- otel_genai and langfuse of pipeline/adapters.py, or the canonical columns). The node's run is
+-- otel_genai and langfuse of pipeline/adapters/, or the canonical columns). The node's run is
 -- the span itself; its parent run is its parent span, else its conversation (OpenTelemetry's
 -- gen_ai.conversation.id, Langfuse's session), else its trace, so the spans of a conversation
 -- roll up to one root (core.session_roots). span_kind is the exporter's own kind (inference,

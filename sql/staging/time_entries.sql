@@ -6,9 +6,10 @@
 -- from the first rule, in order, that matches and gives it (an id may be the pattern's first
 -- group: 'rollback of (act-[0-9]+)'). hours is exact (DECIMAL 6 places; more are quarantined,
 -- never rounded); a duration a tracker writes as a clock time or in seconds is also kept in
--- duration_seconds, exactly (its hours are that to 6 places); activity is lower-case; which cost line an activity feeds (oversight,
--- remediation, other) is decided in the core layer, as is whether work_type marks software
--- development work. Pay rates are joined later, never exposed here.
+-- duration_seconds, exactly (its hours are that to 6 places); activity is lower-case; which
+-- cost line an activity feeds (oversight, remediation, other) is decided in the core layer, as
+-- is whether work_type marks software development work. Pay rates are joined later, never
+-- exposed here.
 WITH matched AS (
     SELECT
         l.source_file,
