@@ -170,3 +170,31 @@ def test_a_response_over_midnight_is_one_entry_per_day(data_dir, build_models, q
         ("R2@2015-10-08", date(2015, 10, 8), Decimal("0.250000"), 900),
     ]
     assert query("SELECT COUNT(*) FROM audit.quarantine") == [(0,)]
+
+
+def test_an_integration_acknowledging_is_no_responder(data_dir, build_models, query):
+    by_integration = log_entry("R2", "acknowledge", "2015-10-06T21:31:00Z", "Datadog")
+    by_integration["agent"]["type"] = "service_reference"
+    write(
+        data_dir,
+        "consequence_records/pagerduty/2015-10-06/log_entries.json",
+        json.dumps(
+            {
+                "log_entries": [
+                    by_integration,
+                    log_entry("R3", "acknowledge", "2015-10-06T21:35:00Z", "Sam Oncall"),
+                    log_entry("R5", "resolve", "2015-10-06T21:38:30Z", "Sam Oncall"),
+                ]
+            }
+        ),
+    )
+    build_models("core/labour_costs", days=DAY, incident_links=LINKS)
+    assert query("SELECT person_id, duration_seconds FROM staging.time_entries") == [
+        ("Sam Oncall", 210)
+    ]
+    assert query("SELECT status_reason FROM audit.load_ledger WHERE source = 'time_entries'") == [
+        (
+            "2 record(s) of other kinds than response (by record_kind, or unreadable) are not "
+            "time_entries rows",
+        )
+    ]

@@ -20,7 +20,16 @@ WITH typed AS (
         o.*,
         json_extract_string(o.doc, '$.type') AS object_type,
         TRY_CAST(json_extract_string(o.doc, '$.created_at') AS TIMESTAMPTZ) AS created_ts,
-        json_extract_string(o.doc, '$.incident.id') AS incident_id
+        json_extract_string(o.doc, '$.incident.id') AS incident_id,
+        COALESCE(json_extract_string(o.doc, '$.agent.summary'),
+            json_extract_string(o.doc, '$.agent.id')) AS responder,
+        -- a user's acknowledgement, not an integration's or a service's
+        COALESCE(
+            json_extract_string(o.doc, '$.type') = 'acknowledge_log_entry'
+            AND COALESCE(json_extract_string(o.doc, '$.agent.type'), 'user_reference')
+            IN ('user_reference', 'user'),
+            FALSE
+        ) AS is_response
     FROM _record_docs AS o
 ),
 
@@ -60,19 +69,12 @@ resolutions AS (
 acknowledgements AS (
     SELECT
         t.*,
-        COALESCE(json_extract_string(t.doc, '$.agent.summary'),
-            json_extract_string(t.doc, '$.agent.id')) AS responder,
         json_extract_string(t.doc, '$.incident.summary') AS linked_text,
         ROW_NUMBER() OVER (
-            PARTITION BY t.incident_id,
-                COALESCE(json_extract_string(t.doc, '$.agent.summary'),
-                    json_extract_string(t.doc, '$.agent.id'))
-            ORDER BY t.created_ts, t.line, t.position
+            PARTITION BY t.incident_id, t.responder ORDER BY t.created_ts, t.line, t.position
         ) AS ack_rank
     FROM typed AS t
-    WHERE t.object_type = 'acknowledge_log_entry'
-        AND COALESCE(json_extract_string(t.doc, '$.agent.type'), 'user_reference')
-        IN ('user_reference', 'user')
+    WHERE t.is_response
 ),
 
 responses AS (
@@ -160,10 +162,7 @@ records AS (
         CAST(json_object('id', json_extract_string(t.doc, '$.id'), 'record_kind', 'other',
             'type', t.object_type) AS VARCHAR)
     FROM typed AS t
-    WHERE COALESCE(t.object_type, '') <> 'incident'
-        AND NOT (t.object_type = 'acknowledge_log_entry' AND EXISTS (
-            SELECT 1 FROM acknowledgements AS a WHERE a.line = t.line AND a.position = t.position
-        ))
+    WHERE COALESCE(t.object_type, '') <> 'incident' AND NOT t.is_response
 )
 
 SELECT line, position, doc
