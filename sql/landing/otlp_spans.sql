@@ -40,37 +40,38 @@ spans AS (
     FROM scope_spans AS s, json_each(s.scope_spans, '$.spans') AS p
 ),
 
-classified AS (
+-- what a span's kind is read from: its operation, its status, the token usage it reports
+span_facts AS (
     SELECT
         s.*,
+        json_extract_string(s.attributes, '$."gen_ai.operation.name"') AS operation,
+        json_extract_string(s.span, '$.status.code') IN ('2', 'STATUS_CODE_ERROR') AS is_error,
+        COALESCE(
+            json_extract_string(s.attributes, '$."gen_ai.usage.input_tokens"'),
+            json_extract_string(s.attributes, '$."gen_ai.usage.prompt_tokens"')
+        ) IS NOT NULL AS reports_input,
+        COALESCE(
+            json_extract_string(s.attributes, '$."gen_ai.usage.output_tokens"'),
+            json_extract_string(s.attributes, '$."gen_ai.usage.completion_tokens"')
+        ) IS NOT NULL AS reports_output
+    FROM spans AS s
+),
+
+classified AS (
+    SELECT
+        f.*,
         CASE
-            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
-                IN ('chat', 'text_completion', 'generate_content', 'embeddings')
-                AND json_extract_string(s.span, '$.status.code') IN ('2', 'STATUS_CODE_ERROR')
-                AND COALESCE(
-                    json_extract_string(s.attributes, '$."gen_ai.usage.output_tokens"'),
-                    json_extract_string(s.attributes, '$."gen_ai.usage.completion_tokens"'),
-                    json_extract_string(s.attributes, '$."gen_ai.usage.input_tokens"'),
-                    json_extract_string(s.attributes, '$."gen_ai.usage.prompt_tokens"')
-                ) IS NULL
+            WHEN f.operation IN ('chat', 'text_completion', 'generate_content', 'embeddings')
+                AND f.is_error AND NOT f.reports_input AND NOT f.reports_output
                 THEN 'failed_inference'
-            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
-                IN ('chat', 'text_completion', 'generate_content', 'embeddings')
+            WHEN f.operation IN ('chat', 'text_completion', 'generate_content', 'embeddings')
                 THEN 'inference'
-            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"') = 'execute_tool'
-                THEN 'tool'
-            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"')
-                IN ('invoke_agent', 'create_agent')
-                THEN 'agent'
-            WHEN json_extract_string(s.attributes, '$."gen_ai.operation.name"') IS NULL
-                AND COALESCE(
-                    json_extract_string(s.attributes, '$."gen_ai.usage.input_tokens"'),
-                    json_extract_string(s.attributes, '$."gen_ai.usage.prompt_tokens"')
-                ) IS NOT NULL
-                THEN 'inference'
+            WHEN f.operation = 'execute_tool' THEN 'tool'
+            WHEN f.operation IN ('invoke_agent', 'create_agent') THEN 'agent'
+            WHEN f.operation IS NULL AND f.reports_input THEN 'inference'
             ELSE 'other'
         END AS record_kind
-    FROM spans AS s
+    FROM span_facts AS f
 ),
 
 records AS (
@@ -86,12 +87,7 @@ records AS (
             'name', json_extract_string(c.span, '$.name'),
             'start_time_unix_nano', json_extract_string(c.span, '$.startTimeUnixNano'),
             'end_time_unix_nano', json_extract_string(c.span, '$.endTimeUnixNano'),
-            'status',
-            CASE
-                WHEN json_extract_string(c.span, '$.status.code') IN ('2', 'STATUS_CODE_ERROR')
-                    THEN 'error'
-                ELSE 'success'
-            END,
+            'status', CASE WHEN c.is_error THEN 'error' ELSE 'success' END,
             'status_message', json_extract_string(c.span, '$.status.message'),
             'record_kind', c.record_kind,
             'attributes', c.attributes,
