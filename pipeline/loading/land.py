@@ -156,19 +156,18 @@ def _json_layout(conn, source: Source, f: SourceFile) -> str:
     if f.compression is not None:  # only such sources read compressed .json files
         return "lines"
     conn.execute("DROP TABLE IF EXISTS _rejects")
-    try:
-        conn.execute(read_sql("ingest/json_array_read.sql"), {"path": str(f.path)})
-        kind = conn.execute(
-            read_sql("ingest/json_array_check.sql"), {"path": str(f.path)}
-        ).fetchone()[0]
+    try:  # the file is read once; its elements, or its one object, are taken from that
+        conn.execute(read_sql("ingest/json_file_read.sql"), {"path": str(f.path)})
+        kind = conn.execute("SELECT json_kind FROM _json_file").fetchone()[0]
     except duckdb.Error as error:
         if by_line:
             return "lines"
         raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
     if kind == "ARRAY":
+        conn.execute(read_sql("ingest/json_array_read.sql"))
         return "array"
     if by_line and kind == "OBJECT":
-        conn.execute(read_sql("ingest/json_object_read.sql"), {"path": str(f.path)})
+        conn.execute(read_sql("ingest/json_object_read.sql"))
         return "object"
     if by_line:
         return "lines"
