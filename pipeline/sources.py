@@ -294,6 +294,34 @@ SOURCES: dict[str, Source] = {
             currency_column="currency",
         ),
         Source(
+            name="provider_usage",
+            day_column="starts_at",
+            daily=False,
+            key="(row)",
+            description=(
+                "LLM providers' usage reports, one row per usage result of a bucket: tokens and "
+                "requests as the provider counted them. OpenAI's organization usage (completions) "
+                "pages and Anthropic's usage report (messages) pages as their APIs return them "
+                "(JSON), or CSV in the canonical columns. Set beside the request logs' tokens in "
+                "the reconciliation (SPEC 10), so that unlogged traffic is a figure."
+            ),
+            columns=(
+                "provider",
+                "starts_at",
+                "ends_at",
+                "model",
+                "project_id",
+                "input_tokens",
+                "uncached_input_tokens",
+                "cached_input_tokens",
+                "cache_write_input_tokens",
+                "output_tokens",
+                "requests",
+            ),
+            required=("provider", "starts_at", "output_tokens"),
+            formats=("json", "csv"),
+        ),
+        Source(
             name="time_entries",
             day_column="work_date",
             key="entry_id",

@@ -255,6 +255,7 @@ def fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFil
 JSON_DOCUMENTS = {
     "model_prices": ("landing/litellm_price_catalogue.sql", "a LiteLLM price catalogue"),
     "provider_costs": ("landing/provider_cost_report.sql", "a provider's cost report page"),
+    "provider_usage": ("landing/provider_usage_report.sql", "a provider's usage report page"),
 }
 
 

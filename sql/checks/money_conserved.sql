@@ -15,10 +15,11 @@
 WITH reconciled AS (
     SELECT
         day,
-        -- bill lines booked through the requests, or superseded by a cost report
-        SUM(CASE WHEN status = 'reconciled' OR cost_report_rows > 0
-            THEN billed_in_bills_usd ELSE 0 END) AS billed_in_bills_usd,
-        SUM(CASE WHEN status = 'reconciled' THEN billed_in_cost_reports_usd ELSE 0 END)
+        -- bill lines and cost report rows not booked as their own (bill_lines_booked,
+        -- cost_report_booked): booked through the requests, or superseded by a cost report
+        SUM(CASE WHEN NOT bill_lines_booked THEN billed_in_bills_usd ELSE 0 END)
+            AS billed_in_bills_usd,
+        SUM(CASE WHEN NOT cost_report_booked THEN billed_in_cost_reports_usd ELSE 0 END)
             AS billed_in_cost_reports_usd,
         SUM(CASE WHEN status = 'reconciled' THEN reconciliation_variance_usd ELSE 0 END)
             AS variance_usd

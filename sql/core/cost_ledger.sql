@@ -60,8 +60,9 @@ tasks AS (
 ),
 
 -- Billing lines by UTC day, already split exactly by core.billing_line_days; an LLM service's
--- lines on a reconciled provider-day are booked through its requests instead (at their shares of
--- the bill, core.llm_request_invoices), and those a provider's cost report supersedes not at all.
+-- lines the reconciliation does not book as bill lines (bill_lines_booked) are booked through the
+-- requests instead (at their shares of the bill, core.llm_request_invoices) on a reconciled
+-- provider-day, and not at all where the provider's cost report supersedes them.
 billing_records AS (
     SELECT
         'billing_lines' AS source,
@@ -88,7 +89,7 @@ billing_records AS (
         AND NOT EXISTS (
             SELECT 1 FROM core.llm_bill_reconciliation AS d
             WHERE d.provider = b.llm_provider AND d.day = b.cost_date
-                AND (d.status = 'reconciled' OR d.cost_report_rows > 0)
+                AND NOT d.bill_lines_booked
         )
 ),
 
@@ -202,7 +203,7 @@ records AS (
         AND NOT EXISTS (
             SELECT 1 FROM core.llm_bill_reconciliation AS d
             WHERE d.provider = p.provider AND d.day = p.day
-                AND d.status = 'reconciled'
+                AND NOT d.cost_report_booked
         )
     UNION ALL
     SELECT

@@ -22,6 +22,16 @@
 -- beside its requests.
 -- reconciliation_variance_usd = billed - request level (NULL for requests only); within
 -- $reconciliation_tolerance_ratio of the request-level cost it is a match.
+-- Tokens tell the reasons apart: provider_reported_tokens are the tokens the provider's usage
+-- report counts (core.provider_usage_results, current statements; per model on a row with a
+-- model, else the provider's whole day), logged_tokens those of the requests, and unlogged_tokens
+-- the difference. More tokens reported than logged, beyond the tolerance, is unlogged traffic;
+-- the same tokens billed differently is a rate (a discount, or catalogue drift).
+-- Which bills are booked, said once here and read by the cost ledger and money_conserved:
+-- bill_lines_booked (the provider-day's bill lines are booked as bill lines; FALSE where they
+-- are booked through its requests or superseded by its cost report; NULL with no bill line) and
+-- cost_report_booked (its cost report rows are booked as their own, unallocated, inference;
+-- FALSE where booked through its requests; NULL with no cost report row).
 -- @time_column day
 -- @window records_from
 -- @summary_by status
@@ -45,6 +55,24 @@ WITH billed_parts AS (
         dedup_key
     FROM core.provider_cost_results
     WHERE statement = 'current' AND day >= $recompute_from
+),
+
+-- the tokens the providers' usage reports count, per provider, day and model
+reported_usage AS (
+    SELECT
+        provider,
+        day,
+        LOWER(TRIM(model)) AS model,
+        SUM(input_tokens + output_tokens) AS tokens
+    FROM core.provider_usage_results
+    WHERE statement = 'current' AND day >= $recompute_from
+    GROUP BY provider, day, LOWER(TRIM(model))
+),
+
+reported_usage_by_day AS (
+    SELECT provider, day, SUM(tokens) AS tokens
+    FROM reported_usage
+    GROUP BY provider, day
 ),
 
 request_models AS (
@@ -144,6 +172,7 @@ requested AS (
         c.requested_date AS day,
         CASE WHEN m.provider IS NOT NULL THEN LOWER(TRIM(c.model)) END AS model,
         SUM(c.cost_usd) AS request_level_usd,
+        SUM(c.input_tokens + c.output_tokens) AS logged_tokens,
         COUNT(*) AS requests,
         COUNT(c.cost_usd) AS requests_priced
     FROM core.llm_request_costs AS c
@@ -175,10 +204,42 @@ sides AS (
         COALESCE(r.requests_priced, 0) AS requests_priced,
         COALESCE(b.bill_lines, 0) AS bill_lines,
         COALESCE(b.cost_report_rows, 0) AS cost_report_rows,
-        b.billed_usd - COALESCE(r.request_level_usd, 0) AS variance_usd
+        b.billed_usd - COALESCE(r.request_level_usd, 0) AS variance_usd,
+        COALESCE(r.logged_tokens, 0) AS logged_tokens
     FROM billed AS b
     FULL OUTER JOIN requested AS r
         ON r.provider = b.provider AND r.day = b.day AND r.model IS NOT DISTINCT FROM b.model
+),
+
+-- the provider's reported tokens beside the logged ones: a model's on a row per model, the whole
+-- day's otherwise
+with_usage AS (
+    SELECT
+        s.*,
+        COALESCE(d.tokens, m.tokens) AS provider_reported_tokens,
+        COALESCE(d.tokens, m.tokens) - s.logged_tokens AS unlogged_tokens
+    FROM sides AS s
+    LEFT JOIN reported_usage_by_day AS d
+        ON s.model IS NULL AND d.provider = s.provider AND d.day = s.day
+    LEFT JOIN reported_usage AS m
+        ON s.model IS NOT NULL AND m.provider = s.provider AND m.day = s.day
+        AND m.model = s.model
+),
+
+judged AS (
+    SELECT
+        *,
+        ABS(variance_usd)
+        <= CAST($reconciliation_tolerance_ratio AS DECIMAL(18, 6))
+        * ABS(COALESCE(request_level_usd, 0)) AS is_match,
+        -- whether the usage report and the logs count the same tokens, within the tolerance
+        CASE
+            WHEN provider_reported_tokens IS NOT NULL
+                THEN ABS(unlogged_tokens)
+                <= CAST($reconciliation_tolerance_ratio AS DECIMAL(18, 6))
+                * provider_reported_tokens
+        END AS tokens_match
+    FROM with_usage
 )
 
 SELECT
@@ -198,10 +259,19 @@ SELECT
         WHEN status = 'bill only'
             THEN 'no request of this provider logged that day: untagged or unlogged traffic, '
             || 'booked as inference (unallocated unless the bill is tagged)'
-        WHEN ABS(variance_usd)
-            <= CAST($reconciliation_tolerance_ratio AS DECIMAL(18, 6))
-            * ABS(COALESCE(request_level_usd, 0))
-            THEN 'the bill matches the request logs'
+        WHEN is_match THEN 'the bill matches the request logs'
+        WHEN variance_usd > 0 AND unlogged_tokens > 0 AND NOT tokens_match
+            THEN 'billed above the request logs, and the provider''s usage report counts '
+            || 'tokens the logs miss (unlogged_tokens): unlogged traffic'
+        WHEN variance_usd > 0 AND tokens_match
+            THEN 'billed above the request logs for the tokens they hold: catalogue prices '
+            || 'below the provider''s, or requests without a cost'
+        WHEN variance_usd < 0 AND tokens_match
+            THEN 'billed below the request logs for the tokens they hold: a discount, credit '
+            || 'or committed-use rate, or catalogue prices above the provider''s'
+        WHEN variance_usd < 0 AND unlogged_tokens < 0 AND NOT tokens_match
+            THEN 'billed below the request logs, which hold more tokens than the provider '
+            || 'counts: requests logged twice, or another account''s requests in the logs'
         WHEN variance_usd < 0
             THEN 'billed below the request logs: a discount, credit or committed-use rate, '
             || 'or catalogue prices above the provider''s'
@@ -211,5 +281,12 @@ SELECT
     requests,
     requests_priced,
     bill_lines,
-    cost_report_rows
-FROM sides
+    cost_report_rows,
+    provider_reported_tokens,
+    logged_tokens,
+    unlogged_tokens,
+    CASE
+        WHEN bill_lines > 0 THEN status <> 'reconciled' AND cost_report_rows = 0
+    END AS bill_lines_booked,
+    CASE WHEN cost_report_rows > 0 THEN status <> 'reconciled' END AS cost_report_booked
+FROM judged

@@ -10,7 +10,7 @@
 -- need whole months.
 -- records_from is the narrower window of the record-grain models (core.llm_request_costs,
 -- core.labour_costs, core.billing_line_days), whose rows depend on nothing but their own inputs:
--- the earliest day a request, price, billing line, time entry or loaded rate changed, not
+-- the earliest day a request, price, bill, provider report, time entry or loaded rate changed, not
 -- rounded to a month; 9999-12-31 when none changed, so a day's run prices that day's records
 -- only, however long the history. ledger_from is the window of the cost ledger's parts other than
 -- consequences (and of their showback facts): the earliest day an input other than a consequence
@@ -53,7 +53,7 @@ changed_records AS (
     FROM audit.changes
     WHERE loaded_at > COALESCE(CAST($changes_since AS TIMESTAMP), TIMESTAMP '0001-01-01 00:00:00')
         AND source IN ('llm_requests', 'model_prices', 'billing_lines', 'provider_costs',
-            'time_entries', 'loaded_rates')
+            'provider_usage', 'time_entries', 'loaded_rates')
 ),
 
 closing_windows AS (

@@ -69,6 +69,9 @@ CREATE OR REPLACE TEMP MACRO value_limit(kind) AS (
         -- counts: tokens of one request, lines changed by one pull request or one of its files
         WHEN 'tokens' THEN {'max_abs': CAST('1e9' AS DECIMAL(38, 12)), 'places': 0, 'shown': '1e9'}
         WHEN 'lines' THEN {'max_abs': CAST('1e9' AS DECIMAL(38, 12)), 'places': 0, 'shown': '1e9'}
+        -- tokens or requests a provider's usage report counts in one bucket (a fleet's day)
+        WHEN 'usage_counts'
+            THEN {'max_abs': CAST('1e15' AS DECIMAL(38, 12)), 'places': 0, 'shown': '1e15'}
     END
 );
 
