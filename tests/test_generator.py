@@ -144,9 +144,7 @@ def test_counts_returned_equal_records_in_files(sample):
     # every source but the providers' cost and usage reports (generated inference is priced per
     # request) and agent traces (the generator logs requests and tool calls, not spans)
     assert list(counts) == [
-        name
-        for name in SOURCES
-        if name not in ("provider_costs", "provider_usage", "agent_spans")
+        name for name in SOURCES if name not in ("provider_costs", "provider_usage", "agent_spans")
     ]
     for source, expected in counts.items():
         rows = 0

@@ -81,7 +81,9 @@ def test_a_report_that_is_not_a_usage_report_is_quarantined_saying_what_it_is(
         USAGE_APIS / "anthropic" / "example_response_usage_report_claude_code.json",
         "provider_usage/claude-code.json",
     )
-    copy_in(data_dir, USAGE_APIS / "openai" / "example_response_costs.json", "provider_usage/c.json")
+    copy_in(
+        data_dir, USAGE_APIS / "openai" / "example_response_costs.json", "provider_usage/c.json"
+    )
     copy_in(
         data_dir,
         USAGE_APIS / "anthropic" / "example_response_usage_report_messages.json",
@@ -108,9 +110,7 @@ def test_a_report_that_is_not_a_usage_report_is_quarantined_saying_what_it_is(
     assert len(usage_rows(query)) == 1  # the good page still loads
 
 
-def test_a_usage_count_that_is_not_a_whole_number_is_quarantined_naming_it(
-    data_dir, ingest, query
-):
+def test_a_usage_count_that_is_not_a_whole_number_is_quarantined_naming_it(data_dir, ingest, query):
     page = openai_usage_page(datetime(2026, 10, 1), (100, 10, "gpt-4o"), (100, 10, "gpt-4o-mini"))
     page["data"][0]["results"][1]["output_tokens"] = 10.5
     write(data_dir, "provider_usage/openai/p.json", json.dumps(page))
@@ -139,9 +139,7 @@ def reconcile(data_dir, build_models, failing_rows, cost: float, tokens: tuple[i
     )
     write(data_dir, "llm_requests/r.csv", REQUESTS)
     october_1 = datetime(2026, 10, 1)
-    write(
-        data_dir, "provider_costs/openai/c.json", json.dumps(openai_costs_page(october_1, cost))
-    )
+    write(data_dir, "provider_costs/openai/c.json", json.dumps(openai_costs_page(october_1, cost)))
     write(
         data_dir,
         "provider_usage/openai/u.json",
