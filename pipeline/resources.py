@@ -491,6 +491,61 @@ class MetricSettings(ConfigurableResource):
         default=28, description="Days of history the next month's forecast is fitted to."
     )
 
+    # Optimize and enforce (seeds 000, 003, 004): advice and runtime caps from the measurements
+    advice_min_accepted_units: str = Field(
+        default="30",
+        description="Fewest accepted units a model's, or an agent's, month needs before it is "
+        "compared or judged (model right-sizing, agent levers, autonomy gate); below it the "
+        "row says there is no advice and why.",
+    )
+    lever_baseline_months: int = Field(
+        default=3,
+        description="Months before each month whose reasoning-to-action ratio is an agent's "
+        "baseline (seed 004's drift signal).",
+    )
+    reasoning_drift_ratio: str = Field(
+        default="1.5",
+        description="A month's reasoning-to-action ratio at this multiple of the agent's "
+        "baseline or more is drift.",
+    )
+    cache_read_price_ratio: str = Field(
+        default="0.1",
+        description="The price of a cached input token as a share of an uncached one, used to "
+        "estimate what a higher cache-read share would save (Anthropic 0.1, OpenAI 0.1-0.5).",
+    )
+    autonomy_windows: int = Field(
+        default=3,
+        description="Confirmed months (no open survival window, nothing pending or estimated) "
+        "the autonomy gate compares: the first of them with the last.",
+    )
+    autonomy_cost_change_ratio: str = Field(
+        default="0.1",
+        description="The autonomy gate says reduce when cost per accepted action rose by this "
+        "share or more over the windows, expand when it fell by this share or more and the "
+        "override / reversal rate did not rise.",
+    )
+    autonomy_override_change: str = Field(
+        default="0.05",
+        description="... and reduce when the override / reversal rate rose by this many points "
+        "(0.05 = 5 percentage points) or more.",
+    )
+    cap_percentile: str = Field(
+        default="0.99",
+        description="The runtime caps sit at this percentile of accepted tasks' runtime cost "
+        "(per task type) and of an agent's daily runtime cost (per agent).",
+    )
+    cap_lookback_days: int = Field(
+        default=90, description="Days up to each month's end whose tasks and days set its caps."
+    )
+    cap_min_tasks: int = Field(
+        default=30,
+        description="Fewest accepted tasks of a task type before it gets a per-task cap.",
+    )
+    cap_min_days: int = Field(
+        default=14,
+        description="Fewest days with runtime spend before an agent gets a daily cap.",
+    )
+
     def excluded_path_regexes(self) -> list[str]:
         """excluded_path_patterns as regular expressions (RE2 and Java syntax), in order."""
         return [path_pattern_regex(pattern) for pattern in self.excluded_path_patterns]

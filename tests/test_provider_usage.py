@@ -202,6 +202,20 @@ def test_the_same_tokens_billed_above_the_logs_are_a_rate_not_traffic(
     )
 
 
+def test_logs_holding_more_tokens_than_the_usage_report_name_what_it_does_not_cover(
+    data_dir, build_models, failing_rows, query
+):
+    reconcile(data_dir, build_models, failing_rows, 0.012, (50, 5))
+    assert reconciliation(query)[0][2:] == (
+        55,
+        165,
+        -110,
+        "billed above the request logs, which hold more tokens than the provider's usage report "
+        "counts: requests its report does not cover (embeddings, images, audio), requests "
+        "logged twice, or another account's requests in the logs",
+    )
+
+
 def test_a_usage_report_fetched_again_counts_its_day_once(
     data_dir, build_models, failing_rows, query
 ):
@@ -217,26 +231,68 @@ def test_a_usage_report_fetched_again_counts_its_day_once(
     next_day["start_time"] += 86400
     next_day["results"][0]["input_tokens"] = 7
     daily["data"].append(next_day)
-    write(data_dir, "provider_usage/openai/2026-10-02T12.json", json.dumps(daily))
+    # named before the hourly fetch, but reaching further: the reach decides
+    write(data_dir, "provider_usage/openai/2026-10-01T06.json", json.dumps(daily))
     build_models(metric=AS_OF)
     assert query(
         "SELECT source_file, day, input_tokens, statement, restated_by_file "
-        "FROM core.provider_usage_results ORDER BY source_file, starts_at"
+        "FROM core.provider_usage_results ORDER BY source_file DESC, starts_at"
     ) == [
         (
             "provider_usage/openai/2026-10-01T12.json",
             date(2026, 10, 1),
             100,
             "restated",
-            "provider_usage/openai/2026-10-02T12.json",
+            "provider_usage/openai/2026-10-01T06.json",
         ),
         (
             "provider_usage/openai/2026-10-01T12.json",
             date(2026, 10, 1),
             100,
             "restated",
-            "provider_usage/openai/2026-10-02T12.json",
+            "provider_usage/openai/2026-10-01T06.json",
         ),
-        ("provider_usage/openai/2026-10-02T12.json", date(2026, 10, 1), 150, "current", None),
-        ("provider_usage/openai/2026-10-02T12.json", date(2026, 10, 2), 7, "current", None),
+        ("provider_usage/openai/2026-10-01T06.json", date(2026, 10, 1), 150, "current", None),
+        ("provider_usage/openai/2026-10-01T06.json", date(2026, 10, 2), 7, "current", None),
+    ]
+
+
+def hourly_page(first_hour: int, hours: int) -> dict:
+    """An OpenAI usage page of hourly buckets of 2026-10-01, 10 input tokens each."""
+    page = openai_usage_page(datetime(2026, 10, 1), (10, 1, None))
+    bucket = page["data"][0]
+    page["data"] = []
+    for hour in range(first_hour, first_hour + hours):
+        page["data"].append(
+            {
+                **bucket,
+                "start_time": bucket["start_time"] + 3600 * hour,
+                "end_time": bucket["start_time"] + 3600 * (hour + 1),
+            }
+        )
+    return page
+
+
+def test_a_day_fetched_in_hourly_pages_keeps_every_hour(data_dir, build_models, query):
+    # the API pages 24 hourly buckets at most: a day's hours in two files, one a page
+    write(data_dir, "provider_usage/openai/page-1.json", json.dumps(hourly_page(0, 12)))
+    write(data_dir, "provider_usage/openai/page-2.json", json.dumps(hourly_page(12, 12)))
+    build_models(metric=AS_OF)
+    assert query(
+        "SELECT statement, COUNT(*), SUM(input_tokens) FROM core.provider_usage_results "
+        "GROUP BY statement"
+    ) == [("current", 24, 240)]
+
+
+def test_a_later_fetch_of_some_hours_restates_only_those_hours(data_dir, build_models, query):
+    write(data_dir, "provider_usage/openai/first.json", json.dumps(hourly_page(0, 12)))
+    write(data_dir, "provider_usage/openai/second.json", json.dumps(hourly_page(6, 12)))
+    build_models(metric=AS_OF)
+    assert query(
+        "SELECT source_file, statement, COUNT(*) FROM core.provider_usage_results "
+        "GROUP BY ALL ORDER BY ALL"
+    ) == [
+        ("provider_usage/openai/first.json", "current", 6),  # hours 0-5
+        ("provider_usage/openai/first.json", "restated", 6),  # hours 6-11, fetched again
+        ("provider_usage/openai/second.json", "current", 12),
     ]

@@ -227,9 +227,9 @@ def test_a_providers_cost_report_supersedes_a_bill_of_the_same_charges(billed_an
     )
     assert fleet_day(query) == (Decimal("0.009"), Decimal(0), Decimal("0.009"))  # not 0.029
     assert query(
-        "SELECT billed_usd, billed_in_bills_usd, superseded_bill_usd "
-        "FROM core.llm_bill_reconciliation"
-    ) == [(Decimal("0.009"), Decimal("0.010"), Decimal("0.010"))]
+        "SELECT billed_usd, billed_in_bills_usd, superseded_bill_usd, bill_lines_booked, "
+        "cost_report_booked FROM core.llm_bill_reconciliation"
+    ) == [(Decimal("0.009"), Decimal("0.010"), Decimal("0.010"), False, False)]
     assert query("SELECT COUNT(*) FROM core.cost_ledger WHERE source = 'billing_lines'") == [(0,)]
 
 

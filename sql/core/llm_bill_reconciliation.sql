@@ -269,9 +269,11 @@ SELECT
         WHEN variance_usd < 0 AND tokens_match
             THEN 'billed below the request logs for the tokens they hold: a discount, credit '
             || 'or committed-use rate, or catalogue prices above the provider''s'
-        WHEN variance_usd < 0 AND unlogged_tokens < 0 AND NOT tokens_match
-            THEN 'billed below the request logs, which hold more tokens than the provider '
-            || 'counts: requests logged twice, or another account''s requests in the logs'
+        WHEN unlogged_tokens < 0 AND NOT tokens_match
+            THEN 'billed ' || CASE WHEN variance_usd < 0 THEN 'below' ELSE 'above' END
+            || ' the request logs, which hold more tokens than the provider''s usage report '
+            || 'counts: requests its report does not cover (embeddings, images, audio), '
+            || 'requests logged twice, or another account''s requests in the logs'
         WHEN variance_usd < 0
             THEN 'billed below the request logs: a discount, credit or committed-use rate, '
             || 'or catalogue prices above the provider''s'

@@ -1,8 +1,8 @@
 -- One row per result of an LLM provider's cost report (staging.provider_costs), and whether it is
--- the provider's current statement of its day. A fetch restates the provider-days (per project)
--- it holds; which file's statement is current is core.provider_report_statements' rule, shared
--- with the usage reports. Restated results name the file that restated them and are neither
--- reconciled nor booked (SPEC 9, 10): a day is counted once.
+-- the provider's current statement of its bucket. A fetch restates the time its buckets cover;
+-- which file's statement is current is core.provider_report_statements' rule, shared with the
+-- usage reports. Restated results name the file that restated them and are neither reconciled nor
+-- booked (SPEC 9, 10): a bucket is counted once.
 -- @time_column day
 -- @window records_from
 -- @summary_by statement
@@ -33,14 +33,14 @@ SELECT
     r.model,
     r.line_item,
     r.amount_usd,
-    CASE WHEN r.source_file = s.current_file THEN 'current' ELSE 'restated' END AS statement,
-    CASE WHEN r.source_file <> s.current_file THEN s.current_file END AS restated_by_file,
+    s.statement,
+    s.restated_by_file,
     r.source_file,
     r.source_line
 FROM results AS r
 INNER JOIN core.provider_report_statements AS s
     ON s.report = 'cost report'
     AND s.provider = r.provider
-    AND s.day = r.day
+    AND s.starts_at = r.starts_at
     AND s.project_id IS NOT DISTINCT FROM r.project_id
     AND s.source_file = r.source_file

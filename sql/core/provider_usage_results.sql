@@ -1,7 +1,7 @@
 -- One row per result of an LLM provider's usage report (staging.provider_usage), and whether it
--- is the provider's current statement of its day: the tokens and requests the provider counted.
--- A fetch restates the provider-days (per project) it holds; which file's statement is current
--- is core.provider_report_statements' rule, shared with the cost reports. Restated results name
+-- is the provider's current statement of its bucket: the tokens and requests the provider
+-- counted. A fetch restates the time its buckets cover; which file's statement is current is
+-- core.provider_report_statements' rule, shared with the cost reports. Restated results name
 -- the file that restated them and are not counted (SPEC 9). core.llm_bill_reconciliation sets
 -- the current ones beside the tokens of the request logs.
 -- @time_column day
@@ -40,14 +40,14 @@ SELECT
     r.cache_write_input_tokens,
     r.output_tokens,
     r.requests,
-    CASE WHEN r.source_file = s.current_file THEN 'current' ELSE 'restated' END AS statement,
-    CASE WHEN r.source_file <> s.current_file THEN s.current_file END AS restated_by_file,
+    s.statement,
+    s.restated_by_file,
     r.source_file,
     r.source_line
 FROM results AS r
 INNER JOIN core.provider_report_statements AS s
     ON s.report = 'usage report'
     AND s.provider = r.provider
-    AND s.day = r.day
+    AND s.starts_at = r.starts_at
     AND s.project_id IS NOT DISTINCT FROM r.project_id
     AND s.source_file = r.source_file
