@@ -71,6 +71,9 @@ measured AS (
         divide_decimal(m.reasoning_tokens, m.accepted_actions) AS reasoning_to_action_ratio,
         divide_decimal(m.cached_input_tokens, m.input_tokens) AS cache_read_share,
         divide_decimal(m.failure_cost_usd, m.total_cost_usd) AS failure_share,
+        -- the inference of the reasoning tokens, and of the input, by their share of the tokens
+        divide_decimal(m.inference_cost_usd * m.reasoning_tokens, m.tokens) AS reasoning_cost_usd,
+        divide_decimal(m.inference_cost_usd * m.input_tokens, m.tokens) AS input_cost_usd,
         m.accepted_units >= CAST($advice_min_accepted_units AS DECIMAL(18, 6)) AS has_enough_units
     FROM monthly AS m
 ),
@@ -145,10 +148,8 @@ saved AS (
         CASE
             WHEN NOT m.has_enough_units THEN NULL
             WHEN m.reasoning_to_action_ratio > q.fleet_quartile_reasoning_to_action_ratio
-                THEN divide_decimal(m.inference_cost_usd * m.reasoning_tokens, m.tokens)
-                - divide_decimal(
-                    divide_decimal(m.inference_cost_usd * m.reasoning_tokens, m.tokens)
-                    * q.fleet_quartile_reasoning_to_action_ratio,
+                THEN m.reasoning_cost_usd - divide_decimal(
+                    m.reasoning_cost_usd * q.fleet_quartile_reasoning_to_action_ratio,
                     m.reasoning_to_action_ratio
                 )
             WHEN q.fleet_quartile_reasoning_to_action_ratio IS NOT NULL THEN 0
@@ -156,10 +157,9 @@ saved AS (
         CASE
             WHEN NOT m.has_enough_units THEN NULL
             WHEN m.cache_read_share < q.fleet_quartile_cache_read_share
-                THEN divide_decimal(
-                    (q.fleet_quartile_cache_read_share - m.cache_read_share) * m.input_tokens
-                    * m.inference_cost_usd,
-                    m.tokens
+                THEN CAST(
+                    m.input_cost_usd * (q.fleet_quartile_cache_read_share - m.cache_read_share)
+                    AS DECIMAL(38, 12)
                 ) * (1 - CAST($cache_read_price_ratio AS DECIMAL(18, 6)))
             WHEN q.fleet_quartile_cache_read_share IS NOT NULL THEN 0
         END AS cache_saving_usd,
@@ -189,7 +189,7 @@ SELECT
     median_requests_per_action,
     p90_requests_per_action,
     fleet_quartile_requests_per_action,
-    loop_depth_saving_usd,
+    CAST(loop_depth_saving_usd AS DECIMAL(38, 12)) AS loop_depth_saving_usd,
     reasoning_to_action_ratio,
     baseline_reasoning_to_action_ratio,
     COALESCE(
@@ -199,13 +199,13 @@ SELECT
         FALSE
     ) AS reasoning_drift,
     fleet_quartile_reasoning_to_action_ratio,
-    reasoning_saving_usd,
+    CAST(reasoning_saving_usd AS DECIMAL(38, 12)) AS reasoning_saving_usd,
     cache_read_share,
     fleet_quartile_cache_read_share,
-    cache_saving_usd,
+    CAST(cache_saving_usd AS DECIMAL(38, 12)) AS cache_saving_usd,
     failure_share,
     fleet_quartile_failure_share,
-    failure_saving_usd,
+    CAST(failure_saving_usd AS DECIMAL(38, 12)) AS failure_saving_usd,
     CASE
         WHEN NOT has_enough_units
             THEN 'no advice: too few accepted units ('
