@@ -164,3 +164,212 @@ def test_a_model_with_too_few_accepted_units_gets_no_advice_and_says_why(two_mod
         "no advice",
         "too few accepted units to compare: 5.00 of 30 needed",
     )
+
+
+def month_of(prefix: str, agent: str, day: date, accepted: int, reverted: int) -> list[dict]:
+    """40 actions of an agent in one month at 1.00 each: so many accepted, so many reverted after
+    acceptance, the rest accepted too."""
+    return [
+        *many(f"{prefix}a", accepted, day=day, agent=agent, usd="1.00", outcome="accepted"),
+        *many(f"{prefix}r", reverted, day=day, agent=agent, usd="1.00", outcome="reverted"),
+    ]
+
+
+def gate(query) -> list[tuple]:
+    return query(
+        "SELECT agent_id, status, reason, confirmed_windows, first_cost_per_accepted_action, "
+        "last_cost_per_accepted_action FROM marts.autonomy_gate "
+        "WHERE month = DATE '2026-09-01' ORDER BY agent_id"
+    )
+
+
+def test_the_autonomy_gate_follows_the_trend_of_confirmed_months(data_dir, build_models, query):
+    july, august, september = date(2026, 7, 6), date(2026, 8, 6), date(2026, 9, 7)
+    work(
+        data_dir,
+        # agent-down: acceptance falls, overrides rise
+        *month_of("d7", "agent-down", july, 39, 1),
+        *month_of("d8", "agent-down", august, 35, 5),
+        *month_of("d9", "agent-down", september, 30, 10),
+        # agent-up: acceptance rises, overrides fall
+        *month_of("u7", "agent-up", july, 30, 10),
+        *month_of("u8", "agent-up", august, 35, 5),
+        *month_of("u9", "agent-up", september, 39, 1),
+        # agent-new: one month of history
+        *month_of("n9", "agent-new", september, 40, 0),
+    )
+    build_models("marts/autonomy_gate", metric={"as_of": AS_OF})
+    assert gate(query) == [
+        (
+            "agent-down",
+            "reduce",
+            "override / reversal rate rose by 22.5 points",
+            3,
+            Decimal("1.025641025641"),  # 40 / 39
+            Decimal("1.333333333333"),  # 40 / 30
+        ),
+        (
+            "agent-new",
+            "hold",
+            "1 of 3 confirmed months: not enough history to move autonomy",
+            1,
+            Decimal("1"),
+            Decimal("1"),
+        ),
+        (
+            "agent-up",
+            "expand",
+            "cost per accepted action fell by 23.1 % and overrides did not rise",
+            3,
+            Decimal("1.333333333333"),
+            Decimal("1.025641025641"),
+        ),
+    ]
+
+
+def test_a_provisional_month_does_not_move_the_gate(data_dir, build_models, query):
+    # September's survival windows are still open at the start of October: only July and August
+    # are confirmed, so the gate holds for want of a third confirmed month
+    work(
+        data_dir,
+        *month_of("u7", "agent-up", date(2026, 7, 6), 30, 10),
+        *month_of("u8", "agent-up", date(2026, 8, 6), 35, 5),
+        *month_of("u9", "agent-up", date(2026, 9, 7), 39, 1),
+    )
+    build_models("marts/autonomy_gate", metric={"as_of": "2026-10-01T00:00:00"})
+    assert gate(query) == [
+        (
+            "agent-up",
+            "hold",
+            "2 of 3 confirmed months: not enough history to move autonomy",
+            2,
+            Decimal("1.333333333333"),
+            Decimal("1.142857142857"),
+        )
+    ]
+
+
+def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, query):
+    # 40 accepted tasks of one action at 1.00 over 20 days, and one runaway task that burned
+    # 50.00 and was reverted; a second task type with 5 tasks gets no cap
+    days = [date(2026, 10, 1) + timedelta(days=n // 2) for n in range(40)]
+    work(
+        data_dir,
+        *[
+            {
+                "id": f"k{n}",
+                "day": day,
+                "agent": "agent-a",
+                "task_type": "triage",
+                "usd": "1.00",
+                "outcome": "accepted",
+            }
+            for n, day in enumerate(days)
+        ],
+        {
+            "id": "runaway",
+            "day": date(2026, 10, 3),
+            "agent": "agent-a",
+            "task_type": "triage",
+            "requests": 50,
+            "usd": "1.00",
+            "outcome": "reverted",
+        },
+        *many(
+            "few",
+            5,
+            day=date(2026, 10, 2),
+            agent="agent-b",
+            task_type="refunds",
+            usd="1.00",
+            outcome="accepted",
+        ),
+    )
+    build_models("marts/runtime_caps", metric={"as_of": AS_OF})
+    assert query(
+        "SELECT scope, scope_id, cap_usd, status, basis, sample_size, largest_usd, above_cap, "
+        "above_cap_usd FROM marts.runtime_caps WHERE month = DATE '2026-10-01' "
+        "ORDER BY scope, scope_id"
+    ) == [
+        # days with spend: 19 at 2.00, one at 2.00 + 50.00; too few for agent-b (1 day)
+        (
+            "agent",
+            "agent-a",
+            Decimal("52.00"),
+            "cap",
+            "the 0.99 percentile of 20 days with spend",
+            20,
+            Decimal("52.00"),
+            0,
+            Decimal("0"),
+        ),
+        (
+            "agent",
+            "agent-b",
+            None,
+            "no cap",
+            "too few days with spend: 1 of 14",
+            1,
+            Decimal("5.00"),
+            0,
+            Decimal("0"),
+        ),
+        (
+            "task_type",
+            "refunds",
+            None,
+            "no cap",
+            "too few accepted tasks: 5 of 30",
+            5,
+            Decimal("1.00"),
+            0,
+            Decimal("0"),
+        ),
+        (
+            "task_type",
+            "triage",
+            Decimal("1.00"),
+            "cap",
+            "the 0.99 percentile of 40 accepted tasks",
+            40,
+            Decimal("50.00"),
+            1,
+            Decimal("49.00"),
+        ),
+    ]
+
+
+def test_an_agent_looping_deeper_than_the_fleet_shows_what_shallower_loops_would_save(
+    data_dir, build_models, query
+):
+    work(
+        data_dir,
+        *many("a", 30, day=OCTOBER, agent="agent-a", usd="0.10", outcome="accepted"),
+        *many("b", 30, day=OCTOBER, agent="agent-b", requests=3, usd="0.10", outcome="accepted"),
+        *many("c", 3, day=OCTOBER, agent="agent-c", requests=9, usd="0.10", outcome="accepted"),
+    )
+    build_models("marts/agent_levers", metric={"as_of": AS_OF})
+    assert query(
+        "SELECT agent_id, requests_per_action, p90_requests_per_action, "
+        "fleet_quartile_requests_per_action, loop_depth_saving_usd, largest_lever "
+        "FROM marts.agent_levers ORDER BY agent_id"
+    ) == [
+        (
+            "agent-a",
+            Decimal("1"),
+            1,
+            Decimal("1"),
+            Decimal("0"),
+            "none: within the fleet's better quartile",
+        ),
+        # 90 requests at 0.10: a third of them would do
+        ("agent-b", Decimal("3"), 3, Decimal("1"), Decimal("6"), "loop depth"),
+        (
+            "agent-c",
+            Decimal("9"),
+            9,
+            Decimal("1"),
+            None,
+            "no advice: too few accepted units (3.00 of 30)",
+        ),
+    ]
