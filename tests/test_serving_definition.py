@@ -42,7 +42,7 @@ def test_views_made_of_the_same_files_are_left_in_place(warehouse):
     views, columns, created = create_serving_views(warehouse)
     assert created is False
     assert warehouse.execute(VIEW_IDS).fetchall() == before
-    assert len(views) == 28 and len(columns) > 900
+    assert len(views) == 32 and len(columns) > 900
     assert warehouse.execute(UNCOMMENTED_COLUMNS).fetchone() == (0,)
 
 

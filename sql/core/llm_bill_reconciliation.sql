@@ -284,9 +284,9 @@ SELECT
     requests_priced,
     bill_lines,
     cost_report_rows,
-    provider_reported_tokens,
-    logged_tokens,
-    unlogged_tokens,
+    CAST(provider_reported_tokens AS BIGINT) AS provider_reported_tokens,
+    CAST(logged_tokens AS BIGINT) AS logged_tokens,
+    CAST(unlogged_tokens AS BIGINT) AS unlogged_tokens,
     CASE
         WHEN bill_lines > 0 THEN status <> 'reconciled' AND cost_report_rows = 0
     END AS bill_lines_booked,
