@@ -594,6 +594,11 @@ class ServingSettings(ConfigurableResource):
         default="warehouse/showback_report.html",
         description="The self-contained HTML showback report.",
     )
+    runtime_caps_path: str = Field(
+        default="warehouse/litellm_budgets.json",
+        description="The latest month's recommended runtime caps as LiteLLM's budget settings "
+        "(tag budgets per agent and day, per-session budgets per agent).",
+    )
     published_storage_version: str = Field(
         default="v1.4.0",
         pattern=r"^v\d+\.\d+\.\d+$",

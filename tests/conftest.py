@@ -103,6 +103,7 @@ def serving_settings(db_path: Path, **overrides) -> ServingSettings:
             "published_database": str(db_path.parent / "published.duckdb"),
             "export_dir": str(db_path.parent / "exports"),
             "report_path": str(db_path.parent / "showback_report.html"),
+            "runtime_caps_path": str(db_path.parent / "litellm_budgets.json"),
             **overrides,
         }
     )

@@ -106,6 +106,7 @@ def test_every_step_that_opens_the_warehouse_is_in_the_warehouse_pool():
     assert {name: pool for name, pool in pools.items() if name not in opening} == {
         "serving__parquet_export": None,
         "serving__showback_report": None,
+        "serving__runtime_caps_export": None,
     }
 
 

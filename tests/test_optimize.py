@@ -1,6 +1,7 @@
 """Closing the loop (seeds 000, 003, 004): model right-sizing, agent levers, the autonomy gate and
 runtime caps, read from planted fleets through the real models."""
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -249,9 +250,9 @@ def test_a_provisional_month_does_not_move_the_gate(data_dir, build_models, quer
     ]
 
 
-def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, query):
-    # 40 accepted tasks of one action at 1.00 over 20 days, and one runaway task that burned
-    # 50.00 and was reverted; a second task type with 5 tasks gets no cap
+def capped_fleet(data_dir) -> None:
+    """40 accepted tasks of one action at 1.00 over 20 days, and one runaway task that burned
+    50.00 and was reverted; a second task type with 5 tasks, too few for a cap."""
     days = [date(2026, 10, 1) + timedelta(days=n // 2) for n in range(40)]
     work(
         data_dir,
@@ -285,6 +286,10 @@ def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, quer
             outcome="accepted",
         ),
     )
+
+
+def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, query):
+    capped_fleet(data_dir)
     build_models("marts/runtime_caps", metric={"as_of": AS_OF})
     assert query(
         "SELECT scope, scope_id, cap_usd, status, basis, sample_size, largest_usd, above_cap, "
@@ -372,4 +377,38 @@ def test_an_agent_looping_deeper_than_the_fleet_shows_what_shallower_loops_would
             None,
             "no advice: too few accepted units (3.00 of 30)",
         ),
+    ]
+
+
+def test_the_latest_months_caps_become_a_tag_budget_and_a_session_budget(
+    data_dir, db_path, run_pipeline
+):
+    capped_fleet(data_dir)
+    assert run_pipeline(metric={"as_of": AS_OF}, days="2026-10-31").success
+    budgets = json.loads((db_path.parent / "litellm_budgets.json").read_text())
+    assert budgets["month"] == "2026-10-01"
+    # LiteLLM's POST /tag/new body: a daily budget on requests tagged with the agent
+    assert budgets["tags"] == [
+        {
+            "name": "agent:agent-a",
+            "description": "Daily cap of agent agent-a: the 0.99 percentile of 20 days with spend",
+            "max_budget": 52.0,
+            "budget_duration": "1d",
+        }
+    ]
+    # a LiteLLM agent's session cap: the per-task cap of the task type it served
+    assert budgets["agents"] == [
+        {
+            "agent_name": "agent-a",
+            "litellm_params": {
+                "require_trace_id_on_calls_by_agent": True,
+                "max_budget_per_session": 1.0,
+            },
+        }
+    ]
+    assert [(c["scope"], c["scope_id"], c["cap_usd"]) for c in budgets["caps"]] == [
+        ("agent", "agent-a", "52.000000000000"),
+        ("agent", "agent-b", None),
+        ("task_type", "refunds", None),
+        ("task_type", "triage", "1.000000000000"),
     ]

@@ -12,12 +12,21 @@
   hive-partitioned by month, published atomically by switching a ``current`` link to a fully
   written folder;
 - ``report`` (asset ``serving/showback_report``): a self-contained HTML page for the latest
-  month, from the published database.
+  month, from the published database;
+- ``caps_export`` (asset ``serving/runtime_caps_export``): the latest month's recommended runtime
+  caps as an LLM gateway's (LiteLLM's) budget settings.
 """
 
+from pipeline.assets.serving.caps_export import runtime_caps_export
 from pipeline.assets.serving.export import parquet_export
 from pipeline.assets.serving.publishing import published_database
 from pipeline.assets.serving.report import showback_report
 from pipeline.assets.serving.views import serving_views_asset
 
-serving_assets = [serving_views_asset, published_database, parquet_export, showback_report]
+serving_assets = [
+    serving_views_asset,
+    published_database,
+    parquet_export,
+    showback_report,
+    runtime_caps_export,
+]
