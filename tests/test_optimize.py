@@ -20,7 +20,7 @@ def work(data_dir, *actions: dict) -> None:
     for a in actions:
         start = datetime.combine(a["day"], datetime.min.time()) + timedelta(hours=9)
 
-        def at(hours: float) -> str:
+        def at(hours: float, start: datetime = start) -> str:
             return (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
         action_rows.append(
