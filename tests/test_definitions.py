@@ -171,6 +171,6 @@ def test_each_serving_file_creates_the_view_it_is_named_after():
         for path in sorted((SQL / "serving").glob("*.sql"))
         if path.name != "showback_range.sql"  # the table macro showback_between
     }
-    assert len(views) == 28
+    assert len(views) == 32
     for name, text in views.items():
         assert re.findall(r"CREATE OR REPLACE VIEW serving\.(\w+)", text) == [name], name

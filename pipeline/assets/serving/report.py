@@ -42,6 +42,11 @@ def _number(value) -> str:
     return "n/a" if value is None else f"{Decimal(value).normalize():f}"
 
 
+def _ratio(value) -> str:
+    """A ratio (requests or tokens per action) for reading, to two decimals."""
+    return "n/a" if value is None else f"{Decimal(value):,.2f}"
+
+
 def _largest(amounts) -> Decimal:
     """The largest amount by size, the scale of a chart's bars (1 when all are 0)."""
     return max((abs(Decimal(a)) for a in amounts), default=Decimal(0)) or Decimal(1)
@@ -146,7 +151,37 @@ def _report_content(conn, month) -> dict:
         "ORDER BY cost_burned_usd DESC, day DESC LIMIT 20",
         period,
     )
+    right_sizing = _rows(
+        conn,
+        "SELECT * FROM serving.model_right_sizing WHERE month = $month "
+        "ORDER BY usd_at_stake DESC NULLS LAST, task_type, risk_grade, model LIMIT 20",
+        period,
+    )
+    levers = _rows(
+        conn,
+        "SELECT *, GREATEST(COALESCE(loop_depth_saving_usd, 0), COALESCE(reasoning_saving_usd, 0), "
+        "COALESCE(cache_saving_usd, 0), COALESCE(failure_saving_usd, 0)) AS largest_saving_usd "
+        "FROM serving.agent_levers WHERE month = $month "
+        "ORDER BY largest_saving_usd DESC, agent_id LIMIT 20",
+        period,
+    )
+    autonomy = _rows(
+        conn,
+        "SELECT * FROM serving.autonomy_gate WHERE month = $month "
+        "ORDER BY status = 'hold', status, agent_id",
+        period,
+    )
+    caps = _rows(
+        conn,
+        "SELECT * FROM serving.runtime_caps WHERE month = $month "
+        "ORDER BY scope DESC, status, scope_id",
+        period,
+    )
     return {
+        "right_sizing": right_sizing,
+        "levers": levers,
+        "autonomy": autonomy,
+        "caps": caps,
         "headline": headline,
         "lines": lines,
         "days": days,
@@ -170,7 +205,9 @@ def _report_content(conn, month) -> dict:
     "and a table, the month's weeks, top teams / agents / "
     "task types, failure impact observed vs estimated, coverage and unallocated spend, cost per "
     "accepted change by team, budgets, cost anomalies and runaway chains, with provisional "
-    "windows marked. Every number is read from the serving views.",
+    "windows marked; then what to do about it: model right-sizing, each agent's levers in "
+    "dollars, the autonomy gate and the recommended runtime caps. Every number is read from the "
+    "serving views.",
     group_name="serving",
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "published"])],
@@ -193,6 +230,7 @@ def showback_report(
         money=_money,
         percent=_percent,
         number=_number,
+        ratio=_ratio,
         **page,
     )
     path = Path(serving_settings.report_path)
