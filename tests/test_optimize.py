@@ -406,6 +406,8 @@ def test_the_latest_months_caps_become_a_tag_budget_and_a_session_budget(
             },
         }
     ]
+    report = (db_path.parent / "showback_report.html").read_text()
+    assert "<td>task type triage</td>\n<td>1.00 per task</td>" in report
     assert [(c["scope"], c["scope_id"], c["cap_usd"]) for c in budgets["caps"]] == [
         ("agent", "agent-a", "52.000000000000"),
         ("agent", "agent-b", None),
