@@ -34,7 +34,7 @@ def work(data_dir, *actions: dict) -> None:
         for n in range(a.get("requests", 1)):
             request_rows.append(
                 f"{a['id']}-{n},{at(0.1)},{a.get('model', 'small-model')},openai,500,500,"
-                f"{a['usd']},{a['id']}\n"
+                f"{a.get('reasoning', 0)},{a['usd']},{a['id']}\n"
             )
         if a.get("consequence"):
             consequence_rows.append(
@@ -54,8 +54,8 @@ def work(data_dir, *actions: dict) -> None:
     write(
         data_dir,
         "llm_requests/r.csv",
-        "request_id,requested_at,model,provider,input_tokens,output_tokens,reported_cost_usd,"
-        "action_id\n" + "".join(request_rows),
+        "request_id,requested_at,model,provider,input_tokens,output_tokens,reasoning_tokens,"
+        "reported_cost_usd,action_id\n" + "".join(request_rows),
     )
     write(
         data_dir,
@@ -413,4 +413,29 @@ def test_the_latest_months_caps_become_a_tag_budget_and_a_session_budget(
         ("agent", "agent-b", None),
         ("task_type", "refunds", None),
         ("task_type", "triage", "1.000000000000"),
+    ]
+
+
+def test_an_agent_reasoning_three_times_its_baseline_is_drifting(data_dir, build_models, query):
+    august, september = date(2026, 8, 4), date(2026, 9, 8)
+    work(
+        data_dir,
+        *many("a8", 30, day=august, agent="agent-a", usd="0.10", reasoning=100, outcome="accepted"),
+        *many(
+            "a9", 30, day=september, agent="agent-a", usd="0.10", reasoning=300, outcome="accepted"
+        ),
+        *many("b8", 30, day=august, agent="agent-b", usd="0.10", reasoning=100, outcome="accepted"),
+        *many(
+            "b9", 30, day=september, agent="agent-b", usd="0.10", reasoning=120, outcome="accepted"
+        ),
+    )
+    build_models("marts/agent_levers", metric={"as_of": AS_OF})
+    assert query(
+        "SELECT agent_id, reasoning_to_action_ratio, baseline_reasoning_to_action_ratio, "
+        "reasoning_drift, reasoning_saving_usd FROM marts.agent_levers "
+        "WHERE month = DATE '2026-09-01' ORDER BY agent_id"
+    ) == [
+        # 3.00 of inference, 300 of 1,000 tokens reasoning: 0.90, of which 120/300 would remain
+        ("agent-a", Decimal("300"), Decimal("100"), True, Decimal("0.54")),
+        ("agent-b", Decimal("120"), Decimal("100"), False, Decimal("0")),
     ]
