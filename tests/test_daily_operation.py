@@ -143,7 +143,7 @@ def test_daily_runs_give_the_tables_one_backfill_gives(daily_and_backfill):
 def test_daily_runs_publish_what_one_backfill_publishes(daily_and_backfill):
     daily_db, backfill_db, _ = daily_and_backfill
     daily = published_tables(daily_db.parent / "published.duckdb")
-    assert len(daily) == 28
+    assert len(daily) == 32
     assert daily == published_tables(backfill_db.parent / "published.duckdb")
 
 

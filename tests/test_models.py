@@ -61,7 +61,7 @@ def test_an_unknown_declaration_is_refused_by_name():
 
 def test_the_run_state_query_is_not_a_model():
     assert "core/recompute_window" not in models()
-    assert len(models()) == 25
+    assert len(models()) == 30
 
 
 VIEW = "CREATE OR REPLACE VIEW serving.example AS SELECT day, cost_usd FROM marts.showback\n"
