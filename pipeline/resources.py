@@ -530,9 +530,15 @@ class MetricSettings(ConfigurableResource):
         "(0.05 = 5 percentage points) or more.",
     )
     cap_percentile: str = Field(
-        default="0.99",
-        description="The runtime caps sit at this percentile of accepted tasks' runtime cost "
-        "(per task type) and of an agent's daily runtime cost (per agent).",
+        default="0.95",
+        description="The runtime caps are read at this percentile (nearest rank: an observed "
+        "value) of accepted tasks' runtime cost (per task type) and of an agent's daily runtime "
+        "cost (per agent) ...",
+    )
+    cap_headroom_ratio: str = Field(
+        default="1.5",
+        description="... times this: room above the usual, so a cap stops a runaway, not a busy "
+        "day or a large task.",
     )
     cap_lookback_days: int = Field(
         default=90, description="Days up to each month's end whose tasks and days set its caps."

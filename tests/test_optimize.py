@@ -156,6 +156,37 @@ def test_the_dearer_model_is_best_per_accepted_action_with_the_dollars_at_stake(
     )
 
 
+def test_advice_on_open_survival_windows_says_it_is_provisional(data_dir, build_models, query):
+    work(
+        data_dir,
+        *many(
+            "s",
+            30,
+            day=OCTOBER,
+            agent="agent-a",
+            model="small-model",
+            usd="0.50",
+            outcome="accepted",
+        ),
+        *many(
+            "l",
+            30,
+            day=OCTOBER,
+            agent="agent-b",
+            model="large-model",
+            usd="2.00",
+            outcome="accepted",
+        ),
+    )
+    build_models("marts/model_right_sizing", metric={"as_of": "2026-10-20T00:00:00"})
+    assert query(
+        "SELECT model, window_complete, advice FROM marts.model_right_sizing ORDER BY model"
+    ) == [
+        ("large-model", False, "provisional: dearer per accepted action than small-model"),
+        ("small-model", False, "provisional: best per accepted action"),
+    ]
+
+
 def test_a_model_with_too_few_accepted_units_gets_no_advice_and_says_why(two_models):
     tiny = two_models[2]
     assert tiny[5:] == (
@@ -228,6 +259,51 @@ def test_the_autonomy_gate_follows_the_trend_of_confirmed_months(data_dir, build
     ]
 
 
+def test_the_gate_compares_the_last_confirmed_months_only(data_dir, build_models, query):
+    months = [date(2026, 6, 8), date(2026, 7, 6), date(2026, 8, 6), date(2026, 9, 7)]
+    work(
+        data_dir,
+        # agent-cost: every action accepted; cost per action 2.00 in June, then 1.00, 1.05, 1.20:
+        # up 20 % over the last three months (down against June, which is not compared)
+        *[
+            action
+            for n, (day, usd) in enumerate(
+                zip(months, ("2.00", "1.00", "1.05", "1.20"), strict=True)
+            )
+            for action in many(
+                f"c{n}", 40, day=day, agent="agent-cost", usd=usd, outcome="accepted"
+            )
+        ],
+        # agent-thin: 20 accepted a month, fewer than the 30 the rule needs
+        *[
+            action
+            for n, day in enumerate(months[1:])
+            for action in many(
+                f"t{n}", 20, day=day, agent="agent-thin", usd="1.00", outcome="accepted"
+            )
+        ],
+    )
+    build_models("marts/autonomy_gate", metric={"as_of": AS_OF})
+    assert gate(query) == [
+        (
+            "agent-cost",
+            "reduce",
+            "cost per accepted action rose by 20.0 %",
+            3,
+            Decimal("1"),
+            Decimal("1.2"),
+        ),
+        (
+            "agent-thin",
+            "hold",
+            "a compared month has too few accepted units (fewer than 30)",
+            3,
+            Decimal("1"),
+            Decimal("1"),
+        ),
+    ]
+
+
 def test_a_provisional_month_does_not_move_the_gate(data_dir, build_models, query):
     # September's survival windows are still open at the start of October: only July and August
     # are confirmed, so the gate holds for want of a third confirmed month
@@ -251,29 +327,30 @@ def test_a_provisional_month_does_not_move_the_gate(data_dir, build_models, quer
 
 
 def capped_fleet(data_dir) -> None:
-    """40 accepted tasks of one action at 1.00 over 20 days, and one runaway task that burned
-    50.00 and was reverted; a second task type with 5 tasks, too few for a cap."""
-    days = [date(2026, 10, 1) + timedelta(days=n // 2) for n in range(40)]
+    """40 accepted tasks of triage by agent-a, task k costing k x 0.10 (k requests), two a day
+    over 20 days so that every day costs 4.10; one runaway task that burned 10.00 on 3 October
+    and was reverted; and 5 refunds tasks of agent-b, too few for a cap."""
     work(
         data_dir,
         *[
             {
-                "id": f"k{n}",
-                "day": day,
+                "id": f"k{k}",
+                "day": date(2026, 10, 1) + timedelta(days=k - 1 if k <= 20 else 40 - k),
                 "agent": "agent-a",
                 "task_type": "triage",
-                "usd": "1.00",
+                "requests": k,
+                "usd": "0.10",
                 "outcome": "accepted",
             }
-            for n, day in enumerate(days)
+            for k in range(1, 41)
         ],
         {
             "id": "runaway",
             "day": date(2026, 10, 3),
             "agent": "agent-a",
             "task_type": "triage",
-            "requests": 50,
-            "usd": "1.00",
+            "requests": 100,
+            "usd": "0.10",
             "outcome": "reverted",
         },
         *many(
@@ -296,17 +373,18 @@ def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, quer
         "above_cap_usd FROM marts.runtime_caps WHERE month = DATE '2026-10-01' "
         "ORDER BY scope, scope_id"
     ) == [
-        # days with spend: 19 at 2.00, one at 2.00 + 50.00; too few for agent-b (1 day)
+        # days: 19 at 4.10 and the runaway's at 14.10; the 19th of 20 (ceil(0.95 x 20)) is
+        # 4.10, and 1.5 x 4.10 = 6.15 stops the runaway day, 7.95 above it
         (
             "agent",
             "agent-a",
-            Decimal("52.00"),
+            Decimal("6.15"),
             "cap",
-            "the 0.99 percentile of 20 days with spend",
+            "1.5 x the 0.95 percentile of 20 days with spend",
             20,
-            Decimal("52.00"),
-            0,
-            Decimal("0"),
+            Decimal("14.10"),
+            1,
+            Decimal("7.95"),
         ),
         (
             "agent",
@@ -330,16 +408,18 @@ def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, quer
             0,
             Decimal("0"),
         ),
+        # accepted tasks cost 0.10 to 4.00; the 38th of 40 is 3.80, and 1.5 x 3.80 = 5.70 sits
+        # below the runaway task's 10.00
         (
             "task_type",
             "triage",
-            Decimal("1.00"),
+            Decimal("5.70"),
             "cap",
-            "the 0.99 percentile of 40 accepted tasks",
+            "1.5 x the 0.95 percentile of 40 accepted tasks",
             40,
-            Decimal("50.00"),
+            Decimal("10.00"),
             1,
-            Decimal("49.00"),
+            Decimal("4.30"),
         ),
     ]
 
@@ -347,37 +427,46 @@ def test_the_per_task_cap_sits_below_a_runaway_tail(data_dir, build_models, quer
 def test_an_agent_looping_deeper_than_the_fleet_shows_what_shallower_loops_would_save(
     data_dir, build_models, query
 ):
+    agent = {"day": OCTOBER, "usd": "0.10", "outcome": "accepted"}
     work(
         data_dir,
-        *many("a", 30, day=OCTOBER, agent="agent-a", usd="0.10", outcome="accepted"),
-        *many("b", 30, day=OCTOBER, agent="agent-b", requests=3, usd="0.10", outcome="accepted"),
-        *many("c", 3, day=OCTOBER, agent="agent-c", requests=9, usd="0.10", outcome="accepted"),
+        *many("a", 30, agent="agent-a", requests=1, **agent),
+        *many("b", 30, agent="agent-b", requests=2, **agent),
+        *many("c", 30, agent="agent-c", requests=3, **agent),
+        # 15 actions of 1 request, 12 of 5, 3 of 20: 4.5 a action, median 1, p90 5
+        *many("d1", 15, agent="agent-d", requests=1, **agent),
+        *many("d5", 12, agent="agent-d", requests=5, **agent),
+        *many("d20", 3, agent="agent-d", requests=20, **agent),
+        *many("e", 30, agent="agent-e", requests=6, **agent),
+        *many("f", 3, agent="agent-f", requests=9, **agent),
     )
     build_models("marts/agent_levers", metric={"as_of": AS_OF})
+    # the better quartile of five agents is the 2nd lowest (ceil(5 x 0.25)): agent-b's 2
     assert query(
-        "SELECT agent_id, requests_per_action, p90_requests_per_action, "
-        "fleet_quartile_requests_per_action, loop_depth_saving_usd, largest_lever "
-        "FROM marts.agent_levers ORDER BY agent_id"
+        "SELECT agent_id, requests_per_action, median_requests_per_action, "
+        "p90_requests_per_action, fleet_quartile_requests_per_action, loop_depth_saving_usd, "
+        "largest_lever FROM marts.agent_levers ORDER BY agent_id"
     ) == [
+        ("agent-a", Decimal("1"), 1, 1, Decimal("2"), Decimal("0"), within_quartile()),
+        ("agent-b", Decimal("2"), 2, 2, Decimal("2"), Decimal("0"), within_quartile()),
+        # 9.00 of inference x (1 - 2 / 3)
+        ("agent-c", Decimal("3"), 3, 3, Decimal("2"), Decimal("3"), "loop depth"),
+        ("agent-d", Decimal("4.5"), 1, 5, Decimal("2"), Decimal("7.5"), "loop depth"),
+        ("agent-e", Decimal("6"), 6, 6, Decimal("2"), Decimal("12"), "loop depth"),
         (
-            "agent-a",
-            Decimal("1"),
-            1,
-            Decimal("1"),
-            Decimal("0"),
-            "none: within the fleet's better quartile",
-        ),
-        # 90 requests at 0.10: a third of them would do
-        ("agent-b", Decimal("3"), 3, Decimal("1"), Decimal("6"), "loop depth"),
-        (
-            "agent-c",
+            "agent-f",
             Decimal("9"),
             9,
-            Decimal("1"),
+            9,
+            Decimal("2"),
             None,
             "no advice: too few accepted units (3.00 of 30)",
         ),
     ]
+
+
+def within_quartile() -> str:
+    return "none: within the fleet's better quartile"
 
 
 def test_the_latest_months_caps_become_a_tag_budget_and_a_session_budget(
@@ -391,8 +480,9 @@ def test_the_latest_months_caps_become_a_tag_budget_and_a_session_budget(
     assert budgets["tags"] == [
         {
             "name": "agent:agent-a",
-            "description": "Daily cap of agent agent-a: the 0.99 percentile of 20 days with spend",
-            "max_budget": 52.0,
+            "description": "Daily cap of agent agent-a: 1.5 x the 0.95 percentile of 20 days "
+            "with spend",
+            "max_budget": 6.15,
             "budget_duration": "1d",
         }
     ]
@@ -402,17 +492,17 @@ def test_the_latest_months_caps_become_a_tag_budget_and_a_session_budget(
             "agent_name": "agent-a",
             "litellm_params": {
                 "require_trace_id_on_calls_by_agent": True,
-                "max_budget_per_session": 1.0,
+                "max_budget_per_session": 5.7,
             },
         }
     ]
     report = (db_path.parent / "showback_report.html").read_text()
-    assert "<td>task type triage</td>\n<td>1.00 per task</td>" in report
+    assert "<td>task type triage</td>\n<td>5.70 per task</td>" in report
     assert [(c["scope"], c["scope_id"], c["cap_usd"]) for c in budgets["caps"]] == [
-        ("agent", "agent-a", "52.000000000000"),
+        ("agent", "agent-a", "6.150000000000"),
         ("agent", "agent-b", None),
         ("task_type", "refunds", None),
-        ("task_type", "triage", "1.000000000000"),
+        ("task_type", "triage", "5.700000000000"),
     ]
 
 

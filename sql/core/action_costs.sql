@@ -8,8 +8,11 @@
 -- The lines sum to total_cost_usd exactly; runtime_cost_usd is the part an agent runtime or LLM
 -- gateway sees while the work runs (inference, tool and failed-run cost), the cost a runtime cap
 -- can enforce. main_model is the model of the action's largest inference spend (ties to the
--- first name; NULL with no request). Parts that name no action (a task's or agent's own, shared
--- billing) and development work are in the showback, not here.
+-- first name; NULL with no request booked to the action). Parts that name no action (a task's
+-- or session's own requests, an agent's unspread labour, shared billing) and development work
+-- are in the showback, not here: requests logged against a session or task only give their
+-- actions no model and no requests. is_provisional: the action's outcome or cost can still move
+-- (an open survival window, a pending action, an estimated failure impact).
 -- Only actions attempted on or after $recompute_from are written.
 -- @time_column attempted_date
 -- @summary_by outcome
@@ -33,13 +36,11 @@ parts AS (
         l.action_id,
         l.cost_line,
         l.source,
-        -- a failed run's share of a request keeps the request's id before '#'
-        split_part(l.record_id, '#', 1) AS record_id,
+        l.record_id,
         COALESCE(l.amount_usd, 0) AS amount_usd
     FROM core.cost_ledger AS l
     INNER JOIN actions AS a ON a.action_id = l.action_id
     WHERE l.cost_line NOT LIKE 'change%'
-        AND l.cost_line <> 'other'
         -- a failed action's consequences are its failure impact (core.action_failure_impact)
         AND NOT (l.cost_line = 'failure_impact' AND a.outcome IN ('failed', 'failed_run'))
 ),
@@ -111,6 +112,9 @@ SELECT
     a.risk_grade,
     a.outcome,
     a.accepted_units,
+    COALESCE(
+        a.outcome IN ('accepted_provisional', 'pending') OR f.impact_basis = 'estimated', FALSE
+    ) AS is_provisional,
     m.model AS main_model,
     CAST(COALESCE(q.requests, 0) AS BIGINT) AS requests,
     CAST(COALESCE(q.input_tokens, 0) AS BIGINT) AS input_tokens,

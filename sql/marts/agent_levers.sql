@@ -8,14 +8,16 @@
 -- times the baseline or more it is drift), the cache-read share (cached / all input tokens), and
 -- the failure share (failure impact and remediation over the fully-loaded cost). The fleet's
 -- better quartile is the agents' 25th percentile (75th for the cache-read share) that month,
--- over agents with at least $advice_min_accepted_units accepted units, read as the agent at that
--- rank. Savings are monthly estimates for an agent with enough accepted units that is worse than
+-- over the agents with at least $advice_min_accepted_units accepted units for which the lever is
+-- measured (requests booked to actions; a reasoning ratio; input tokens; a cost), read as the
+-- agent at that rank (an observed value). Savings are monthly estimates for an agent with enough accepted units that is worse than
 -- the quartile, 0 for one within it, NULL without advice: loop depth, inference x (1 - quartile
 -- / requests per action); reasoning, the reasoning tokens' share of inference (by tokens) x
 -- (1 - quartile / ratio); cache, the input that would be read from cache x the agent's inference
 -- cost per token x (1 - $cache_read_price_ratio); failure, fully-loaded cost x (share -
 -- quartile). Levers overlap (fewer loop steps also means less reasoning), so the savings are
--- alternatives, not a sum; largest_lever names the largest.
+-- alternatives, not a sum; largest_lever names the largest. window_complete is false while an
+-- action of the month can still move (SPEC 3).
 -- Only months from $recompute_from are written; the baselines read the months before.
 -- @time_column month
 -- @summary_by largest_lever
@@ -58,7 +60,8 @@ monthly AS (
         SUM(reasoning_tokens) AS reasoning_tokens,
         SUM(inference_cost_usd) AS inference_cost_usd,
         SUM(failure_impact_cost_usd + remediation_cost_usd) AS failure_cost_usd,
-        SUM(total_cost_usd) AS total_cost_usd
+        SUM(total_cost_usd) AS total_cost_usd,
+        SUM(CASE WHEN is_provisional THEN 1 ELSE 0 END) = 0 AS window_complete
     FROM core.action_costs
     WHERE month >= CAST($recompute_from AS DATE) - $lever_baseline_months * INTERVAL 1 MONTH
     GROUP BY month, agent_id
@@ -93,36 +96,49 @@ baselines AS (
     GROUP BY m.month, m.agent_id
 ),
 
--- the fleet's better quartile of each lever, over the agents with enough accepted units
+-- each lever where it is measured, for the agents with enough accepted units
+lever_values AS (
+    SELECT month, 'loop depth' AS lever, requests_per_action AS value
+    FROM measured
+    WHERE has_enough_units AND requests > 0
+    UNION ALL
+    SELECT month, 'reasoning', reasoning_to_action_ratio
+    FROM measured
+    WHERE has_enough_units AND reasoning_to_action_ratio IS NOT NULL
+    UNION ALL
+    -- a higher cache-read share is better: ranked from the top
+    SELECT month, 'cache', -cache_read_share
+    FROM measured
+    WHERE has_enough_units AND input_tokens > 0
+    UNION ALL
+    SELECT month, 'failure', failure_share
+    FROM measured
+    WHERE has_enough_units AND failure_share IS NOT NULL
+),
+
 ranked AS (
     SELECT
         month,
-        requests_per_action,
-        reasoning_to_action_ratio,
-        cache_read_share,
-        failure_share,
-        ROW_NUMBER() OVER (PARTITION BY month ORDER BY requests_per_action) AS depth_rank,
-        ROW_NUMBER() OVER (PARTITION BY month ORDER BY reasoning_to_action_ratio) AS reasoning_rank,
-        ROW_NUMBER() OVER (PARTITION BY month ORDER BY cache_read_share DESC) AS cache_rank,
-        ROW_NUMBER() OVER (PARTITION BY month ORDER BY failure_share) AS failure_rank,
-        COUNT(*) OVER (PARTITION BY month) AS agents
-    FROM measured
-    WHERE has_enough_units AND month >= $recompute_from
-        AND reasoning_to_action_ratio IS NOT NULL AND failure_share IS NOT NULL
+        lever,
+        value,
+        ROW_NUMBER() OVER (PARTITION BY month, lever ORDER BY value) AS value_rank,
+        COUNT(*) OVER (PARTITION BY month, lever) AS agents
+    FROM lever_values
+    WHERE month >= $recompute_from
 ),
 
+-- the fleet's better quartile of each lever: the agent at rank ceil(agents x 0.25)
 quartiles AS (
     SELECT
         month,
-        MIN(CASE WHEN depth_rank = CEIL(agents * 0.25) THEN requests_per_action END)
+        MAX(CASE WHEN lever = 'loop depth' THEN value END)
             AS fleet_quartile_requests_per_action,
-        MIN(CASE WHEN reasoning_rank = CEIL(agents * 0.25) THEN reasoning_to_action_ratio END)
+        MAX(CASE WHEN lever = 'reasoning' THEN value END)
             AS fleet_quartile_reasoning_to_action_ratio,
-        MIN(CASE WHEN cache_rank = CEIL(agents * 0.25) THEN cache_read_share END)
-            AS fleet_quartile_cache_read_share,
-        MIN(CASE WHEN failure_rank = CEIL(agents * 0.25) THEN failure_share END)
-            AS fleet_quartile_failure_share
+        -MAX(CASE WHEN lever = 'cache' THEN value END) AS fleet_quartile_cache_read_share,
+        MAX(CASE WHEN lever = 'failure' THEN value END) AS fleet_quartile_failure_share
     FROM ranked
+    WHERE value_rank = CEIL(agents * 0.25)
     GROUP BY month
 ),
 
@@ -183,6 +199,7 @@ SELECT
     CAST(accepted_actions AS BIGINT) AS accepted_actions,
     accepted_units,
     has_enough_units,
+    window_complete,
     total_cost_usd,
     inference_cost_usd,
     requests_per_action,
@@ -211,6 +228,9 @@ SELECT
             THEN 'no advice: too few accepted units ('
             || CAST(CAST(accepted_units AS DECIMAL(18, 2)) AS VARCHAR) || ' of '
             || CAST($advice_min_accepted_units AS VARCHAR) || ')'
+        WHEN loop_depth_saving_usd IS NULL AND reasoning_saving_usd IS NULL
+            AND cache_saving_usd IS NULL AND failure_saving_usd IS NULL
+            THEN 'no advice: no fleet quartile to compare with'
         WHEN GREATEST(
             COALESCE(loop_depth_saving_usd, 0), COALESCE(reasoning_saving_usd, 0),
             COALESCE(cache_saving_usd, 0), COALESCE(failure_saving_usd, 0)

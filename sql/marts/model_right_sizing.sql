@@ -12,6 +12,9 @@
 -- accepted units; 0 for the best, NULL without advice. cheaper_per_token_than_best marks the
 -- paradox: a model cheaper per token than the best, and dearer per accepted action.
 -- advice says which, or why there is none (too few accepted units; no other model to compare).
+-- window_complete is false while an action of the row can still move (an open survival window,
+-- a pending action, an estimated failure impact, core.action_costs.is_provisional); its advice
+-- then says it is provisional (SPEC 3: never silently mixed).
 -- Only months from $recompute_from are written.
 -- @time_column month
 -- @summary_by advice_status
@@ -27,7 +30,8 @@ WITH served AS (
         SUM(accepted_units) AS accepted_units,
         SUM(total_cost_usd) AS total_cost_usd,
         SUM(inference_cost_usd) AS inference_cost_usd,
-        SUM(input_tokens + output_tokens) AS tokens
+        SUM(input_tokens + output_tokens) AS tokens,
+        SUM(CASE WHEN is_provisional THEN 1 ELSE 0 END) = 0 AS window_complete
     FROM core.action_costs
     WHERE main_model IS NOT NULL AND month >= $recompute_from
     GROUP BY month, task_type, risk_grade, main_model
@@ -111,6 +115,7 @@ SELECT
     inference_usd_per_million_tokens,
     cost_per_accepted_action,
     has_enough_units,
+    window_complete,
     CASE WHEN advice_status <> 'no advice' THEN best_model END AS best_model,
     CASE WHEN advice_status <> 'no advice' THEN best_cost_per_accepted_action END
         AS best_cost_per_accepted_action,
@@ -126,6 +131,10 @@ SELECT
     ) AS cheaper_per_token_than_best,
     advice_status,
     CASE
+        WHEN advice_status <> 'no advice' AND NOT window_complete THEN 'provisional: '
+        ELSE ''
+    END
+    || CASE
         WHEN cost_per_accepted_action IS NULL
             THEN 'no accepted unit: no cost per accepted action to compare'
         WHEN NOT has_enough_units

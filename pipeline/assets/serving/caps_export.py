@@ -55,7 +55,9 @@ def litellm_budgets(conn) -> dict:
         {"month": month},
     )
     task_caps = {
-        c["scope_id"]: c["cap_usd"] for c in caps if c["scope"] == "task_type" and c["cap_usd"]
+        c["scope_id"]: c["cap_usd"]
+        for c in caps
+        if c["scope"] == "task_type" and c["cap_usd"] is not None
     }
     session_caps: dict[str, Decimal] = {}
     for row in served:
