@@ -119,11 +119,13 @@ SELECT
     CASE WHEN advice_status <> 'no advice' THEN best_model END AS best_model,
     CASE WHEN advice_status <> 'no advice' THEN best_cost_per_accepted_action END
         AS best_cost_per_accepted_action,
-    CASE
-        WHEN advice_status = 'best per accepted action' THEN CAST(0 AS DECIMAL(38, 12))
-        WHEN advice_status = 'dearer per accepted action'
-            THEN (cost_per_accepted_action - best_cost_per_accepted_action) * accepted_units
-    END AS usd_at_stake,
+    CAST(
+        CASE
+            WHEN advice_status = 'best per accepted action' THEN 0
+            WHEN advice_status = 'dearer per accepted action'
+                THEN (cost_per_accepted_action - best_cost_per_accepted_action) * accepted_units
+        END AS DECIMAL(38, 12)
+    ) AS usd_at_stake,
     COALESCE(
         advice_status = 'dearer per accepted action'
         AND inference_usd_per_million_tokens < best_inference_usd_per_million_tokens,

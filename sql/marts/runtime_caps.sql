@@ -184,5 +184,6 @@ SELECT
     CAST(basis_to - 1 AS DATE) AS basis_to,
     largest_usd,
     CAST(CASE WHEN sample_size >= min_sample THEN above_cap ELSE 0 END AS BIGINT) AS above_cap,
-    CASE WHEN sample_size >= min_sample THEN above_cap_usd ELSE 0 END AS above_cap_usd
+    CAST(CASE WHEN sample_size >= min_sample THEN above_cap_usd ELSE 0 END AS DECIMAL(38, 12))
+        AS above_cap_usd
 FROM minimums
