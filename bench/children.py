@@ -94,9 +94,10 @@ _report = {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
 DAILY_RUN = """
 import json, sys, time
 import dagster as dg
-from pipeline.definitions import defs
+from pipeline.definitions import defs as code_location
 from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings
 from pipeline.warehouse import Warehouse
+defs = code_location()
 data_dir, warehouse_dir, first, last, engine = sys.argv[1:6]
 job = defs.resolve_job_def("agent_finops_job")
 tags = ({"dagster/partition": first} if first == last else

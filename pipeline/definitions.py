@@ -8,26 +8,22 @@ change, budgets, anomalies, runaway chains, forecast; operate alerts as warning 
 serving (documented views, the published database swapped in atomically, Parquet export, report).
 
 One job builds it all for a day or a range of days; a schedule runs it each morning for the day
-before.
+before. Its settings come from one configuration (``pipeline/project_config.py``): the YAML file
+named by ``AGENT_FINOPS_CONFIG``, read when Dagster loads the code location, else the defaults.
 """
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+import os
+
+from dagster import AssetSelection, Definitions, define_asset_job, definitions, in_process_executor
 
 from pipeline.assets.core import core_assets, mart_assets
 from pipeline.assets.ingest import ingest_assets, raw_file_specs
 from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks, operate_checks
-from pipeline.resources import (
-    AlertSettings,
-    ComputeEngine,
-    IngestSettings,
-    MetricSettings,
-    ServingSettings,
-)
-from pipeline.schedules import ScheduleSettings, build_daily_schedule
-from pipeline.warehouse import Warehouse
+from pipeline.project_config import CONFIG_ENV_VAR, ProjectConfig
+from pipeline.schedules import build_daily_schedule
 
 # Everything the pipeline builds, in dependency order. One process: DuckDB allows one writer.
 agent_finops_job = define_asset_job(
@@ -37,18 +33,16 @@ agent_finops_job = define_asset_job(
     "what can have changed, check the contracts and publish.",
 )
 
-defs = Definitions(
-    assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets, *serving_assets],
-    asset_checks=[*ingest_checks, *metric_checks, *operate_checks],
-    jobs=[agent_finops_job],
-    schedules=[build_daily_schedule(agent_finops_job, ScheduleSettings())],
-    resources={
-        "warehouse": Warehouse(),
-        "ingest_settings": IngestSettings(),
-        "metric_settings": MetricSettings(),
-        "serving_settings": ServingSettings(),
-        "alert_settings": AlertSettings(),
-        "compute_engine": ComputeEngine(),
-    },
-    executor=in_process_executor,
-)
+
+@definitions
+def defs() -> Definitions:
+    """The code location, configured by the file AGENT_FINOPS_CONFIG names (or the defaults)."""
+    config = ProjectConfig.read(os.environ.get(CONFIG_ENV_VAR))
+    return Definitions(
+        assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets, *serving_assets],
+        asset_checks=[*ingest_checks, *metric_checks, *operate_checks],
+        jobs=[agent_finops_job],
+        schedules=[build_daily_schedule(agent_finops_job, config.schedule)],
+        resources=config.build_resources(),
+        executor=in_process_executor,
+    )

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from dagster._core.instance.ref import InstanceRef
 
-from pipeline.definitions import agent_finops_job, defs
+from pipeline.definitions import agent_finops_job
+from pipeline.definitions import defs as code_location
 from pipeline.partitions import daily_partitions
 from pipeline.schedules import ScheduleSettings, build_daily_schedule
 from pipeline.sources import SOURCES
 from pipeline.warehouse import WAREHOUSE_POOL
+
+defs = code_location()  # the code location as Dagster loads it (no configuration file)
 
 PROJECT = Path(__file__).resolve().parent.parent
 SQL = PROJECT / "sql"

@@ -7,9 +7,11 @@ import pytest
 from dagster import AssetKey
 
 from pipeline.assets.serving.views import serving_file_from_sql
-from pipeline.definitions import defs
+from pipeline.definitions import defs as code_location
 from pipeline.models import ModelDeclarationError, model_from_sql, models
 from pipeline.sql_files import DeclarationError
+
+defs = code_location()  # the code location as Dagster loads it (no configuration file)
 
 QUERY = "SELECT day, COUNT(*) AS n FROM core.cost_ledger JOIN staging.tool_calls USING (day)"
 

@@ -197,6 +197,28 @@ def _report_content(conn, month) -> dict:
     }
 
 
+def _run_summary(headline, month, serving_settings: ServingSettings, report: Path) -> str:
+    """What a run leaves, in a few lines for the run's log: the month's headline and coverage,
+    and where every output is."""
+    lines = [f"Showback for {month.strftime('%B %Y') if month else 'no month yet'}:"]
+    if headline:
+        lines += [
+            f"  cost per accepted action {_money(headline['cost_per_accepted_action'])} "
+            f"({headline['headline_status']}), total {_money(headline['total_cost_usd'])}, "
+            f"accepted units {_number(headline['accepted_units'])}",
+            f"  coverage: spend attributed {_percent(headline['spend_attributed_share'])}, "
+            f"outcomes known {_percent(headline['outcome_known_share'])}, requests priced "
+            f"{_percent(headline['requests_priced_share'])}",
+        ]
+    lines += [
+        f"  published database: {Path(serving_settings.published_database).resolve()}",
+        f"  Parquet exports: {(Path(serving_settings.export_dir) / 'current').resolve()}",
+        f"  report: {report.resolve()}",
+        f"  runtime caps (LiteLLM): {Path(serving_settings.runtime_caps_path).resolve()}",
+    ]
+    return "\n".join(lines)
+
+
 @asset(
     key=AssetKey(["serving", "showback_report"]),
     description="One self-contained HTML page (no network needed, readable on a phone) for the "
@@ -238,6 +260,7 @@ def showback_report(
     partial = path.with_suffix(".html.partial")
     partial.write_text(html)
     os.replace(partial, path)  # readers see the old page or the new one
+    context.log.info(_run_summary(page.get("headline"), month, serving_settings, path))
     return MaterializeResult(
         metadata={
             "path": str(path.resolve()),

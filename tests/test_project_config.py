@@ -1,0 +1,102 @@
+"""One configuration for own data (pipeline/project_config.py): the YAML file AGENT_FINOPS_CONFIG
+names places every output together, reads values from the environment through Dagster's EnvVar,
+and is what every run of the code location uses, the schedule's included."""
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.definitions import defs as code_location
+from pipeline.project_config import CONFIG_ENV_VAR, ProjectConfigError
+from tests.conftest import DATA_SAMPLES, PARTITION_TAG
+
+
+def configure(monkeypatch, tmp_path, text: str) -> None:
+    config = tmp_path / "agent_finops.yaml"
+    config.write_text(text)
+    monkeypatch.setenv(CONFIG_ENV_VAR, str(config))
+
+
+def test_one_configuration_places_every_output_in_its_folder(monkeypatch, tmp_path):
+    shutil.copytree(DATA_SAMPLES, tmp_path / "incoming")
+    monkeypatch.chdir(tmp_path)  # nothing may land in ./warehouse
+    monkeypatch.setenv("FINOPS_DATA_DIR", str(tmp_path / "incoming"))
+    configure(
+        monkeypatch,
+        tmp_path,
+        f"output_dir: {tmp_path / 'finops'}\n"
+        "resources:\n"
+        "  ingest_settings:\n"
+        "    data_dir: {env: FINOPS_DATA_DIR}\n"
+        "  metric_settings:\n"
+        "    as_of: '2026-12-01T00:00:00'\n",
+    )
+    job = code_location().resolve_job_def("agent_finops_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            instance=instance, tags={PARTITION_TAG: "2026-11-22"}, raise_on_error=False
+        )
+        messages = [event.user_message for event in instance.all_logs(result.run_id)]
+    assert result.success
+    out = tmp_path / "finops"
+    # the run ends with where its outputs are
+    [summary] = [m for m in messages if m.startswith("Showback for ")]
+    assert f"  report: {out / 'showback_report.html'}" in summary.splitlines()
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "agent_finops.duckdb",
+        "agent_finops.duckdb.lock",
+        "exports",
+        "litellm_budgets.json",
+        "published.duckdb",
+        "published.duckdb.lock",
+        "showback_report.html",
+    ]
+    assert not (tmp_path / "warehouse").exists()
+    with duckdb.connect(str(out / "published.duckdb"), read_only=True) as conn:
+        # the samples were read from the folder the environment named
+        assert conn.execute("SELECT COUNT(*) FROM serving.showback_fleet_daily").fetchone()[0] > 0
+
+
+def test_the_schedule_runs_at_the_configured_time(monkeypatch, tmp_path):
+    configure(monkeypatch, tmp_path, "schedule: {hour_of_day: 7, timezone: Europe/Berlin}\n")
+    schedule = code_location().resolve_schedule_def("daily_showback")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 7 * * *", "Europe/Berlin")
+
+
+def test_without_a_configuration_every_setting_keeps_its_default(monkeypatch):
+    monkeypatch.delenv(CONFIG_ENV_VAR, raising=False)
+    resources = code_location().resources
+    assert (
+        resources["warehouse"].database,
+        resources["serving_settings"].report_path,
+        resources["ingest_settings"].data_dir,
+    ) == ("warehouse/agent_finops.duckdb", "warehouse/showback_report.html", "data_samples")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "resources:\n  ingest_settings:\n    data_folder: /srv\n",
+            "resources.ingest_settings.data_folder: no such setting of ingest_settings",
+        ),
+        ("resources:\n  settings:\n    data_dir: /srv\n", "resources.settings: no such resource"),
+        (
+            "resources:\n  metric_settings:\n    survival_window_days: thirty\n",
+            "resources.metric_settings: survival_window_days: Input should be a valid integer",
+        ),
+        ("output_folder: /srv\n", "output_folder: Extra inputs are not permitted"),
+        ("schedule: {hour_of_day: 25}\n", "schedule.hour_of_day: Input should be less than"),
+        ("resources: [", "not valid YAML"),
+    ],
+)
+def test_a_configuration_the_pipeline_cannot_use_is_refused_naming_the_setting(
+    monkeypatch, tmp_path, text, named
+):
+    configure(monkeypatch, tmp_path, text)
+    with pytest.raises(
+        ProjectConfigError, match="agent_finops.yaml: .*" + named.replace(".", r"\.")
+    ):
+        code_location()
