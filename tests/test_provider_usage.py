@@ -110,6 +110,37 @@ def test_a_report_that_is_not_a_usage_report_is_quarantined_saying_what_it_is(
     assert len(usage_rows(query)) == 1  # the good page still loads
 
 
+def test_a_report_saved_with_the_cost_reports_that_is_not_one_is_quarantined(
+    data_dir, ingest, query
+):
+    copy_in(
+        data_dir,
+        USAGE_APIS / "openai" / "example_response_usage_completions.json",
+        "provider_costs/usage.json",
+    )
+    copy_in(
+        data_dir,
+        USAGE_APIS / "anthropic" / "example_response_usage_report_claude_code.json",
+        "provider_costs/claude-code.json",
+    )
+    assert ingest().success
+    assert query(
+        "SELECT source_file, reason FROM audit.quarantine WHERE source = 'provider_costs' "
+        "ORDER BY source_file"
+    ) == [
+        (
+            "provider_costs/claude-code.json",
+            "not a cost report bucket: it has no results (Anthropic's Claude Code analytics "
+            "report is not read here)",
+        ),
+        (
+            "provider_costs/usage.json",
+            "a usage report result (tokens, no amount): save usage report pages under "
+            "provider_usage/",
+        ),
+    ]
+
+
 def test_a_usage_count_that_is_not_a_whole_number_is_quarantined_naming_it(data_dir, ingest, query):
     page = openai_usage_page(datetime(2026, 10, 1), (100, 10, "gpt-4o"), (100, 10, "gpt-4o-mini"))
     page["data"][0]["results"][1]["output_tokens"] = 10.5

@@ -251,23 +251,43 @@ def fill_parquet_raw_rows(conn: duckdb.DuckDBPyConnection, files: list[SourceFil
 
 
 # Sources whose JSON files are one document each, read by a landing statement of sql/landing/:
-# {source: (statement, what the document is expected to be)}.
+# {source: (statements run first, the landing statement, what the document is expected to be)}.
+PROVIDER_REPORT_RESULTS = ("landing/provider_report_results.sql",)
 JSON_DOCUMENTS = {
-    "model_prices": ("landing/litellm_price_catalogue.sql", "a LiteLLM price catalogue"),
-    "provider_costs": ("landing/provider_cost_report.sql", "a provider's cost report page"),
-    "provider_usage": ("landing/provider_usage_report.sql", "a provider's usage report page"),
+    "model_prices": ((), "landing/litellm_price_catalogue.sql", "a LiteLLM price catalogue"),
+    "provider_costs": (
+        PROVIDER_REPORT_RESULTS,
+        "landing/provider_cost_report.sql",
+        "a provider's cost report page",
+    ),
+    "provider_usage": (
+        PROVIDER_REPORT_RESULTS,
+        "landing/provider_usage_report.sql",
+        "a provider's usage report page",
+    ),
 }
+
+
+def document_statements_text(source: Source) -> str:
+    """The SQL a source's JSON documents are landed with ('' for other sources): part of what
+    shapes its rows, so a change to it reloads the source's files."""
+    if source.name not in JSON_DOCUMENTS:
+        return ""
+    before, statement, _ = JSON_DOCUMENTS[source.name]
+    return "".join(read_sql(s) for s in (*before, statement))
 
 
 def _land_document(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
     """A JSON file that is one document (JSON_DOCUMENTS), landed by its source's statement."""
-    statement, expected = JSON_DOCUMENTS[source.name]
+    before, statement, expected = JSON_DOCUMENTS[source.name]
     try:
         conn.execute(read_sql("ingest/json_document.sql"), {"path": str(f.path)})
     except duckdb.Error as error:
         raise UnreadableFileError(f"{f.path}: cannot be read as JSON: {error}") from error
     if conn.execute("SELECT COUNT(*) FROM json_document").fetchone()[0] == 0:
         raise UnreadableFileError(f"{f.path}: not valid JSON (expected {expected})")
+    for prepared in before:
+        conn.execute(read_sql(prepared))
     sql = read_sql(statement)
     columns = ", ".join(quote_ident(c) for c in landing_columns(source))
     conn.execute(

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.adapters import mapping_text, with_declared_adapters
-from pipeline.loading import audit, stage
+from pipeline.loading import audit, land, stage
 from pipeline.loading.discover import UnreadableFileError, discover
 from pipeline.loading.fields import create_landing_table
 from pipeline.loading.land import fill_parquet_raw_rows, land_file
@@ -67,9 +67,13 @@ def load_source(
     audit.ensure_audit_tables(conn)
     model = read_sql(f"staging/{source.name}.sql")
     # the value readers (and the limits they state) shape staged rows as the model does, and so
-    # do the adapters' mappings
+    # do the adapters' mappings and the statements landing JSON documents
     fingerprint = audit.settings_fingerprint(
-        settings, model + read_sql(stage.VALUE_READERS) + mapping_text(source)
+        settings,
+        model
+        + read_sql(stage.VALUE_READERS)
+        + mapping_text(source)
+        + land.document_statements_text(source),
     )
     # A file is (re)loaded when its content, the settings that shape its rows or the staging
     # model changed; a file newly ignored or superseded gives up the rows it loaded before.

@@ -1,47 +1,27 @@
 -- One row per usage result of an LLM provider's usage report page, as its API returns it, in the
--- canonical provider_usage columns (all text). Source: json_document (the file's text, one row):
--- OpenAI's GET /v1/organization/usage/completions page (buckets with start_time / end_time in
--- unix seconds; input_tokens, which includes input_cached_tokens and input_cache_write_tokens;
+-- canonical provider_usage columns (all text). Source: provider_report_results (the page's
+-- results with their bucket's period): OpenAI's GET /v1/organization/usage/completions page
+-- (input_tokens, which includes input_cached_tokens and input_cache_write_tokens;
 -- output_tokens; num_model_requests; model and project_id when grouped by them) or Anthropic's
--- usage report for messages (buckets with starting_at / ending_at; uncached_input_tokens,
--- cache_read_input_tokens, cache_creation's 5-minute and 1-hour tokens, output_tokens;
--- model, workspace_id). The provider is known by the bucket's fields.
--- source_line is the result's position in the page, bucket by bucket; a bucket with no results
--- gives no row. A page that is not a usage report is not read as an empty one: a cost result (an
--- amount, no tokens) or an element with no results (Anthropic's Claude Code analytics report, a
--- row per user and day) is one rejected row that says what it is.
-WITH buckets AS (
-    SELECT b.value AS bucket, b.id AS bucket_position
-    FROM json_document AS d, json_each(d.content, '$.data') AS b
-),
-
-results AS (
-    SELECT
-        b.bucket,
-        b.bucket_position,
-        r.value AS result,
-        r.id AS result_position,
-        json_exists(b.bucket, '$.start_time') AS is_openai
-    FROM buckets AS b, json_each(b.bucket, '$.results') AS r
-    UNION ALL
-    SELECT bucket, bucket_position, NULL, 0, FALSE
-    FROM buckets
-    WHERE NOT json_exists(bucket, '$.results')
-),
-
+-- usage report for messages (uncached_input_tokens, cache_read_input_tokens, cache_creation's
+-- 5-minute and 1-hour tokens, output_tokens; model, workspace_id). The provider is known by the
+-- bucket's fields.
+-- source_line is the result's position in the page. A page of another report is one rejected
+-- row that says what it is: a cost result (an amount, no tokens) or a bucket with no results
+-- (Anthropic's Claude Code analytics report, a row per user and day).
 -- Anthropic writes cache writes as two counts (5-minute and 1-hour caches), or as one in older
 -- reports: their sum, when each is a whole count; else the text as written, for staging to reject
-cache_writes AS (
+WITH cache_writes AS (
     SELECT
         *,
         json_extract_string(result, '$.cache_creation.ephemeral_5m_input_tokens') AS five_minute,
         json_extract_string(result, '$.cache_creation.ephemeral_1h_input_tokens') AS one_hour
-    FROM results
+    FROM provider_report_results
 )
 
 SELECT
     $source_file AS source_file,
-    ROW_NUMBER() OVER (ORDER BY bucket_position, result_position) AS source_line,
+    source_line,
     CAST(COALESCE(result, bucket) AS VARCHAR) AS raw_row,
     CASE
         WHEN result IS NULL
@@ -52,20 +32,8 @@ SELECT
             || 'provider_costs/'
     END AS landing_error,
     CASE WHEN is_openai THEN 'openai' ELSE 'anthropic' END AS provider,
-    CASE
-        WHEN is_openai THEN strftime(
-            to_timestamp(TRY_CAST(json_extract_string(bucket, '$.start_time') AS BIGINT)),
-            '%Y-%m-%dT%H:%M:%SZ'
-        )
-        ELSE json_extract_string(bucket, '$.starting_at')
-    END AS starts_at,
-    CASE
-        WHEN is_openai THEN strftime(
-            to_timestamp(TRY_CAST(json_extract_string(bucket, '$.end_time') AS BIGINT)),
-            '%Y-%m-%dT%H:%M:%SZ'
-        )
-        ELSE json_extract_string(bucket, '$.ending_at')
-    END AS ends_at,
+    starts_at,
+    ends_at,
     json_extract_string(result, '$.model') AS model,
     COALESCE(
         json_extract_string(result, '$.project_id'), json_extract_string(result, '$.workspace_id')
