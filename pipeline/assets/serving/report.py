@@ -212,7 +212,7 @@ def _run_summary(headline, month, serving_settings: ServingSettings, report: Pat
         ]
     lines += [
         f"  published database: {Path(serving_settings.published_database).resolve()}",
-        f"  Parquet exports: {(Path(serving_settings.export_dir) / 'current').resolve()}",
+        f"  Parquet exports: {(Path(serving_settings.export_dir) / 'current').absolute()}",
         f"  report: {report.resolve()}",
         f"  runtime caps (LiteLLM): {Path(serving_settings.runtime_caps_path).resolve()}",
     ]
