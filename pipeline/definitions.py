@@ -18,10 +18,11 @@ import os
 
 from dagster import AssetSelection, Definitions, define_asset_job, definitions, in_process_executor
 
-from pipeline.assets.core import core_assets, mart_assets
-from pipeline.assets.ingest import ingest_assets, raw_file_specs
+from pipeline.assets.core import build_core_assets, build_mart_assets
+from pipeline.assets.ingest import build_ingest_assets, raw_file_specs
 from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks, operate_checks
+from pipeline.partitions import daily_partitions_from
 from pipeline.project_config import CONFIG_ENV_VAR, ProjectConfig
 from pipeline.schedules import build_daily_schedule
 
@@ -38,8 +39,15 @@ agent_finops_job = define_asset_job(
 def defs() -> Definitions:
     """The code location, configured by the file AGENT_FINOPS_CONFIG names (or the defaults)."""
     config = ProjectConfig.read(os.environ.get(CONFIG_ENV_VAR))
+    days = daily_partitions_from(config.first_day.isoformat())
     return Definitions(
-        assets=[*raw_file_specs, *ingest_assets, *core_assets, *mart_assets, *serving_assets],
+        assets=[
+            *raw_file_specs,
+            *build_ingest_assets(days),
+            *build_core_assets(days),
+            *build_mart_assets(days),
+            *serving_assets,
+        ],
         asset_checks=[*ingest_checks, *metric_checks, *operate_checks],
         jobs=[agent_finops_job],
         schedules=[build_daily_schedule(agent_finops_job, config.schedule)],

@@ -13,11 +13,17 @@ from datetime import date, datetime, timedelta
 
 from dagster import DailyPartitionsDefinition
 
-# The first day the pipeline can be asked to build; earlier files still load (they are dated
-# before every run's last day).
+# The first day the pipeline can be asked to build, unless the project configuration says
+# (ProjectConfig.first_day); earlier files still load (they are dated before every run's last day).
 FIRST_DAY = "2024-01-01"
 
-daily_partitions = DailyPartitionsDefinition(start_date=FIRST_DAY, timezone="UTC")
+
+def daily_partitions_from(first_day: str) -> DailyPartitionsDefinition:
+    """The UTC days from `first_day` (YYYY-MM-DD) on."""
+    return DailyPartitionsDefinition(start_date=first_day, timezone="UTC")
+
+
+daily_partitions = daily_partitions_from(FIRST_DAY)
 
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"

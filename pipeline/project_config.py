@@ -5,6 +5,7 @@ Every run the code location starts (the schedule's, the UI's, the CLI's) uses it
 run reads the same data and writes the same outputs as a run launched by hand::
 
     output_dir: /srv/finops            # the warehouse, published file, exports, report and caps
+    first_day: 2026-09-01              # the daily partitions start here
     schedule: {hour_of_day: 7, timezone: Europe/Berlin}
     resources:
       ingest_settings:
@@ -23,6 +24,7 @@ differ per host). Without the variable, every setting keeps its documented defau
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ import yaml
 from dagster import ConfigurableResource, EnvVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.partitions import FIRST_DAY
 from pipeline.resources import (
     AlertSettings,
     ComputeEngine,
@@ -77,6 +80,11 @@ class ProjectConfig(BaseModel):
         default=None,
         description="One folder for every output: warehouse, published file, exports, report "
         "and runtime caps.",
+    )
+    first_day: date = Field(
+        default=date.fromisoformat(FIRST_DAY),
+        description="The first UTC day the pipeline can be asked to build: the daily "
+        "partitions (and the UI's view of them) start here. Files dated earlier still load.",
     )
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     resources: dict[str, dict[str, Any]] = Field(default_factory=dict)

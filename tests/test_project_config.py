@@ -27,6 +27,7 @@ def test_one_configuration_places_every_output_in_its_folder(monkeypatch, tmp_pa
         monkeypatch,
         tmp_path,
         f"output_dir: {tmp_path / 'finops'}\n"
+        "first_day: 2026-10-01\n"
         "resources:\n"
         "  ingest_settings:\n"
         "    data_dir: {env: FINOPS_DATA_DIR}\n"
@@ -63,6 +64,19 @@ def test_the_schedule_runs_at_the_configured_time(monkeypatch, tmp_path):
     configure(monkeypatch, tmp_path, "schedule: {hour_of_day: 7, timezone: Europe/Berlin}\n")
     schedule = code_location().resolve_schedule_def("daily_showback")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 7 * * *", "Europe/Berlin")
+
+
+def test_the_daily_partitions_start_on_the_configured_first_day(monkeypatch, tmp_path):
+    configure(monkeypatch, tmp_path, "first_day: 2026-09-01\n")
+    graph = code_location().resolve_asset_graph()
+    starts = {
+        graph.get(key).partitions_def.start.date().isoformat()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).partitions_def is not None
+    }
+    assert starts == {"2026-09-01"}
+    days = graph.get(dg.AssetKey(["staging", "llm_requests"])).partitions_def
+    assert days.get_first_partition_key() == "2026-09-01"
 
 
 def test_without_a_configuration_every_setting_keeps_its_default(monkeypatch):

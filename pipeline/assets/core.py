@@ -29,6 +29,7 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     BackfillPolicy,
+    DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -68,39 +69,46 @@ def core_key(name: str) -> AssetKey:
     return AssetKey(["core", name])
 
 
-@asset(
-    key=core_key("recompute_window"),
-    description=sql_header("core/recompute_window.sql"),
-    group_name="core",
-    deps=[staging_key(name) for name in SOURCES],
-    kinds={"duckdb"},
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool=WAREHOUSE_POOL,
-)
-def recompute_window_asset(
-    context: AssetExecutionContext,
-    warehouse: Warehouse,
-    metric_settings: MetricSettings,
-    ingest_settings: IngestSettings,
-) -> MaterializeResult:
-    with warehouse.get_connection() as conn:
-        window = run_window(conn, context, metric_settings, ingest_settings)
-    context.log.info(
-        f"as_of {window.as_of_text}; recomputing "
-        + (
-            "everything: " + window.row["full_rebuild_reason"]
-            if window.full_rebuild
-            else f"from {window.recompute_from}"
+def build_recompute_window_asset(
+    partitions: DailyPartitionsDefinition = daily_partitions,
+) -> AssetsDefinition:
+    """The asset deciding the run's recompute window, partitioned by `partitions`."""
+
+    @asset(
+        key=core_key("recompute_window"),
+        description=sql_header("core/recompute_window.sql"),
+        group_name="core",
+        deps=[staging_key(name) for name in SOURCES],
+        kinds={"duckdb"},
+        partitions_def=partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
+    )
+    def _recompute_window(
+        context: AssetExecutionContext,
+        warehouse: Warehouse,
+        metric_settings: MetricSettings,
+        ingest_settings: IngestSettings,
+    ) -> MaterializeResult:
+        with warehouse.get_connection() as conn:
+            window = run_window(conn, context, metric_settings, ingest_settings)
+        context.log.info(
+            f"as_of {window.as_of_text}; recomputing "
+            + (
+                "everything: " + window.row["full_rebuild_reason"]
+                if window.full_rebuild
+                else f"from {window.recompute_from}"
+            )
         )
-    )
-    return MaterializeResult(
-        metadata={
-            key: MetadataValue.text("" if value is None else str(value))
-            for key, value in window.row.items()
-            if key != "run_id"
-        }
-    )
+        return MaterializeResult(
+            metadata={
+                key: MetadataValue.text("" if value is None else str(value))
+                for key, value in window.row.items()
+                if key != "run_id"
+            }
+        )
+
+    return _recompute_window
 
 
 def replace_rows(conn, model: Model, sql: str, parameters: dict, window: RecomputeWindow) -> int:
@@ -156,7 +164,9 @@ def asset_key_of(schema: str, table: str) -> AssetKey:
     return staging_key(table) if schema == "staging" else AssetKey([schema, table])
 
 
-def build_sql_asset(model: Model) -> AssetsDefinition:
+def build_sql_asset(
+    model: Model, partitions: DailyPartitionsDefinition = daily_partitions
+) -> AssetsDefinition:
     """The asset of one model: its dependencies are the tables its SQL reads (audit tables are
     run state, read through the recompute window every model depends on)."""
 
@@ -169,7 +179,7 @@ def build_sql_asset(model: Model) -> AssetsDefinition:
             core_key("recompute_window"),
         ],
         kinds={"duckdb"},
-        partitions_def=daily_partitions,
+        partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run(),
         pool=WAREHOUSE_POOL,
     )
@@ -215,9 +225,18 @@ def build_sql_asset(model: Model) -> AssetsDefinition:
     return _model
 
 
-core_assets = [
-    recompute_window_asset,
-    *(build_sql_asset(m) for m in models().values() if m.layer == "core"),
-]
+def build_core_assets(partitions: DailyPartitionsDefinition = daily_partitions) -> list:
+    """The recompute window and one asset per core model, partitioned by `partitions`."""
+    return [
+        build_recompute_window_asset(partitions),
+        *(build_sql_asset(m, partitions) for m in models().values() if m.layer == "core"),
+    ]
 
-mart_assets = [build_sql_asset(m) for m in models().values() if m.layer == "marts"]
+
+def build_mart_assets(partitions: DailyPartitionsDefinition = daily_partitions) -> list:
+    """One asset per marts model, partitioned by `partitions`."""
+    return [build_sql_asset(m, partitions) for m in models().values() if m.layer == "marts"]
+
+
+core_assets = build_core_assets()
+mart_assets = build_mart_assets()

@@ -14,6 +14,7 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
+    DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -45,14 +46,16 @@ def raw_files_spec(source: Source) -> AssetSpec:
     )
 
 
-def build_ingest_asset(source: Source) -> AssetsDefinition:
+def build_ingest_asset(
+    source: Source, partitions: DailyPartitionsDefinition = daily_partitions
+) -> AssetsDefinition:
     @asset(
         key=staging_key(source.name),
         description=sql_header(f"staging/{source.name}.sql"),
         group_name="staging",
         deps=[AssetKey(["raw", name]) for name in (source.name, *source.also_reads)],
         kinds={"duckdb"},
-        partitions_def=daily_partitions if source.daily else None,
+        partitions_def=partitions if source.daily else None,
         backfill_policy=BackfillPolicy.single_run(),
         pool=WAREHOUSE_POOL,
     )
@@ -104,4 +107,11 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
 
 
 raw_file_specs = [raw_files_spec(s) for s in SOURCES.values()]
-ingest_assets = [build_ingest_asset(s) for s in SOURCES.values()]
+
+
+def build_ingest_assets(partitions: DailyPartitionsDefinition = daily_partitions) -> list:
+    """One staging asset per source, the daily sources partitioned by `partitions`."""
+    return [build_ingest_asset(s, partitions) for s in SOURCES.values()]
+
+
+ingest_assets = build_ingest_assets()
