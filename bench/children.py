@@ -114,6 +114,7 @@ result = job.execute_in_process(
             published_database=f"{warehouse_dir}/published.duckdb",
             export_dir=f"{warehouse_dir}/exports",
             report_path=f"{warehouse_dir}/report.html",
+            runtime_caps_path=f"{warehouse_dir}/litellm_budgets.json",
         ),
         # local Spark runs its executors inside the driver's JVM: give it the heap a day needs
         "compute_engine": ComputeEngine(

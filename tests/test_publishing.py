@@ -178,6 +178,7 @@ def test_a_killed_run_leaves_the_published_tables_readable_and_the_next_run_reco
                             "published_database": str(target),
                             "export_dir": str(tmp_path / "exports"),
                             "report_path": str(tmp_path / "report.html"),
+                            "runtime_caps_path": str(tmp_path / "litellm_budgets.json"),
                         }
                     },
                 }
