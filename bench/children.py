@@ -98,7 +98,7 @@ from pipeline.definitions import defs as code_location
 from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings
 from pipeline.warehouse import Warehouse
 defs = code_location()
-data_dir, warehouse_dir, first, last, engine = sys.argv[1:6]
+data_dir, warehouse_dir, first, last, engine, threads = sys.argv[1:7]
 job = defs.resolve_job_def("agent_finops_job")
 tags = ({"dagster/partition": first} if first == last else
         {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
@@ -108,7 +108,9 @@ result = job.execute_in_process(
     tags=tags,
     instance=instance,
     resources={
-        "warehouse": Warehouse(database=f"{warehouse_dir}/agent_finops.duckdb"),
+        "warehouse": Warehouse(
+            database=f"{warehouse_dir}/agent_finops.duckdb", threads=int(threads) or None
+        ),
         "ingest_settings": IngestSettings(data_dir=data_dir),
         "serving_settings": ServingSettings(
             published_database=f"{warehouse_dir}/published.duckdb",

@@ -79,10 +79,21 @@ def generate_day(out: Path, day: date, requests: int, formats: tuple[str, ...]) 
 
 
 def daily_run(
-    data_dir: Path, warehouse: Path, first: date, last: date, engine: str = "duckdb"
+    data_dir: Path,
+    warehouse: Path,
+    first: date,
+    last: date,
+    engine: str = "duckdb",
+    threads: int | None = None,
 ) -> dict:
     return run_child(
-        DAILY_RUN, str(data_dir), str(warehouse), first.isoformat(), last.isoformat(), engine
+        DAILY_RUN,
+        str(data_dir),
+        str(warehouse),
+        first.isoformat(),
+        last.isoformat(),
+        engine,
+        str(threads or 0),
     )
 
 
@@ -110,6 +121,17 @@ def main(argv: list[str] | None = None) -> dict:
         help="Also run the Parquet day with the models on local Spark (ComputeEngine "
         "engine='spark', local[2]); needs the 'spark' extra and Java 17.",
     )
+    parser.add_argument(
+        "--threads",
+        default="",
+        help="Also run the Parquet day with each of these DuckDB thread counts (comma-separated, "
+        "for example 1,2), so the speed-up from more cores is measured on the same day.",
+    )
+    parser.add_argument(
+        "--no-text",
+        action="store_true",
+        help="Leave out the JSONL/CSV day (its generation and its run).",
+    )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/agent_finops_bench"))
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -130,7 +152,10 @@ def main(argv: list[str] | None = None) -> dict:
     }
 
     inputs = {}
-    for name, formats in (("parquet", ("parquet",)), ("text", ("jsonl", "csv"))):
+    formats_run = (("parquet", ("parquet",)),) + (
+        () if args.no_text else (("text", ("jsonl", "csv")),)
+    )
+    for name, formats in formats_run:
         started = time.perf_counter()
         inputs[name] = work / f"input_{name}"
         written = generate_day(inputs[name], day, args.requests, formats)
@@ -150,10 +175,16 @@ def main(argv: list[str] | None = None) -> dict:
         json.dumps(sorted(SCAN_FLOOR_KEYS)),
         FLOOR_MEMORY_LIMIT,
     )
-    for name in ("parquet", "text"):
+    for name in inputs:
         run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
         run["rows_per_second"] = rows_per_second(run)
         figures[f"daily_run_{name}"] = run
+    for threads in [int(n) for n in args.threads.split(",") if n.strip()]:
+        run = daily_run(
+            inputs["parquet"], work / f"warehouse_threads_{threads}", day, day, threads=threads
+        )
+        run["rows_per_second"] = rows_per_second(run)
+        figures[f"daily_run_parquet_threads_{threads}"] = run
     if args.spark:
         run = daily_run(inputs["parquet"], work / "warehouse_spark", day, day, engine="spark")
         run["rows_per_second"] = rows_per_second(run)
@@ -213,6 +244,15 @@ def main(argv: list[str] | None = None) -> dict:
             if args.spark
             else {}
         ),
+        **{
+            f"speedup_{threads}_threads_over_1": round(
+                figures["daily_run_parquet_threads_1"]["seconds"]
+                / figures[f"daily_run_parquet_threads_{threads}"]["seconds"],
+                2,
+            )
+            for threads in [int(n) for n in args.threads.split(",") if n.strip()]
+            if threads != 1 and "daily_run_parquet_threads_1" in figures
+        },
         **(
             {
                 "with_history_over_without": round(
@@ -244,6 +284,11 @@ def print_table(figures: dict) -> None:
             ("daily_run_parquet", "Parquet"),
             ("daily_run_text", "JSONL/CSV"),
             ("daily_run_parquet_spark", "Parquet, models on Spark local[2]; driver RSS"),
+            *(
+                (key, f"Parquet, DuckDB threads = {key.rsplit('_', 1)[1]}")
+                for key in sorted(figures)
+                if key.startswith("daily_run_parquet_threads_")
+            ),
             ("daily_run_with_history", "Parquet, with history"),
         )
         if key in figures

@@ -41,6 +41,12 @@ class Warehouse(DuckDBResource):
         description="DuckDB memory_limit; larger work spills to temp_directory. 5GB keeps the "
         "process (DuckDB, Python and Dagster) under 6 GiB on the benchmark's large-fleet day.",
     )
+    threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="DuckDB threads; unset: DuckDB's default, one per core. Fewer threads "
+        "use less memory at once (each thread holds its own buffers).",
+    )
     temp_directory: str | None = Field(
         default=None, description="Spill folder; DuckDB's default (<database>.tmp) when unset."
     )
@@ -112,6 +118,8 @@ class Warehouse(DuckDBResource):
             try:
                 conn.execute("SET TimeZone = 'UTC'")
                 conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
+                if self.threads:
+                    conn.execute("SET threads = $threads", {"threads": self.threads})
                 if self.temp_directory:
                     conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
                 if not held_open:  # a run's open database has them already

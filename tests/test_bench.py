@@ -11,6 +11,7 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
         [
             "--requests", "2000",
             "--history-days", "1",
+            "--threads", "1,2",
             "--work-dir", str(tmp_path / "work"),
             "--out", str(out),
         ]
@@ -19,7 +20,13 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
     generated = figures["generated_parquet"]["records"]
     assert figures["scan_floor_parquet"]["rows"]["agent_actions"] == generated["agent_actions"]
     assert figures["write_floor_parquet"]["rows"] == figures["scan_floor_parquet"]["rows"]
-    for run in ("daily_run_parquet", "daily_run_text", "daily_run_with_history"):
+    for run in (
+        "daily_run_parquet",
+        "daily_run_text",
+        "daily_run_with_history",
+        "daily_run_parquet_threads_1",
+        "daily_run_parquet_threads_2",
+    ):
         assert figures[run]["success"], run
         assert figures[run]["failed_steps"] == {}, run
         assert figures[run]["peak_rss_gib"] > 0
@@ -36,5 +43,8 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
         "daily_run_parquet_over_scan_floor",
         "daily_run_parquet_over_write_floor",
         "with_history_over_without",
+        "speedup_2_threads_over_1",
     }
-    assert "daily run (Parquet, with history)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "daily run (Parquet, with history)" in printed
+    assert "daily run (Parquet, DuckDB threads = 1)" in printed
