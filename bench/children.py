@@ -97,6 +97,8 @@ import dagster as dg
 from pipeline.definitions import defs as code_location
 from pipeline.resources import ComputeEngine, IngestSettings, ServingSettings
 from pipeline.warehouse import Warehouse
+import os
+os.environ.pop("AGENT_FINOPS_CONFIG", None)  # the benchmark's own settings, never a deployment's
 defs = code_location()
 data_dir, warehouse_dir, first, last, engine, threads = sys.argv[1:7]
 job = defs.resolve_job_def("agent_finops_job")

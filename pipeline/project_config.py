@@ -24,6 +24,8 @@ differ per host). Without the variable, every setting keeps its documented defau
 
 from __future__ import annotations
 
+import types
+import typing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,53 @@ OUTPUTS = {
         "report_path": "showback_report.html",
         "runtime_caps_path": "litellm_budgets.json",
     },
+    "compute_engine": {"exchange_dir": "exchange"},
 }
+
+
+def _is_env(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"env"}
+
+
+def _kinds(annotation: Any) -> set:
+    """The types a field takes, None left out (str | None -> {str})."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return {a for a in typing.get_args(annotation) if a is not type(None)}
+    return {annotation}
+
+
+def _is_text(annotation: Any) -> bool:
+    return _kinds(annotation) == {str}
+
+
+def _env_var(annotation: Any, name: str, where: str) -> Any:
+    """Dagster's EnvVar for a text or whole-number setting, read when a run starts (the
+    variable must then be set); any other kind of setting cannot come from the environment."""
+    if _is_text(annotation):
+        return EnvVar(name)
+    if _kinds(annotation) == {int}:
+        return EnvVar.int(name)
+    raise ProjectConfigError(
+        f"{where}: {{env: {name}}} is only for text and whole-number settings; write the value"
+    )
+
+
+def _check_keys(annotation: Any, value: Any, where: str) -> None:
+    """Refuse keys no setting has in nested settings (time entry rules, declared adapters, ...):
+    a misspelt key would otherwise be dropped."""
+    for kind in _kinds(annotation):
+        origin, args = typing.get_origin(kind), typing.get_args(kind)
+        if origin is list and isinstance(value, list) and args:
+            for n, item in enumerate(value):
+                _check_keys(args[0], item, f"{where}[{n}]")
+        elif origin is dict and isinstance(value, dict) and len(args) == 2:
+            for key, item in value.items():
+                _check_keys(args[1], item, f"{where}.{key}")
+        elif isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(value, dict):
+            for key, item in value.items():
+                if key not in kind.model_fields:
+                    raise ProjectConfigError(f"{where}.{key}: no such setting")
+                _check_keys(kind.model_fields[key].annotation, item, f"{where}.{key}")
 
 
 class ProjectConfigError(ValueError):
@@ -108,6 +156,9 @@ class ProjectConfig(BaseModel):
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
             )
             raise ProjectConfigError(f"{path}: {problems}") from None
+        if config.output_dir:
+            # a relative folder is the configuration file's neighbour, wherever Dagster runs
+            config.output_dir = str(file.parent / Path(config.output_dir).expanduser())
         config.check(path)
         config.build_resources(path)  # a value of the wrong kind is refused here, named
         return config
@@ -120,11 +171,16 @@ class ProjectConfig(BaseModel):
                     f"{where}: resources.{name}: no such resource (one of {', '.join(RESOURCES)})"
                 )
             fields = RESOURCES[name].model_fields
-            for key in values or {}:
+            for key, value in (values or {}).items():
                 if key not in fields:
                     raise ProjectConfigError(
                         f"{where}: resources.{name}.{key}: no such setting of {name}"
                     )
+                setting = f"{where}: resources.{name}.{key}"
+                if _is_env(value):
+                    _env_var(fields[key].annotation, value["env"], setting)
+                else:
+                    _check_keys(fields[key].annotation, value, setting)
 
     def resource_values(self, name: str) -> dict[str, Any]:
         """The settings given for one resource: output_dir's paths, then the file's own
@@ -133,9 +189,14 @@ class ProjectConfig(BaseModel):
         if self.output_dir:
             for key, file in OUTPUTS.get(name, {}).items():
                 values[key] = str(Path(self.output_dir) / file)
+        fields = RESOURCES[name].model_fields
         for key, value in (self.resources.get(name) or {}).items():
-            if isinstance(value, dict) and set(value) == {"env"}:
-                value = EnvVar(value["env"])
+            annotation = fields[key].annotation
+            if _is_env(value):
+                value = _env_var(annotation, value["env"], f"resources.{name}.{key}")
+            elif _is_text(annotation) and isinstance(value, date | int | float):
+                # YAML reads an unquoted 2026-10-01 or 0.05 as a date or a number
+                value = value.isoformat() if isinstance(value, date) else str(value)
             values[key] = value
         return values
 

@@ -9,13 +9,16 @@ changed (see pipeline/assets/core.py), so a missed morning is caught up by the n
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, schedule
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ScheduleSettings(BaseModel):
     """When the daily run starts. Defaults: 06:00 UTC."""
+
+    model_config = ConfigDict(extra="forbid")
 
     hour_of_day: int = Field(default=6, ge=0, le=23, description="Hour the run starts.")
     minute_of_hour: int = Field(default=0, ge=0, le=59, description="Minute the run starts.")
@@ -23,6 +26,15 @@ class ScheduleSettings(BaseModel):
         default="UTC",
         description="IANA timezone the start time is read in (for example Europe/Berlin).",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, timezone: str) -> str:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{timezone!r} is not an IANA timezone") from None
+        return timezone
 
 
 def yesterday_partition(scheduled_for) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,10 @@ from pipeline.resources import (
 from pipeline.sources import SOURCES
 from pipeline.warehouse import Warehouse
 from tests import model_harness
+
+# The suite builds its own settings: a deployment's configuration in the shell (README, "Bring
+# your own data") must not reach the code location the tests load.
+os.environ.pop("AGENT_FINOPS_CONFIG", None)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"

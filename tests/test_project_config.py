@@ -2,6 +2,7 @@
 names places every output together, reads values from the environment through Dagster's EnvVar,
 and is what every run of the code location uses, the schedule's included."""
 
+import re
 import shutil
 
 import dagster as dg
@@ -79,6 +80,23 @@ def test_the_daily_partitions_start_on_the_configured_first_day(monkeypatch, tmp
     assert days.get_first_partition_key() == "2026-09-01"
 
 
+def test_environment_values_reach_text_and_whole_number_settings(monkeypatch, tmp_path):
+    configure(
+        monkeypatch,
+        tmp_path,
+        "output_dir: out\n"  # relative: beside the configuration file
+        "resources:\n"
+        "  alert_settings: {webhook_url: {env: FINOPS_HOOK}}\n"
+        "  metric_settings: {survival_window_days: {env: FINOPS_WINDOW}, as_of: 2026-12-01}\n",
+    )
+    resources = code_location().resources
+    assert resources["warehouse"].database == str(tmp_path / "out" / "agent_finops.duckdb")
+    assert resources["compute_engine"].exchange_dir == str(tmp_path / "out" / "exchange")
+    assert resources["alert_settings"].webhook_url == dg.EnvVar("FINOPS_HOOK")
+    assert resources["metric_settings"].survival_window_days == dg.EnvVar.int("FINOPS_WINDOW")
+    assert resources["metric_settings"].as_of == "2026-12-01"  # YAML's date, read as text
+
+
 def test_without_a_configuration_every_setting_keeps_its_default(monkeypatch):
     monkeypatch.delenv(CONFIG_ENV_VAR, raising=False)
     resources = code_location().resources
@@ -104,13 +122,23 @@ def test_without_a_configuration_every_setting_keeps_its_default(monkeypatch):
         ("output_folder: /srv\n", "output_folder: Extra inputs are not permitted"),
         ("schedule: {hour_of_day: 25}\n", "schedule.hour_of_day: Input should be less than"),
         ("resources: [", "not valid YAML"),
+        ("schedule: {hour: 7}\n", "schedule.hour: Extra inputs are not permitted"),
+        ("schedule: {timezone: Europe/Berln}\n", "'Europe/Berln' is not an IANA timezone"),
+        (
+            "resources:\n  ingest_settings:\n    time_entry_rules:\n"
+            "      - {field: project, pattern: review, activty: review}\n",
+            "resources.ingest_settings.time_entry_rules[0].activty: no such setting",
+        ),
+        (
+            "resources:\n  metric_settings:\n    tool_services: {env: TOOLS}\n",
+            "resources.metric_settings.tool_services: {env: TOOLS} is only for text and "
+            "whole-number settings",
+        ),
     ],
 )
 def test_a_configuration_the_pipeline_cannot_use_is_refused_naming_the_setting(
     monkeypatch, tmp_path, text, named
 ):
     configure(monkeypatch, tmp_path, text)
-    with pytest.raises(
-        ProjectConfigError, match="agent_finops.yaml: .*" + named.replace(".", r"\.")
-    ):
+    with pytest.raises(ProjectConfigError, match="agent_finops.yaml: .*" + re.escape(named)):
         code_location()

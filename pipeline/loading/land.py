@@ -274,7 +274,7 @@ def document_statements_text(source: Source) -> str:
     if source.name not in JSON_DOCUMENTS:
         return ""
     before, statement, _ = JSON_DOCUMENTS[source.name]
-    return "".join(read_sql(s) for s in (*before, statement))
+    return "".join(read_sql(s) for s in ("ingest/json_document.sql", *before, statement))
 
 
 def _land_document(conn, source: Source, f: SourceFile, settings) -> tuple[int, SourceFile]:
