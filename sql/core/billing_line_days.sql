@@ -12,6 +12,8 @@
 -- case), or its SkuId or ChargeDescription matches one of $llm_bill_skus (the first rule that
 -- matches gives the provider, and the model where the rule names one; it wins over the
 -- ServiceName's). Reconciled with the request logs by core.llm_bill_reconciliation (SPEC 10).
+-- The line's FOCUS provenance (billing account, billing period, ChargeClass, provider, publisher
+-- and invoice issuer) rides along for the FOCUS allocation output (serving.cost_allocation_focus).
 -- @time_column cost_date
 -- @window records_from
 -- @summary_by cost_date
@@ -77,7 +79,14 @@ billing_days AS (
                 AND list_contains($llm_bill_providers, LOWER(TRIM(b.provider_name)))
                 THEN LOWER(TRIM(b.provider_name))
         END AS category_provider,
-        b.cost_line_tag
+        b.cost_line_tag,
+        b.billing_account_id,
+        b.billing_period_start,
+        b.billing_period_end,
+        b.charge_class,
+        b.provider_name,
+        b.publisher_name,
+        b.invoice_issuer_name
     FROM staging.billing_lines AS b,
         UNNEST(
             generate_series(
@@ -136,7 +145,14 @@ parts AS (
             WHEN s.llm_provider IS NULL AND category_provider IS NOT NULL
                 THEN LOWER(TRIM(service_name))
         END AS llm_model,
-        cost_line_tag
+        cost_line_tag,
+        billing_account_id,
+        billing_period_start,
+        billing_period_end,
+        charge_class,
+        provider_name,
+        publisher_name,
+        invoice_issuer_name
     FROM billing_by_day
     LEFT JOIN llm_services AS s ON s.service_key = LOWER(TRIM(billing_by_day.service_name))
     LEFT JOIN sku_matches AS k ON k.matched_line = billing_by_day.dedup_key

@@ -8,6 +8,16 @@
 -- core.cost_ledger, core.action_outcomes and core.llm_request_costs (the model of a request).
 -- Parts with an unknown price (no amount) are left out. Summed exactly: the rows re-sum to the
 -- ledger to the last decimal.
+-- Every column FOCUS 1.2 makes mandatory is filled (docs/tables.md says how): a part of one bill
+-- line (its record '<line>@<day>') keeps that line's BillingAccountId, billing period,
+-- ChargeClass, ProviderName, PublisherName and InvoiceIssuerName (core.billing_line_days); every
+-- other part (requests, provider reports, tool calls, labour, consequences, and shared bill
+-- pools allocated over owners) belongs to no one bill: its account is 'agent-finops' (the
+-- showback's own), its billing period the calendar month of its day, and its provider the
+-- LLM provider of its request or report, else the kind of spend ('Tool vendors', 'Internal
+-- labour', 'Internal'). ListCost and ContractedCost are the amount paid (the allocation knows what
+-- was paid, not a list price); PricingQuantity counts the charges summed, in PricingUnit
+-- 'Charges'.
 -- @partition_by ChargePeriodStart
 -- @republish from_window
 CREATE OR REPLACE VIEW serving.cost_allocation_focus AS
@@ -43,9 +53,36 @@ WITH parts AS (
         a.outcome,
         l.cost_line,
         l.attribution,
-        l.source
+        l.source,
+        b.billing_account_id,
+        b.billing_period_start,
+        b.billing_period_end,
+        b.charge_class,
+        COALESCE(
+            b.provider_name,
+            LOWER(TRIM(r.provider)),
+            pc.provider,
+            CASE
+                WHEN l.source = 'billing_lines' AND l.source_line_kind = 'inference'
+                    THEN 'LLM providers'
+                WHEN l.source = 'billing_lines' THEN 'Cloud providers'
+                WHEN l.source = 'llm_requests' THEN 'LLM providers'
+                WHEN l.source = 'tool_calls' THEN 'Tool vendors'
+                WHEN l.source = 'time_entries' THEN 'Internal labour'
+                ELSE 'Internal'
+            END
+        ) AS provider_name,
+        b.publisher_name,
+        b.invoice_issuer_name
     FROM core.cost_ledger AS l
     LEFT JOIN core.action_outcomes AS a ON a.action_id = l.action_id
+    -- a part of one bill line: its record is '<line>@<day>' (with '#n' for a tag split)
+    LEFT JOIN core.billing_line_days AS b
+        ON l.source = 'billing_lines'
+        AND b.dedup_key = split_part(l.record_id, '@', 1)
+        AND b.cost_date = l.source_date
+    LEFT JOIN core.provider_cost_results AS pc
+        ON l.source = 'provider_costs' AND pc.dedup_key = l.record_id
     -- a request's part, or its failed-run share (record_id '<request_id>#failed_run')
     LEFT JOIN core.llm_request_costs AS r
         ON l.source = 'llm_requests'
@@ -56,11 +93,28 @@ WITH parts AS (
 SELECT
     SUM(amount_usd) AS BilledCost,
     SUM(amount_usd) AS EffectiveCost,
+    SUM(amount_usd) AS ListCost,
+    SUM(amount_usd) AS ContractedCost,
     'USD' AS BillingCurrency,
+    COALESCE(billing_account_id, 'agent-finops') AS BillingAccountId,
+    CASE WHEN billing_account_id IS NULL THEN 'Agent FinOps showback' END AS BillingAccountName,
+    COALESCE(
+        billing_period_start, CAST(date_trunc('month', cost_date) AS TIMESTAMP)
+    ) AS BillingPeriodStart,
+    COALESCE(
+        billing_period_end,
+        CAST(date_trunc('month', cost_date) AS TIMESTAMP) + INTERVAL 1 MONTH
+    ) AS BillingPeriodEnd,
     CAST(cost_date AS TIMESTAMP) AS ChargePeriodStart,
     CAST(cost_date AS TIMESTAMP) + INTERVAL 1 DAY AS ChargePeriodEnd,
     charge_category AS ChargeCategory,
+    charge_class AS ChargeClass,
     'Usage-Based' AS ChargeFrequency,
+    provider_name AS ProviderName,
+    COALESCE(publisher_name, provider_name) AS PublisherName,
+    COALESCE(invoice_issuer_name, provider_name) AS InvoiceIssuerName,
+    CAST(COUNT(*) AS DECIMAL(38, 12)) AS PricingQuantity,
+    'Charges' AS PricingUnit,
     service_name AS ServiceName,
     service_category AS ServiceCategory,
     model AS ResourceName,
@@ -79,6 +133,13 @@ SELECT
 FROM parts
 GROUP BY
     cost_date,
+    billing_account_id,
+    billing_period_start,
+    billing_period_end,
+    charge_class,
+    provider_name,
+    publisher_name,
+    invoice_issuer_name,
     charge_category,
     service_name,
     service_category,
