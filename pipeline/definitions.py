@@ -50,7 +50,7 @@ def defs() -> Definitions:
         ],
         asset_checks=[*ingest_checks, *metric_checks, *operate_checks],
         jobs=[agent_finops_job],
-        schedules=[build_daily_schedule(agent_finops_job, config.schedule)],
+        schedules=[build_daily_schedule(agent_finops_job, config.schedule, config.first_day)],
         resources=config.build_resources(),
         executor=in_process_executor,
     )

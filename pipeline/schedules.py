@@ -8,10 +8,16 @@ changed (see pipeline/assets/core.py), so a missed morning is caught up by the n
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, schedule
+from dagster import (
+    RunRequest,
+    ScheduleDefinition,
+    ScheduleEvaluationContext,
+    SkipReason,
+    schedule,
+)
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -42,8 +48,11 @@ def yesterday_partition(scheduled_for) -> str:
     return (scheduled_for.astimezone(UTC).date() - timedelta(days=1)).isoformat()
 
 
-def build_daily_schedule(job, settings: ScheduleSettings) -> ScheduleDefinition:
-    """The daily schedule of `job` (a partitioned job of the daily partitions)."""
+def build_daily_schedule(
+    job, settings: ScheduleSettings, first_day: date | None = None
+) -> ScheduleDefinition:
+    """The daily schedule of `job` (a partitioned job of the daily partitions starting on
+    `first_day`): a tick whose last complete day is before `first_day` requests nothing."""
 
     @schedule(
         name="daily_showback",
@@ -53,8 +62,10 @@ def build_daily_schedule(job, settings: ScheduleSettings) -> ScheduleDefinition:
         description=f"Every day at {settings.hour_of_day:02d}:{settings.minute_of_hour:02d} "
         f"({settings.timezone}): build the last complete UTC day and publish.",
     )
-    def _daily(context: ScheduleEvaluationContext) -> RunRequest:
+    def _daily(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
         day = yesterday_partition(context.scheduled_execution_time)
+        if first_day is not None and day < first_day.isoformat():
+            return SkipReason(f"{day} is before the first day the pipeline builds, {first_day}")
         return RunRequest(run_key=day, partition_key=day)
 
     return _daily

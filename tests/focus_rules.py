@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-NUMERIC = ("DECIMAL", "DOUBLE", "FLOAT", "INTEGER", "BIGINT", "HUGEINT", "SMALLINT")
+# FOCUS's Decimal type: an exact decimal column (a float is not one)
+DECIMAL = "DECIMAL("
 
 
 class NotCheckable(Exception):
@@ -79,7 +80,7 @@ def _sql(check: dict, columns: dict[str, str], table: str) -> str:
         return f"{_column(check['ColumnName'], columns)} >= {check['Value']}"
     if function in ("TypeDecimal", "FormatNumeric", "CheckDecimalValue"):
         # exact decimals (or numbers) hold only valid decimal values
-        return "TRUE" if columns.get(check["ColumnName"], "").startswith(NUMERIC) else "FALSE"
+        return "TRUE" if columns.get(check["ColumnName"], "").startswith(DECIMAL) else "FALSE"
     if function in ("TypeDateTime", "FormatDateTime"):
         return "TRUE" if columns.get(check["ColumnName"], "").startswith("TIMESTAMP") else "FALSE"
     if function == "TypeString":
@@ -116,9 +117,19 @@ def evaluate(conn: duckdb.DuckDBPyConnection, table: str, rules_file: Path) -> C
     for rule_id, rule in sorted(model.items()):
         criteria = rule["ValidationCriteria"]
         requirement = criteria.get("Requirement") or {}
-        if rule["Status"] != "Active" or rule["ApplicabilityCriteria"]:
+        if rule["Status"] != "Active" or rule["Function"] == "Composite":
             continue
-        if criteria["Keyword"] not in ("MUST", "MUST NOT") or rule["Function"] == "Composite":
+        if criteria["Keyword"] not in ("MUST", "MUST NOT"):
+            continue
+        if rule["ApplicabilityCriteria"]:
+            result.not_checked[rule_id] = "applies to providers that declare " + ", ".join(
+                rule["ApplicabilityCriteria"]
+            )
+            continue
+        if rule["EntityType"] == "Attribute":
+            # formats shared by columns (date-times, strings, currencies): checked, where this
+            # evaluator can, through each column's Format rule
+            result.not_checked[rule_id] = f"an attribute rule ({rule['Reference']})"
             continue
         if rule["Function"] == "Presence":
             if rule_id.endswith("-M"):

@@ -4,6 +4,7 @@ and is what every run of the code location uses, the schedule's included."""
 
 import re
 import shutil
+from datetime import datetime
 
 import dagster as dg
 import duckdb
@@ -95,6 +96,26 @@ def test_environment_values_reach_text_and_whole_number_settings(monkeypatch, tm
     assert resources["alert_settings"].webhook_url == dg.EnvVar("FINOPS_HOOK")
     assert resources["metric_settings"].survival_window_days == dg.EnvVar.int("FINOPS_WINDOW")
     assert resources["metric_settings"].as_of == "2026-12-01"  # YAML's date, read as text
+
+
+def test_the_schedule_waits_for_the_first_day_to_be_complete(monkeypatch, tmp_path):
+    configure(monkeypatch, tmp_path, "first_day: 2026-10-05\n")
+    defs = code_location()
+    schedule = defs.resolve_schedule_def("daily_showback")
+
+    def tick(moment: str):
+        return schedule.evaluate_tick(
+            dg.build_schedule_context(
+                scheduled_execution_time=datetime.fromisoformat(moment),
+                repository_def=defs.get_repository_def(),
+            )
+        )
+
+    assert tick("2026-10-05T06:00:00+00:00").skip_message == (
+        "2026-10-04 is before the first day the pipeline builds, 2026-10-05"
+    )
+    [request] = tick("2026-10-06T06:00:00+00:00").run_requests
+    assert request.partition_key == "2026-10-05"
 
 
 def test_without_a_configuration_every_setting_keeps_its_default(monkeypatch):

@@ -12,8 +12,8 @@
 -- case), or its SkuId or ChargeDescription matches one of $llm_bill_skus (the first rule that
 -- matches gives the provider, and the model where the rule names one; it wins over the
 -- ServiceName's). Reconciled with the request logs by core.llm_bill_reconciliation (SPEC 10).
--- The line's FOCUS provenance (billing account, billing period, ChargeClass, provider, publisher
--- and invoice issuer) rides along for the FOCUS allocation output (serving.cost_allocation_focus).
+-- The line's FOCUS provenance (billing account, charge category and frequency, billing period,
+-- ChargeClass, provider, publisher and invoice issuer) rides along for the FOCUS allocation output (serving.cost_allocation_focus).
 -- @time_column cost_date
 -- @window records_from
 -- @summary_by cost_date
@@ -81,6 +81,8 @@ billing_days AS (
         END AS category_provider,
         b.cost_line_tag,
         b.billing_account_id,
+        b.charge_category,
+        b.charge_frequency,
         b.billing_period_start,
         b.billing_period_end,
         b.charge_class,
@@ -147,6 +149,8 @@ parts AS (
         END AS llm_model,
         cost_line_tag,
         billing_account_id,
+        charge_category,
+        charge_frequency,
         billing_period_start,
         billing_period_end,
         charge_class,

@@ -52,6 +52,7 @@ restating AS (
         b.report,
         b.provider,
         b.starts_at,
+        b.ends_at,
         b.project_id,
         b.source_file,
         MAX(l.file_rank) AS restating_rank
@@ -65,7 +66,7 @@ restating AS (
             (l.file_rank > b.file_rank AND l.project_id IS NOT DISTINCT FROM b.project_id)
             OR (b.project_id IS NOT NULL AND l.project_id IS NULL)
         )
-    GROUP BY b.report, b.provider, b.starts_at, b.project_id, b.source_file
+    GROUP BY b.report, b.provider, b.starts_at, b.ends_at, b.project_id, b.source_file
 )
 
 SELECT
@@ -83,6 +84,7 @@ LEFT JOIN restating AS r
     ON r.report = b.report
     AND r.provider = b.provider
     AND r.starts_at = b.starts_at
+    AND r.ends_at = b.ends_at
     AND r.project_id IS NOT DISTINCT FROM b.project_id
     AND r.source_file = b.source_file
 LEFT JOIN files AS f ON f.file_rank = r.restating_rank

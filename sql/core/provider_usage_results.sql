@@ -49,5 +49,6 @@ INNER JOIN core.provider_report_statements AS s
     ON s.report = 'usage report'
     AND s.provider = r.provider
     AND s.starts_at = r.starts_at
+    AND s.ends_at = COALESCE(r.ends_at, r.starts_at + INTERVAL 1 DAY)
     AND s.project_id IS NOT DISTINCT FROM r.project_id
     AND s.source_file = r.source_file

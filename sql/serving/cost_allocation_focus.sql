@@ -10,14 +10,15 @@
 -- ledger to the last decimal.
 -- Every column FOCUS 1.2 makes mandatory is filled (docs/tables.md says how): a part of one bill
 -- line (its record '<line>@<day>') keeps that line's BillingAccountId, billing period,
--- ChargeClass, ProviderName, PublisherName and InvoiceIssuerName (core.billing_line_days); every
+-- ChargeClass, ChargeCategory, ChargeFrequency, ProviderName, PublisherName and
+-- InvoiceIssuerName (core.billing_line_days); every
 -- other part (requests, provider reports, tool calls, labour, consequences, and shared bill
 -- pools allocated over owners) belongs to no one bill: its account is 'agent-finops' (the
 -- showback's own), its billing period the calendar month of its day, and its provider the
 -- LLM provider of its request or report, else the kind of spend ('Tool vendors', 'Internal
 -- labour', 'Internal'). ListCost and ContractedCost are the amount paid (the allocation knows what
 -- was paid, not a list price); PricingQuantity counts the charges summed, in PricingUnit
--- 'Charges'.
+-- 'Charges' (none for a tax); the model is ResourceId and ResourceName.
 -- @partition_by ChargePeriodStart
 -- @republish from_window
 CREATE OR REPLACE VIEW serving.cost_allocation_focus AS
@@ -25,7 +26,15 @@ WITH parts AS (
     SELECT
         l.cost_date,
         l.amount_usd,
-        CASE WHEN l.amount_usd < 0 THEN 'Credit' ELSE 'Usage' END AS charge_category,
+        -- a bill line's own category and frequency (its parts below 0 still credits); for the
+        -- rest, usage or a credit by the sign of the part
+        CASE
+            WHEN l.amount_usd < 0 AND COALESCE(b.charge_category, 'Usage') = 'Usage'
+                THEN 'Credit'
+            ELSE COALESCE(b.charge_category, 'Usage')
+        END AS charge_category,
+        COALESCE(b.charge_frequency, 'Usage-Based') AS charge_frequency,
+        b.dedup_key IS NOT NULL AS from_bill_line,
         -- an LLM bill's line or a provider's cost report with no request to book it over is
         -- inference, as the requests are (SPEC 10)
         CASE
@@ -97,7 +106,7 @@ SELECT
     SUM(amount_usd) AS ContractedCost,
     'USD' AS BillingCurrency,
     COALESCE(billing_account_id, 'agent-finops') AS BillingAccountId,
-    CASE WHEN billing_account_id IS NULL THEN 'Agent FinOps showback' END AS BillingAccountName,
+    CASE WHEN NOT from_bill_line THEN 'Agent FinOps showback' END AS BillingAccountName,
     COALESCE(
         billing_period_start, CAST(date_trunc('month', cost_date) AS TIMESTAMP)
     ) AS BillingPeriodStart,
@@ -109,14 +118,17 @@ SELECT
     CAST(cost_date AS TIMESTAMP) + INTERVAL 1 DAY AS ChargePeriodEnd,
     charge_category AS ChargeCategory,
     charge_class AS ChargeClass,
-    'Usage-Based' AS ChargeFrequency,
+    charge_frequency AS ChargeFrequency,
     provider_name AS ProviderName,
     COALESCE(publisher_name, provider_name) AS PublisherName,
     COALESCE(invoice_issuer_name, provider_name) AS InvoiceIssuerName,
-    CAST(COUNT(*) AS DECIMAL(38, 12)) AS PricingQuantity,
-    'Charges' AS PricingUnit,
+    -- FOCUS: a tax has no pricing quantity
+    CASE WHEN charge_category <> 'Tax' THEN CAST(COUNT(*) AS DECIMAL(38, 12)) END
+        AS PricingQuantity,
+    CASE WHEN charge_category <> 'Tax' THEN 'Charges' END AS PricingUnit,
     service_name AS ServiceName,
     service_category AS ServiceCategory,
+    model AS ResourceId,
     model AS ResourceName,
     cost_line || ' cost of ' || COALESCE(task_id, agent_id, team_id, 'no owner')
         AS ChargeDescription,
@@ -141,6 +153,8 @@ GROUP BY
     publisher_name,
     invoice_issuer_name,
     charge_category,
+    charge_frequency,
+    from_bill_line,
     service_name,
     service_category,
     model,
