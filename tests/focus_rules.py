@@ -56,22 +56,18 @@ def _sql(check: dict, columns: dict[str, str], table: str) -> str:
     function = check.get("CheckFunction")
     if function in ("AND", "OR"):
         return "(" + f" {function} ".join(_sql(i, columns, table) for i in check["Items"]) + ")"
-    if function == "CheckValue":
+    if function in ("CheckValue", "CheckNotValue"):
         column = _column(_column_name(check), columns)
         value = check["Value"]
         if value is None:
-            return f"{column} IS NULL"
-        if isinstance(value, int | float):
-            return f"{column} = {value}"
-        return f"CAST({column} AS VARCHAR) = {_literal(value)}"
-    if function == "CheckNotValue":
-        column = _column(_column_name(check), columns)
-        value = check["Value"]
-        if value is None:
-            return f"{column} IS NOT NULL"
-        if isinstance(value, int | float):
-            return f"{column} IS DISTINCT FROM {value}"
-        return f"CAST({column} AS VARCHAR) IS DISTINCT FROM {_literal(value)}"
+            target = "NULL"
+        elif isinstance(value, int | float):
+            target = str(value)
+        else:
+            column, target = f"CAST({column} AS VARCHAR)", _literal(value)
+        # IS NOT DISTINCT FROM: NULL compares as a value, as the rules mean it
+        same = "IS NOT DISTINCT FROM" if function == "CheckValue" else "IS DISTINCT FROM"
+        return f"{column} {same} {target}"
     if function in ("CheckSameValue", "CheckNotSameValue"):
         a = _column(check["ColumnAName"], columns)
         b = _column(check["ColumnBName"], columns)

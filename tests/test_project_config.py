@@ -3,8 +3,8 @@ names places every output together, reads values from the environment through Da
 and is what every run of the code location uses, the schedule's included."""
 
 import re
-import shutil
 from datetime import datetime
+from decimal import Decimal
 
 import dagster as dg
 import duckdb
@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.definitions import defs as code_location
 from pipeline.project_config import CONFIG_ENV_VAR, ProjectConfigError
-from tests.conftest import DATA_SAMPLES, PARTITION_TAG
+from tests.conftest import PARTITION_TAG, write
 
 
 def configure(monkeypatch, tmp_path, text: str) -> None:
@@ -22,7 +22,18 @@ def configure(monkeypatch, tmp_path, text: str) -> None:
 
 
 def test_one_configuration_places_every_output_in_its_folder(monkeypatch, tmp_path):
-    shutil.copytree(DATA_SAMPLES, tmp_path / "incoming")
+    write(
+        tmp_path / "incoming",
+        "agent_actions/2026-10-01.csv",
+        "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
+        "a1,2026-10-01T09:00:00Z,t1,agent-a,team-x,triage,G0\n",
+    )
+    write(
+        tmp_path / "incoming",
+        "llm_requests/2026-10-01.csv",
+        "request_id,requested_at,model,input_tokens,output_tokens,reported_cost_usd,action_id\n"
+        "r1,2026-10-01T09:10:00Z,gpt-4o,100,10,0.25,a1\n",
+    )
     monkeypatch.chdir(tmp_path)  # nothing may land in ./warehouse
     monkeypatch.setenv("FINOPS_DATA_DIR", str(tmp_path / "incoming"))
     configure(
@@ -39,7 +50,7 @@ def test_one_configuration_places_every_output_in_its_folder(monkeypatch, tmp_pa
     job = code_location().resolve_job_def("agent_finops_job")
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
-            instance=instance, tags={PARTITION_TAG: "2026-11-22"}, raise_on_error=False
+            instance=instance, tags={PARTITION_TAG: "2026-10-01"}, raise_on_error=False
         )
         messages = [event.user_message for event in instance.all_logs(result.run_id)]
     assert result.success
@@ -58,8 +69,10 @@ def test_one_configuration_places_every_output_in_its_folder(monkeypatch, tmp_pa
     ]
     assert not (tmp_path / "warehouse").exists()
     with duckdb.connect(str(out / "published.duckdb"), read_only=True) as conn:
-        # the samples were read from the folder the environment named
-        assert conn.execute("SELECT COUNT(*) FROM serving.showback_fleet_daily").fetchone()[0] > 0
+        # the files were read from the folder the environment named
+        assert conn.execute(
+            "SELECT total_cost_usd FROM serving.showback_fleet_daily"
+        ).fetchall() == [(Decimal("0.25"),)]
 
 
 def test_the_schedule_runs_at_the_configured_time(monkeypatch, tmp_path):
