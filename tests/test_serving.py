@@ -91,6 +91,9 @@ def test_a_separate_read_only_process_runs_the_documented_queries(served):
 
 # The oldest DuckDB release whose clients must open the published file (ServingSettings).
 OLDER_DUCKDB = "1.4.4"
+# What Apache Superset reads a DuckDB file through: its SQLAlchemy line (1.4) and the DuckDB
+# dialect, installed beside the older client.
+SUPERSET_SQLALCHEMY = ("sqlalchemy==1.4.54", "duckdb-engine==0.17.0", "packaging")
 
 # Every published table's rows, its column comments and the window macro, as a client sees them.
 PUBLISHED_CONTENTS = """
@@ -112,11 +115,12 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def older_duckdb(tmp_path_factory) -> Path:
-    """DuckDB's Python client at OLDER_DUCKDB, installed apart from the project's."""
+    """DuckDB's Python client at OLDER_DUCKDB, with Superset's SQLAlchemy and the DuckDB
+    dialect, installed apart from the project's."""
     target = tmp_path_factory.mktemp("older_duckdb")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
-         f"duckdb=={OLDER_DUCKDB}"],
+         f"duckdb=={OLDER_DUCKDB}", *SUPERSET_SQLALCHEMY],
         check=True,
         timeout=600,
     )  # fmt: skip
@@ -147,6 +151,47 @@ def test_an_older_duckdb_client_reads_everything_the_newer_one_reads(served, old
     assert {key: value for key, value in older.items() if key != "version"} == {
         key: value for key, value in newer.items() if key != "version"
     }
+
+
+# What Superset asks of a database through SQLAlchemy: its schemas, tables and columns (types
+# and comments, shown as the column descriptions), and a query's rows.
+SUPERSET_PROBE = """
+import json, sys
+from sqlalchemy import create_engine, inspect, text
+engine = create_engine("duckdb:///" + sys.argv[1], connect_args={"read_only": True})
+inspector = inspect(engine)
+columns = inspector.get_columns("showback_by_team_monthly", schema="serving")
+with engine.connect() as conn:
+    rows = conn.execute(text("SELECT COUNT(*) FROM serving.showback_by_team_monthly")).scalar()
+print(json.dumps({
+    "tables": len(inspector.get_table_names(schema="serving")),
+    "columns": {c["name"]: [str(c["type"]), c.get("comment")] for c in columns},
+    "rows": rows,
+}))
+"""
+
+
+def test_superset_reads_the_published_tables_with_their_types_and_descriptions(
+    served, older_duckdb
+):
+    root, _, query = served
+    out = subprocess.run(
+        [sys.executable, "-c", SUPERSET_PROBE, str(root / "published.duckdb")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(older_duckdb)},
+    )
+    seen = json.loads(out.stdout)
+    assert seen["tables"] == 33
+    assert seen["rows"] == query("SELECT COUNT(*) FROM serving.showback_by_team_monthly")[0][0] > 0
+    assert seen["columns"]["cost_per_accepted_action"] == [
+        "NUMERIC(38, 12)",
+        "Headline: total_cost_usd / accepted_units (USD); NULL when there are no accepted units",
+    ]
+    assert seen["columns"]["attempted_actions"][0] == "BIGINT"
+    assert all(comment for _, comment in seen["columns"].values())
 
 
 def test_the_published_file_is_written_in_the_configured_storage_version(served):
