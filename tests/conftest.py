@@ -41,13 +41,6 @@ DATA_SAMPLES = PROJECT_ROOT / "data_samples"
 DEFAULT_DAY = "2026-11-22"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules marked long_running first (each worker takes whole modules, in this order): the
-    longest work starts early and the two workers finish close together, instead of one waiting
-    on a long module handed out last."""
-    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
-
-
 def day_tags(days: str | tuple[str, str]) -> dict[str, str]:
     """Run tags targeting one day ('2026-10-01') or a range of days as one run."""
     if isinstance(days, str):

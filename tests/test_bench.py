@@ -2,11 +2,7 @@
 
 import json
 
-import pytest
-
 from bench.daily_run import main
-
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
 
 
 def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_path, capsys):
