@@ -4,7 +4,7 @@ the provider counted stand beside the request logs' in the reconciliation, so th
 traffic is a figure, not a guess."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from tests.conftest import OUTSIDE_DATA, check_results, copy_in, write
@@ -14,33 +14,22 @@ USAGE_APIS = OUTSIDE_DATA / "llm-usage-apis"
 
 
 def openai_usage_page(day: datetime, *results: tuple[int, int, str | None]) -> dict:
-    """An OpenAI usage page (GET /v1/organization/usage/completions) with one daily bucket holding
-    (input tokens, output tokens, model) results."""
-    start = int(day.replace(tzinfo=UTC).timestamp())
-    return {
-        "object": "page",
-        "data": [
-            {
-                "object": "bucket",
-                "start_time": start,
-                "end_time": start + 86400,
-                "results": [
-                    {
-                        "object": "organization.usage.completions.result",
-                        "input_tokens": input_tokens,
-                        "input_cached_tokens": 0,
-                        "output_tokens": output_tokens,
-                        "num_model_requests": 1,
-                        "project_id": None,
-                        "model": model,
-                    }
-                    for input_tokens, output_tokens, model in results
-                ],
-            }
-        ],
-        "has_more": False,
-        "next_page": None,
-    }
+    """An OpenAI usage page (GET /v1/organization/usage/completions): the costs page's daily
+    bucket holding (input tokens, output tokens, model) results."""
+    page = openai_costs_page(day, 0)
+    page["data"][0]["results"] = [
+        {
+            "object": "organization.usage.completions.result",
+            "input_tokens": input_tokens,
+            "input_cached_tokens": 0,
+            "output_tokens": output_tokens,
+            "num_model_requests": 1,
+            "project_id": None,
+            "model": model,
+        }
+        for input_tokens, output_tokens, model in results
+    ]
+    return page
 
 
 def usage_rows(query) -> list[tuple]:

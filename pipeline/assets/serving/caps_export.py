@@ -26,8 +26,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
 
-from pipeline.assets.serving.publishing import read_published
-from pipeline.assets.serving.report import _rows
+from pipeline.assets.serving.publishing import published_rows, read_published
 from pipeline.resources import ServingSettings
 
 CENT = Decimal("0.01")
@@ -42,13 +41,13 @@ def gateway_budget(amount: Decimal) -> float:
 def litellm_budgets(conn) -> dict:
     """The latest month's caps of a published database as LiteLLM's budget settings."""
     month = conn.execute("SELECT MAX(month) FROM serving.runtime_caps").fetchone()[0]
-    caps = _rows(
+    caps = published_rows(
         conn,
         "SELECT * FROM serving.runtime_caps WHERE month = $month ORDER BY scope, scope_id",
         {"month": month},
     )
     # the task types each agent served that month, for its per-session cap
-    served = _rows(
+    served = published_rows(
         conn,
         "SELECT DISTINCT agent_id, task_type FROM serving.showback_by_task_monthly "
         "WHERE month = $month AND attempted_actions > 0 AND agent_id <> 'unallocated'",

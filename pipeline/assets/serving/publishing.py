@@ -47,6 +47,13 @@ def published_tables(conn) -> list[str]:
     ]
 
 
+def published_rows(conn, sql: str, parameters: dict | None = None) -> list[dict]:
+    """The rows of a query on a published database, each as {column: value}."""
+    cursor = conn.execute(sql, parameters or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def read_published(serving_settings: ServingSettings) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published database, as any reader would open it."""
     return duckdb.connect(serving_settings.published_database, read_only=True)

@@ -16,18 +16,12 @@ from dagster import (
 )
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipeline.assets.serving.publishing import read_published
+from pipeline.assets.serving.publishing import published_rows, read_published
 from pipeline.resources import ServingSettings
 from pipeline.sql_files import quote_ident
 
 # The page's template: pipeline/templates/showback_report.html.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-
-
-def _rows(conn, sql: str, parameters: dict | None = None) -> list[dict]:
-    cursor = conn.execute(sql, parameters or {})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _money(value) -> str:
@@ -72,10 +66,10 @@ LINES = (
 def _report_content(conn, month) -> dict:
     """Everything the report shows for one month, read from the serving views."""
     period = {"month": month}
-    headline = _rows(
+    headline = published_rows(
         conn, "SELECT * FROM serving.showback_fleet_monthly WHERE month = $month", period
     )[0]
-    days = _rows(
+    days = published_rows(
         conn,
         "SELECT * FROM serving.showback_fleet_daily "
         "WHERE date_trunc('month', day) = $month ORDER BY day",
@@ -83,17 +77,17 @@ def _report_content(conn, month) -> dict:
     )
     largest_day = _largest(d["total_cost_usd"] for d in days)
     trend = [{**day, "height": _bar(day["total_cost_usd"], largest_day, 120)} for day in days]
-    weeks = _rows(
+    weeks = published_rows(
         conn,
         "SELECT * FROM serving.showback_fleet_weekly "
         "WHERE week < $month + INTERVAL 1 MONTH AND week + INTERVAL 7 DAY > $month ORDER BY week",
         period,
     )
-    publication = _rows(conn, "SELECT as_of FROM serving.publication")
+    publication = published_rows(conn, "SELECT as_of FROM serving.publication")
     tops = [
         (
             title,
-            _rows(
+            published_rows(
                 conn,
                 f"SELECT {quote_ident(column)} AS owner, * FROM serving.{quote_ident(view)} "
                 "WHERE month = $month "
@@ -107,7 +101,7 @@ def _report_content(conn, month) -> dict:
             ("task types", "task_type", "showback_by_task_type_monthly"),
         )
     ]
-    unallocated = _rows(
+    unallocated = published_rows(
         conn,
         "SELECT source, unallocated_reason, SUM(unallocated_cost_usd) AS usd "
         "FROM serving.unallocated_costs WHERE date_trunc('month', day) = $month "
@@ -124,7 +118,7 @@ def _report_content(conn, month) -> dict:
         }
         for key, label in LINES
     ]
-    changes = _rows(
+    changes = published_rows(
         conn,
         "SELECT 'all teams' AS owner, * FROM serving.cost_per_accepted_change_monthly "
         "WHERE month = $month UNION ALL "
@@ -133,31 +127,31 @@ def _report_content(conn, month) -> dict:
         "ORDER BY owner = 'all teams' DESC, owner",
         period,
     )
-    budgets = _rows(
+    budgets = published_rows(
         conn,
         "SELECT * FROM serving.budget_status WHERE month = $month "
         "ORDER BY status = 'within budget', scope, scope_id",
         period,
     )
-    anomalies = _rows(
+    anomalies = published_rows(
         conn,
         "SELECT * FROM serving.cost_anomalies WHERE date_trunc('month', day) = $month "
         "ORDER BY day DESC, ratio_to_baseline DESC LIMIT 20",
         period,
     )
-    chains = _rows(
+    chains = published_rows(
         conn,
         "SELECT * FROM serving.runaway_chains WHERE date_trunc('month', day) = $month "
         "ORDER BY cost_burned_usd DESC, day DESC LIMIT 20",
         period,
     )
-    right_sizing = _rows(
+    right_sizing = published_rows(
         conn,
         "SELECT * FROM serving.model_right_sizing WHERE month = $month "
         "ORDER BY usd_at_stake DESC NULLS LAST, task_type, risk_grade, model LIMIT 20",
         period,
     )
-    levers = _rows(
+    levers = published_rows(
         conn,
         "SELECT *, GREATEST(COALESCE(loop_depth_saving_usd, 0), COALESCE(reasoning_saving_usd, 0), "
         "COALESCE(cache_saving_usd, 0), COALESCE(failure_saving_usd, 0)) AS largest_saving_usd "
@@ -165,13 +159,13 @@ def _report_content(conn, month) -> dict:
         "ORDER BY largest_saving_usd DESC, agent_id LIMIT 20",
         period,
     )
-    autonomy = _rows(
+    autonomy = published_rows(
         conn,
         "SELECT * FROM serving.autonomy_gate WHERE month = $month "
         "ORDER BY status = 'hold', status, agent_id",
         period,
     )
-    caps = _rows(
+    caps = published_rows(
         conn,
         "SELECT * FROM serving.runtime_caps WHERE month = $month "
         "ORDER BY scope DESC, status, scope_id",
