@@ -194,6 +194,61 @@ def test_superset_reads_the_published_tables_with_their_types_and_descriptions(
     assert all(comment for _, comment in seen["columns"].values())
 
 
+EVIDENCE_CLIENT = PROJECT_ROOT / "tests" / "clients" / "evidence"
+
+
+@pytest.fixture(scope="module")
+def evidence_client(tmp_path_factory) -> Path:
+    """Evidence's DuckDB source on Node bindings 1.4.2, installed from the lock file apart from
+    the project (tests/clients/evidence)."""
+    npm = shutil.which("npm")
+    assert npm, "Node.js and npm are needed: the test command installs Debian's nodejs and npm"
+    target = tmp_path_factory.mktemp("evidence")
+    for name in ("package.json", "package-lock.json", "read_published.cjs"):
+        shutil.copy(EVIDENCE_CLIENT / name, target / name)
+    subprocess.run(
+        # `npm install` keeps to the lock file; `npm ci` also wants other platforms' bindings
+        [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=target, check=True, timeout=600, capture_output=True,
+    )  # fmt: skip
+    return target
+
+
+def test_evidence_reads_every_published_table_on_the_oldest_node_bindings(served, evidence_client):
+    root, _, query = served
+    out = subprocess.run(
+        ["node", "read_published.cjs", str(root), "published.duckdb"],
+        cwd=evidence_client, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    seen = json.loads(out.stdout)
+    assert seen["node_api"] == "1.4.2-r.1"
+    with duckdb.connect(str(root / "published.duckdb"), read_only=True) as conn:
+        rows = dict(
+            (table, conn.execute(f'SELECT COUNT(*) FROM serving."{table}"').fetchone()[0])
+            for (table,) in conn.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'serving'"
+            ).fetchall()
+        )
+        headline = conn.execute(
+            "SELECT team_id, total_cost_usd, cost_per_accepted_action, attempted_actions "
+            "FROM serving.showback_by_team_monthly ORDER BY month, team_id LIMIT 1"
+        ).fetchone()
+    assert {table: read["rows"] for table, read in seen["tables"].items()} == rows
+    team = seen["tables"]["showback_by_team_monthly"]
+    # money and counts reach Evidence's charts as numbers, dates as dates
+    assert team["types"]["total_cost_usd"] == "number"
+    assert team["types"]["attempted_actions"] == "number"
+    assert team["types"]["month"] == "date"
+    # Evidence hands DECIMAL money to its charts as JavaScript numbers: exact to the cent
+    team_id, total, per_accepted, attempted = headline
+    assert seen["headline"]["team_id"] == team_id
+    assert round(Decimal(str(seen["headline"]["total_cost_usd"])), 2) == round(total, 2) > 0
+    assert round(Decimal(str(seen["headline"]["cost_per_accepted_action"])), 2) == round(
+        per_accepted, 2
+    )
+    assert seen["headline"]["attempted_actions"] == attempted
+
+
 def test_the_published_file_is_written_in_the_configured_storage_version(served):
     root, _, _ = served
     header = (root / "published.duckdb").read_bytes()[:20]
