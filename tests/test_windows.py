@@ -70,6 +70,32 @@ def test_a_weekly_view_row_equals_the_macro_over_the_same_week(worked_week):
     assert weekly == window
 
 
+def test_a_window_at_one_grain_holds_exactly_that_grains_rows_of_every_grain(worked_week):
+    def week_at(grain: str) -> str:
+        return (
+            "showback_between(DATE '2026-10-05', DATE '2026-10-11', "
+            f"at_grain := '{grain}') ORDER BY ALL"
+        )
+
+    every = published_rows(worked_week, f"SELECT * FROM {THE_WEEK} ORDER BY ALL")
+    by_grain = {
+        grain: published_rows(worked_week, f"SELECT * FROM {week_at(grain)}")
+        for grain in ("fleet", "team", "agent", "task_type", "task")
+    }
+    assert {grain: len(rows) for grain, rows in by_grain.items()} == {
+        "fleet": 1,
+        "team": 2,
+        "agent": 5,
+        "task_type": 2,
+        "task": 12502,
+    }
+    for grain, rows in by_grain.items():
+        assert rows == [row for row in every if row["grain"] == grain], grain
+    assert sum(len(rows) for rows in by_grain.values()) == len(every)
+    # a grain the macro does not know gives no rows, not every grain's
+    assert published_rows(worked_week, f"SELECT * FROM {week_at('model')}") == []
+
+
 def test_a_window_of_a_whole_month_equals_the_monthly_row_column_for_column(worked_week):
     [monthly] = published_rows(worked_week, "SELECT * FROM serving.showback_fleet_monthly")
     [window] = published_rows(

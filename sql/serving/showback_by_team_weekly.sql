@@ -1,10 +1,10 @@
 -- One row per ISO week (`week`, its Monday) and team: the showback headed by cost per accepted
 -- action, keyed by team_id, summed from the week's daily facts and its ratios taken from those
--- sums. Source: showback_between(NULL, NULL, by_week := true) (sql/serving/showback_range.sql).
--- Answers "cost per accepted action by team", week by week.
+-- sums. Source: showback_between(NULL, NULL, by_week := true, at_grain := 'team')
+-- (sql/serving/showback_range.sql). Answers "cost per accepted action by team", week by week.
 -- @partition_by week
 -- @republish whole
 CREATE OR REPLACE VIEW serving.showback_by_team_weekly AS
 SELECT from_day AS week, team_id, * EXCLUDE (from_day, to_day, grain, team_id, agent_id, task_type, task_id)
-FROM showback_between(NULL, NULL, by_week := true)
+FROM showback_between(NULL, NULL, by_week := true, at_grain := 'team')
 WHERE grain = 'team'

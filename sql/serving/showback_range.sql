@@ -7,7 +7,11 @@
 -- every ratio is taken from those sums (cost over the window's accepted units), never averaged
 -- from daily ratios; sessions are counted once in the window however many days they span. A
 -- window is provisional unless every action in it is confirmed and every failure impact matured.
-CREATE OR REPLACE MACRO showback_between(from_day, to_day, by_week := false) AS TABLE
+-- at_grain := 'team' (or 'fleet', 'agent', 'task_type', 'task') computes that grain alone: the
+-- other grains' rows are constant-false branches that DuckDB drops before reading anything, so the
+-- weekly views each pay for their own grain only.
+CREATE OR REPLACE MACRO showback_between(from_day, to_day, by_week := false, at_grain := NULL)
+AS TABLE
 WITH in_range AS (
     SELECT
         f.*,
@@ -36,21 +40,41 @@ windowed AS (
     FROM in_range AS r
 ),
 
+-- each fact once per grain asked for, keyed by that grain's owner columns (the others NULL)
+keyed AS (
+    SELECT
+        'fleet' AS grain, CAST(NULL AS VARCHAR) AS owner_team_id,
+        CAST(NULL AS VARCHAR) AS owner_agent_id, CAST(NULL AS VARCHAR) AS owner_task_type,
+        CAST(NULL AS VARCHAR) AS owner_task_id, w.*
+    FROM windowed AS w
+    WHERE COALESCE(at_grain, 'fleet') = 'fleet'
+    UNION ALL
+    SELECT 'team', w.team_id, NULL, NULL, NULL, w.*
+    FROM windowed AS w
+    WHERE COALESCE(at_grain, 'team') = 'team'
+    UNION ALL
+    SELECT 'agent', NULL, w.agent_id, NULL, NULL, w.*
+    FROM windowed AS w
+    WHERE COALESCE(at_grain, 'agent') = 'agent'
+    UNION ALL
+    SELECT 'task_type', NULL, NULL, w.task_type, NULL, w.*
+    FROM windowed AS w
+    WHERE COALESCE(at_grain, 'task_type') = 'task_type'
+    UNION ALL
+    SELECT 'task', w.team_id, w.agent_id, w.task_type, w.task_id, w.*
+    FROM windowed AS w
+    WHERE COALESCE(at_grain, 'task') = 'task'
+),
+
 grouped AS (
     SELECT
         window_from,
         window_to,
-        CASE
-            WHEN GROUPING(task_id) = 0 THEN 'task'
-            WHEN GROUPING(team_id) = 0 THEN 'team'
-            WHEN GROUPING(agent_id) = 0 THEN 'agent'
-            WHEN GROUPING(task_type) = 0 THEN 'task_type'
-            ELSE 'fleet'
-        END AS grain,
-        team_id,
-        agent_id,
-        task_type,
-        task_id,
+        grain,
+        owner_team_id AS team_id,
+        owner_agent_id AS agent_id,
+        owner_task_type AS task_type,
+        owner_task_id AS task_id,
         SUM(CASE WHEN line = 'inference' THEN amount_usd ELSE 0 END) AS inference_cost_usd,
         SUM(CASE WHEN line = 'tool' THEN amount_usd ELSE 0 END) AS tool_cost_usd,
         SUM(CASE WHEN line = 'infrastructure' THEN amount_usd ELSE 0 END)
@@ -118,14 +142,9 @@ grouped AS (
         SUM(labour_hours) AS labour_hours,
         SUM(labour_hours_mapped) AS labour_hours_mapped,
         COUNT(DISTINCT session_id) AS sessions
-    FROM windowed
-    GROUP BY GROUPING SETS (
-        (window_from, window_to),
-        (window_from, window_to, team_id),
-        (window_from, window_to, agent_id),
-        (window_from, window_to, task_type),
-        (window_from, window_to, task_id, team_id, agent_id, task_type)
-    )
+    FROM keyed
+    GROUP BY window_from, window_to, grain, owner_team_id, owner_agent_id, owner_task_type,
+        owner_task_id
 ),
 
 totals AS (
