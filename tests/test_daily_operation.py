@@ -114,7 +114,7 @@ def daily_and_backfill(tmp_path_factory):
     generate(generated, start_date=date(2026, 10, 1), days=4, actions_per_day=30)
     daily_dir, daily_db = root / "daily_data", root / "daily" / "agent_finops.duckdb"
     daily_dir.mkdir()
-    oversight_0101 = {}
+    oversight_0101, published_bytes = {}, {}
     for day in DAYS:
         deliver(generated, daily_dir, day)
         if day == "2026-10-03":
@@ -124,15 +124,16 @@ def daily_and_backfill(tmp_path_factory):
         result = materialize_everything(daily_dir, daily_db, days=day)
         assert result.success, day
         oversight_0101[day] = fleet_day(daily_db, "2026-10-01", "oversight_cost_usd")
+        published_bytes[day] = (daily_db.parent / "published.duckdb").stat().st_size
 
     backfill_dir, backfill_db = root / "backfill_data", root / "backfill" / "agent_finops.duckdb"
     shutil.copytree(daily_dir, backfill_dir)
     assert materialize_everything(backfill_dir, backfill_db, days=(DAYS[0], DAYS[-1])).success
-    return daily_db, backfill_db, oversight_0101
+    return daily_db, backfill_db, oversight_0101, published_bytes
 
 
 def test_daily_runs_give_the_tables_one_backfill_gives(daily_and_backfill):
-    daily_db, backfill_db, _ = daily_and_backfill
+    daily_db, backfill_db, _, _ = daily_and_backfill
     daily, backfill = model_tables(daily_db), model_tables(backfill_db)
     assert daily.keys() == backfill.keys()
     assert len(daily["core.cost_ledger"]) > 1000
@@ -141,16 +142,29 @@ def test_daily_runs_give_the_tables_one_backfill_gives(daily_and_backfill):
 
 
 def test_daily_runs_publish_what_one_backfill_publishes(daily_and_backfill):
-    daily_db, backfill_db, _ = daily_and_backfill
+    daily_db, backfill_db, _, _ = daily_and_backfill
     daily = published_tables(daily_db.parent / "published.duckdb")
     assert len(daily) == 32
     assert daily == published_tables(backfill_db.parent / "published.duckdb")
 
 
+def test_daily_publishes_reuse_the_space_they_free_so_the_file_stops_growing(
+    daily_and_backfill,
+):
+    # Each daily publish starts from a copy of the last file and replaces its window's rows in
+    # one transaction, so the file holds the old rows until the commit (up to twice the rows'
+    # size); the next publish writes into the blocks that commit freed.
+    _, backfill_db, _, published_bytes = daily_and_backfill
+    sizes = [published_bytes[day] for day in DAYS]
+    one_build = (backfill_db.parent / "published.duckdb").stat().st_size
+    assert max(sizes) <= 2.5 * one_build, (sizes, one_build)
+    assert sizes[3] <= sizes[1] + 2**20, sizes
+
+
 def test_late_labour_for_an_old_day_is_booked_to_that_day_by_the_next_daily_run(
     daily_and_backfill,
 ):
-    daily_db, _, oversight_0101 = daily_and_backfill
+    daily_db, _, oversight_0101, _ = daily_and_backfill
     with duckdb.connect(str(daily_db), read_only=True) as conn:
         late_cost = conn.execute(
             "SELECT SUM(labour_cost_usd) FROM core.labour_costs WHERE entry_id LIKE 'late-%'"
@@ -161,7 +175,7 @@ def test_late_labour_for_an_old_day_is_booked_to_that_day_by_the_next_daily_run(
 
 
 def test_a_restated_billing_day_replaces_its_rows_once(daily_and_backfill):
-    daily_db, _, _ = daily_and_backfill
+    daily_db, _, _, _ = daily_and_backfill
     with duckdb.connect(str(daily_db), read_only=True) as conn:
         loads = conn.execute(
             "SELECT COUNT(*) FROM audit.load_ledger "
@@ -188,7 +202,7 @@ def test_a_restated_billing_day_replaces_its_rows_once(daily_and_backfill):
 def test_rerunning_a_day_changes_nothing(daily_and_backfill, tmp_path):
     # a copy of the backfill's data and warehouse (2026-10-01 to 2026-10-04, one load), made as
     # a plain copy of the folders is (the export's `current` link becomes a folder)
-    _, backfill_db, _ = daily_and_backfill
+    _, backfill_db, _, _ = daily_and_backfill
     data_dir, db_path = tmp_path / "data", tmp_path / "w" / "agent_finops.duckdb"
     shutil.copytree(backfill_db.parent.parent / "backfill_data", data_dir)
     shutil.copytree(backfill_db.parent, db_path.parent)
