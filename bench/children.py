@@ -29,12 +29,20 @@ SCAN_FLOOR_KEYS = {
 # run under the same limit.
 FLOOR_MEMORY_LIMIT = Warehouse.model_fields["memory_limit"].default
 
+# What starts the line of a child's report, so that nothing else the child prints (a library's
+# progress bar drawn without a newline, say) is taken for it.
+REPORT_MARK = "BENCH_REPORT "
+
 # Appended to every child: its own peak resident set, in the JSON line it prints last.
-PEAK = """
+PEAK = (
+    f"REPORT_MARK = {REPORT_MARK!r}\n"
+    + """
 import resource as _resource
 _report["peak_rss_gib"] = round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024**2, 3)
-print(json.dumps(_report))
+print()  # after whatever the child left on its last line
+print(REPORT_MARK + json.dumps(_report))
 """
+)
 
 
 def run_child(code: str, *args: str) -> dict:
@@ -45,7 +53,12 @@ def run_child(code: str, *args: str) -> dict:
     )
     if out.returncode != 0:
         raise RuntimeError(f"child failed ({out.returncode}):\n{out.stderr[-4000:]}")
-    report = json.loads(out.stdout.strip().splitlines()[-1])
+    reports = [
+        line.split(REPORT_MARK, 1)[1] for line in out.stdout.splitlines() if REPORT_MARK in line
+    ]
+    if not reports:
+        raise RuntimeError(f"child printed no report:\n{out.stdout[-2000:]}")
+    report = json.loads(reports[-1])
     report["process_wall_s"] = round(time.perf_counter() - started, 2)
     return report
 

@@ -152,6 +152,15 @@ def main(argv: list[str] | None = None) -> dict:
         "day": day.isoformat(),
     }
 
+    out = args.out or PROJECT / "bench" / "results" / (
+        datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + ".json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:
+        """The figures so far: a run that fails late keeps what it measured before."""
+        out.write_text(json.dumps(figures, indent=2, default=str))
+
     inputs = {}
     formats_run = (("parquet", ("parquet",)),) + (
         () if args.no_text else (("text", ("jsonl", "csv")),)
@@ -180,16 +189,19 @@ def main(argv: list[str] | None = None) -> dict:
         run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
         run["rows_per_second"] = rows_per_second(run)
         figures[f"daily_run_{name}"] = run
+        save()
     for threads in [int(n) for n in args.threads.split(",") if n.strip()]:
         run = daily_run(
             inputs["parquet"], work / f"warehouse_threads_{threads}", day, day, threads=threads
         )
         run["rows_per_second"] = rows_per_second(run)
         figures[f"daily_run_parquet_threads_{threads}"] = run
+        save()
     if args.spark:
         run = daily_run(inputs["parquet"], work / "warehouse_spark", day, day, engine="spark")
         run["rows_per_second"] = rows_per_second(run)
         figures["daily_run_parquet_spark"] = run
+        save()
 
     if args.history_days:
         history = work / "input_history"
@@ -228,6 +240,7 @@ def main(argv: list[str] | None = None) -> dict:
         run = daily_run(history, warehouse, day, day)
         run["rows_per_second"] = rows_per_second(run)
         figures["daily_run_with_history"] = run
+        save()
 
     floor = figures["scan_floor_parquet"]["seconds"]
     parquet = figures["daily_run_parquet"]
@@ -261,11 +274,7 @@ def main(argv: list[str] | None = None) -> dict:
             else {}
         ),
     }
-    out = args.out or PROJECT / "bench" / "results" / (
-        datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + ".json"
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2, default=str))
+    save()
     print_table(figures)
     print(f"figures: {out}")
     return figures

@@ -117,6 +117,8 @@ class Warehouse(DuckDBResource):
             # connection would hold the file open until garbage collection.
             try:
                 conn.execute("SET TimeZone = 'UTC'")
+                # a run's output is its logs: no progress bar drawn into them
+                conn.execute("SET enable_progress_bar = false")
                 conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
                 if self.threads:
                     conn.execute("SET threads = $threads", {"threads": self.threads})

@@ -158,7 +158,8 @@ def test_daily_publishes_reuse_the_space_they_free_so_the_file_stops_growing(
     sizes = [published_bytes[day] for day in DAYS]
     one_build = (backfill_db.parent / "published.duckdb").stat().st_size
     assert max(sizes) <= 2.5 * one_build, (sizes, one_build)
-    assert sizes[3] <= sizes[1] + 2**20, sizes
+    # from the second day on, no publish is larger than the second day's by a tenth of a build
+    assert all(size <= sizes[1] + one_build / 10 for size in sizes[2:]), (sizes, one_build)
 
 
 def test_late_labour_for_an_old_day_is_booked_to_that_day_by_the_next_daily_run(

@@ -92,8 +92,32 @@ def test_a_window_at_one_grain_holds_exactly_that_grains_rows_of_every_grain(wor
     for grain, rows in by_grain.items():
         assert rows == [row for row in every if row["grain"] == grain], grain
     assert sum(len(rows) for rows in by_grain.values()) == len(every)
-    # a grain the macro does not know gives no rows, not every grain's
     assert published_rows(worked_week, f"SELECT * FROM {week_at('model')}") == []
+
+
+def test_each_weekly_view_holds_every_week_of_its_grain(worked_week):
+    # a weekly view asking for a grain the macro does not know would publish no rows
+    views = {
+        "fleet": "showback_fleet_weekly",
+        "team": "showback_by_team_weekly",
+        "agent": "showback_by_agent_weekly",
+        "task_type": "showback_by_task_type_weekly",
+        "task": "showback_by_task_weekly",
+    }
+    for grain, view in views.items():
+        [(published,)] = [
+            tuple(row.values())
+            for row in published_rows(worked_week, f"SELECT COUNT(*) FROM serving.{view}")
+        ]
+        [(expected,)] = [
+            tuple(row.values())
+            for row in published_rows(
+                worked_week,
+                "SELECT COUNT(*) FROM showback_between(NULL, NULL, by_week := true) "
+                f"WHERE grain = '{grain}'",
+            )
+        ]
+        assert published == expected > 0, view
 
 
 def test_a_window_of_a_whole_month_equals_the_monthly_row_column_for_column(worked_week):

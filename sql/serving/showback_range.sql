@@ -9,7 +9,8 @@
 -- window is provisional unless every action in it is confirmed and every failure impact matured.
 -- at_grain := 'team' (or 'fleet', 'agent', 'task_type', 'task') computes that grain alone: the
 -- other grains' rows are constant-false branches that DuckDB drops before reading anything, so the
--- weekly views each pay for their own grain only.
+-- weekly views each pay for their own grain only. Any other value matches no grain and gives no
+-- rows (an error raised here would keep DuckDB from dropping the other branches).
 CREATE OR REPLACE MACRO showback_between(from_day, to_day, by_week := false, at_grain := NULL)
 AS TABLE
 WITH in_range AS (

@@ -33,6 +33,11 @@ async function readAll(runner, sql) {
 			'FROM serving.showback_by_team_monthly ORDER BY month, team_id LIMIT 1'
 	);
 	out.headline = headline[0];
+	const { rows: weekly } = await readAll(
+		runner,
+		"SELECT COUNT(*) AS n FROM showback_between(NULL, NULL, by_week := true, at_grain := 'team')"
+	);
+	out.weekly_team_rows = Number(weekly[0].n);
 	process.stdout.write(JSON.stringify(out));
 })().catch((error) => {
 	process.stderr.write(String(error?.stack ?? error));
