@@ -235,6 +235,10 @@ def main(argv: list[str] | None = None) -> dict:
             "days": args.history_days,
             "scale": args.history_scale,
             "seconds": backfill["seconds"],
+            # a backfill that failed leaves no published build: the next run is a full rebuild
+            "success": backfill["success"],
+            "failed_steps": backfill["failed_steps"],
+            "peak_rss_gib": backfill["peak_rss_gib"],
             "generate_and_backfill_s": round(time.perf_counter() - started, 1),
         }
         run = daily_run(history, warehouse, day, day)
@@ -285,6 +289,13 @@ def print_table(figures: dict) -> None:
         ("scan floor (Parquet, DuckDB read + group by task)", figures["scan_floor_parquet"]),
         ("write floor (Parquet, DuckDB read + write a table)", figures["write_floor_parquet"]),
     ]
+    if "history_backfill" in figures:
+        rows.append(
+            (
+                f"history backfill ({figures['history_backfill']['days']} days)",
+                figures["history_backfill"],
+            )
+        )
     rows += [
         (f"daily run ({label})", figures[key])
         for key, label in (

@@ -39,6 +39,9 @@ def test_the_benchmark_harness_measures_every_run_and_writes_its_figures(tmp_pat
             <= figures[run]["ledger_parts_written"]
         )
     assert figures["history_backfill"]["days"] == 1
+    assert (
+        figures["history_backfill"]["success"] and figures["history_backfill"]["failed_steps"] == {}
+    )
     assert set(figures["ratios"]) == {
         "daily_run_parquet_over_scan_floor",
         "daily_run_parquet_over_write_floor",
