@@ -156,8 +156,13 @@ for m in result.get_asset_materialization_events():
     for key in engine_seconds:
         if key in meta:
             engine_seconds[key] += meta[key].value
+def _innermost(error):
+    # Dagster wraps a step's exception; the message worth reading is the innermost cause's
+    while error.cause is not None:
+        error = error.cause
+    return error
 failed_steps = {
-    e.step_key: e.step_failure_data.error.message.strip()[:1000]
+    e.step_key: _innermost(e.step_failure_data.error).message.strip()[:1000]
     for e in result.all_events
     if e.is_step_failure
 }
