@@ -1,6 +1,6 @@
 """What each fresh process of the benchmark runs (the scan floor, the write floor, a daily run),
-and how it is run: every child prints its report, with its own peak resident set, as the last
-JSON line of its output."""
+and how it is run: every child prints its report, with its own peak resident set, as one JSON line
+marked ``BENCH_REPORT``."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ FLOOR_MEMORY_LIMIT = Warehouse.model_fields["memory_limit"].default
 # progress bar drawn without a newline, say) is taken for it.
 REPORT_MARK = "BENCH_REPORT "
 
-# Appended to every child: its own peak resident set, in the JSON line it prints last.
+# Appended to every child: its own peak resident set, in its marked report line.
 PEAK = (
     f"REPORT_MARK = {REPORT_MARK!r}\n"
     + """
@@ -157,8 +157,9 @@ for m in result.get_asset_materialization_events():
         if key in meta:
             engine_seconds[key] += meta[key].value
 def _innermost(error):
-    # Dagster wraps a step's exception; the message worth reading is the innermost cause's
-    while error.cause is not None:
+    # Dagster wraps a step's exception: the message worth reading is the first cause that is
+    # not Dagster's own (the project's errors name the file or check; their causes do not)
+    while error.cause is not None and error.cls_name.startswith("Dagster"):
         error = error.cause
     return error
 failed_steps = {

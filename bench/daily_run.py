@@ -1,6 +1,6 @@
 """Benchmark: one large-fleet day through the pipeline, beside the cost of reading it once.
 
-    python -m bench.daily_run --requests 10000000 --history-days 60 --history-scale 0.01
+    python -m bench.daily_run --requests 10000000 --history-days 30 --history-scale 0.1
 
 Writes one generated day (``--requests`` LLM requests, a tenth as many actions with their events,
 three tool calls per action, and per 10 million requests 200,000 billing lines, 20,000 time
@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> dict:
             "peak_rss_gib": backfill["peak_rss_gib"],
             "generate_and_backfill_s": round(time.perf_counter() - started, 1),
         }
+        save()
         run = daily_run(history, warehouse, day, day)
         run["rows_per_second"] = rows_per_second(run)
         figures["daily_run_with_history"] = run
