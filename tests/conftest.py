@@ -41,23 +41,6 @@ DATA_SAMPLES = PROJECT_ROOT / "data_samples"
 DEFAULT_DAY = "2026-11-22"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The order in which the workers take whole modules (`--dist loadfile`, with xdist's own
-    reordering off in pyproject.toml): modules marked long_running first, then the others by
-    number of tests, most first, as xdist would. The longest work starts early, so the two
-    workers finish close together instead of one waiting on a long module handed out last."""
-    per_module: dict[str, int] = {}
-    for item in items:
-        per_module[item.nodeid.split("::")[0]] = per_module.get(item.nodeid.split("::")[0], 0) + 1
-    items.sort(
-        key=lambda item: (
-            item.get_closest_marker("long_running") is None,
-            -per_module[item.nodeid.split("::")[0]],
-            item.nodeid.split("::")[0],
-        )
-    )
-
-
 def day_tags(days: str | tuple[str, str]) -> dict[str, str]:
     """Run tags targeting one day ('2026-10-01') or a range of days as one run."""
     if isinstance(days, str):

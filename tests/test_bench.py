@@ -9,8 +9,6 @@ import pytest
 
 from bench.daily_run import main
 
-pytestmark = pytest.mark.long_running  # the harness runs whole pipelines: scheduled first
-
 RUNS = ("daily_run_parquet", "daily_run_with_history", "daily_run_parquet_threads_1")
 
 

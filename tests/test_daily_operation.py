@@ -17,8 +17,6 @@ from pipeline.models import models
 from sample_data.generator import generate
 from tests.conftest import materialize_everything, write
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 DAYS = ("2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04")
 
 

@@ -15,8 +15,6 @@ from pipeline.resources import AlertSettings
 from sample_data.generator import generate
 from tests.conftest import materialize_everything, write
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 DAYS = 12
 FIRST, LAST = "2026-10-01", f"2026-10-{DAYS:02d}"
 AS_OF = f"2026-10-{DAYS + 1:02d}T00:00:00"

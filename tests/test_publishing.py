@@ -31,8 +31,6 @@ from tests.conftest import (
     write,
 )
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 TOTALS = (
     "SELECT (SELECT run_id FROM serving.publication), "
     "CAST(SUM(total_cost_usd) AS VARCHAR) FROM serving.showback_fleet_monthly"

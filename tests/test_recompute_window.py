@@ -13,8 +13,6 @@ import pytest
 from tests.conftest import materialize_everything, write
 from tests.test_daily_operation import model_tables, published_tables
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
 REQUESTS = "request_id,requested_at,model,input_tokens,output_tokens,reported_cost_usd,action_id\n"

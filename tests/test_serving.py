@@ -25,8 +25,6 @@ from tests.conftest import (
 from tests.focus_rules import evaluate
 from tests.test_samples import readme_examples
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 

@@ -9,8 +9,6 @@ from pipeline.assets.serving.views import create_serving_views
 from pipeline.sql_files import create_macros
 from tests.conftest import materialize_everything, write
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 ACTIONS = (
     "action_id,attempted_at,task_id,session_id,parent_session_id,agent_id,team_id,task_type,"
     "risk_grade\n"

@@ -10,8 +10,6 @@ from pyspark.sql import SparkSession
 from pipeline.spark import SESSION_SETTINGS, check_models, portable_models, to_spark_sql
 from pipeline.sql_files import MACROS_DIR
 
-pytestmark = pytest.mark.long_running  # starts a Spark JVM: scheduled first (conftest.py)
-
 
 @pytest.fixture(scope="module")
 def spark():

@@ -9,8 +9,6 @@ import pytest
 from tests.conftest import materialize_everything, serving_settings, write
 from tests.test_worked_example import AS_OF, write_worked_example
 
-pytestmark = pytest.mark.long_running  # whole-pipeline runs: scheduled first (conftest.py)
-
 THE_WEEK = "showback_between(DATE '2026-10-05', DATE '2026-10-11')"
 
 
