@@ -14,8 +14,9 @@ AS_OF = "2026-12-31T00:00:00"
 
 def work(data_dir, *actions: dict) -> None:
     """Write the files of the given actions. Each is a dict with id, day (date), agent, task,
-    task_type, model, requests (per action), usd (per request), outcome ('accepted', 'reverted'
-    after acceptance, or None: pending), consequence (USD booked to it, or 0)."""
+    task_type, model, requests (per action), usd (per request), input, output and reasoning tokens
+    (per request; 500, 500 and 0 unless given), outcome ('accepted', 'reverted' after acceptance,
+    or None: pending), consequence (USD booked to it, or 0)."""
     action_rows, event_rows, request_rows, consequence_rows = [], [], [], []
     for a in actions:
         start = datetime.combine(a["day"], datetime.min.time()) + timedelta(hours=9)
@@ -33,7 +34,8 @@ def work(data_dir, *actions: dict) -> None:
             event_rows.append(f"r-{a['id']},{a['id']},reverted,,{at(2)}\n")
         for n in range(a.get("requests", 1)):
             request_rows.append(
-                f"{a['id']}-{n},{at(0.1)},{a.get('model', 'small-model')},openai,500,500,"
+                f"{a['id']}-{n},{at(0.1)},{a.get('model', 'small-model')},openai,"
+                f"{a.get('input', 500)},{a.get('output', 500)},"
                 f"{a.get('reasoning', 0)},{a['usd']},{a['id']}\n"
             )
         if a.get("consequence"):
@@ -529,3 +531,28 @@ def test_an_agent_reasoning_three_times_its_baseline_is_drifting(data_dir, build
         ("agent-a", Decimal("300"), Decimal("100"), True, Decimal("0.54")),
         ("agent-b", Decimal("120"), Decimal("100"), False, Decimal("0")),
     ]
+
+
+def test_a_fleet_sized_month_of_reasoning_prices_its_levers_without_overflow(
+    data_dir, build_models, query
+):
+    # 30 requests of 900 million output tokens at 1,000 USD each per agent: a month's inference
+    # (30,000) times its reasoning tokens (27 billion) is beyond DECIMAL(38) at 24 places
+    september = date(2026, 9, 8)
+    fleet = {"day": september, "usd": "1000", "output": 900_000_000, "outcome": "accepted"}
+    work(
+        data_dir,
+        *many("a9", 30, agent="agent-a", reasoning=900_000_000, **fleet),
+        *many("b9", 30, agent="agent-b", reasoning=450_000_000, **fleet),
+    )
+    build_models("marts/agent_levers", metric={"as_of": AS_OF})
+    rows = query(
+        "SELECT agent_id, reasoning_saving_usd FROM marts.agent_levers "
+        "WHERE month = DATE '2026-09-01' ORDER BY agent_id"
+    )
+    # agent-a reasons twice the fleet's better quartile (agent-b): half its reasoning cost, which
+    # is its inference by the reasoning share of its tokens, 900,000,000 of 900,000,500
+    reasoning_cost = Decimal(30000) * 900_000_000 / 900_000_500
+    assert [agent for agent, _ in rows] == ["agent-a", "agent-b"]
+    assert abs(rows[0][1] - reasoning_cost / 2) < Decimal("1e-8")
+    assert rows[1][1] == 0

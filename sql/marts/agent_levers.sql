@@ -75,8 +75,13 @@ measured AS (
         divide_decimal(m.cached_input_tokens, m.input_tokens) AS cache_read_share,
         divide_decimal(m.failure_cost_usd, m.total_cost_usd) AS failure_share,
         -- the inference of the reasoning tokens, and of the input, by their share of the tokens
-        divide_decimal(m.inference_cost_usd * m.reasoning_tokens, m.tokens) AS reasoning_cost_usd,
-        divide_decimal(m.inference_cost_usd * m.input_tokens, m.tokens) AS input_cost_usd,
+        -- (the share first: a month's cost times its tokens overflows DECIMAL(38) at fleet scale)
+        CAST(
+            m.inference_cost_usd * divide_decimal(m.reasoning_tokens, m.tokens) AS DECIMAL(38, 12)
+        ) AS reasoning_cost_usd,
+        CAST(
+            m.inference_cost_usd * divide_decimal(m.input_tokens, m.tokens) AS DECIMAL(38, 12)
+        ) AS input_cost_usd,
         m.accepted_units >= CAST($advice_min_accepted_units AS DECIMAL(18, 6)) AS has_enough_units
     FROM monthly AS m
 ),
