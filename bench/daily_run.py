@@ -161,6 +161,12 @@ def main(argv: list[str] | None = None) -> dict:
         """The figures so far: a run that fails late keeps what it measured before."""
         out.write_text(json.dumps(figures, indent=2, default=str))
 
+    def record(key: str, run: dict) -> None:
+        """A daily run's figures, with its rows per second, kept under `key` and saved."""
+        run["rows_per_second"] = rows_per_second(run)
+        figures[key] = run
+        save()
+
     inputs = {}
     formats_run = (("parquet", ("parquet",)),) + (
         () if args.no_text else (("text", ("jsonl", "csv")),)
@@ -186,22 +192,19 @@ def main(argv: list[str] | None = None) -> dict:
         FLOOR_MEMORY_LIMIT,
     )
     for name in inputs:
-        run = daily_run(inputs[name], work / f"warehouse_{name}", day, day)
-        run["rows_per_second"] = rows_per_second(run)
-        figures[f"daily_run_{name}"] = run
-        save()
+        record(f"daily_run_{name}", daily_run(inputs[name], work / f"warehouse_{name}", day, day))
     for threads in [int(n) for n in args.threads.split(",") if n.strip()]:
-        run = daily_run(
-            inputs["parquet"], work / f"warehouse_threads_{threads}", day, day, threads=threads
+        record(
+            f"daily_run_parquet_threads_{threads}",
+            daily_run(
+                inputs["parquet"], work / f"warehouse_threads_{threads}", day, day, threads=threads
+            ),
         )
-        run["rows_per_second"] = rows_per_second(run)
-        figures[f"daily_run_parquet_threads_{threads}"] = run
-        save()
     if args.spark:
-        run = daily_run(inputs["parquet"], work / "warehouse_spark", day, day, engine="spark")
-        run["rows_per_second"] = rows_per_second(run)
-        figures["daily_run_parquet_spark"] = run
-        save()
+        record(
+            "daily_run_parquet_spark",
+            daily_run(inputs["parquet"], work / "warehouse_spark", day, day, engine="spark"),
+        )
 
     if args.history_days:
         history = work / "input_history"
@@ -242,10 +245,7 @@ def main(argv: list[str] | None = None) -> dict:
             "generate_and_backfill_s": round(time.perf_counter() - started, 1),
         }
         save()
-        run = daily_run(history, warehouse, day, day)
-        run["rows_per_second"] = rows_per_second(run)
-        figures["daily_run_with_history"] = run
-        save()
+        record("daily_run_with_history", daily_run(history, warehouse, day, day))
 
     floor = figures["scan_floor_parquet"]["seconds"]
     parquet = figures["daily_run_parquet"]

@@ -105,19 +105,13 @@ def test_each_weekly_view_holds_every_week_of_its_grain(worked_week):
         "task": "showback_by_task_weekly",
     }
     for grain, view in views.items():
-        [(published,)] = [
-            tuple(row.values())
-            for row in published_rows(worked_week, f"SELECT COUNT(*) FROM serving.{view}")
-        ]
-        [(expected,)] = [
-            tuple(row.values())
-            for row in published_rows(
-                worked_week,
-                "SELECT COUNT(*) FROM showback_between(NULL, NULL, by_week := true) "
-                f"WHERE grain = '{grain}'",
-            )
-        ]
-        assert published == expected > 0, view
+        [published] = published_rows(worked_week, f"SELECT COUNT(*) AS n FROM serving.{view}")
+        [expected] = published_rows(
+            worked_week,
+            "SELECT COUNT(*) AS n FROM showback_between(NULL, NULL, by_week := true) "
+            f"WHERE grain = '{grain}'",
+        )
+        assert published["n"] == expected["n"] > 0, view
 
 
 def test_a_window_of_a_whole_month_equals_the_monthly_row_column_for_column(worked_week):
