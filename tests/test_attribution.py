@@ -168,6 +168,38 @@ def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet_models, db_pat
     assert check_results(result)[("cost_ledger", "money_conserved")] is False
 
 
+def test_money_conserved_fails_when_the_ledger_counts_a_request_twice(fleet_models, db_path):
+    import dagster as dg
+    import duckdb
+
+    from pipeline.checks import metric_checks
+    from pipeline.resources import IngestSettings, MetricSettings
+    from pipeline.warehouse import Warehouse
+
+    def money_conserved() -> bool:
+        result = dg.materialize(
+            [*metric_checks],
+            selection=dg.AssetSelection.checks(metric_checks[0]),
+            resources={
+                "warehouse": Warehouse(database=str(db_path)),
+                "ingest_settings": IngestSettings(),
+                "metric_settings": MetricSettings(),
+            },
+            tags=day_tags(DEFAULT_DAY),
+            raise_on_error=False,
+        )
+        return check_results(result)[("cost_ledger", "money_conserved")]
+
+    fleet_models("core/cost_ledger")
+    assert money_conserved() is True
+    with duckdb.connect(str(db_path)) as conn:
+        conn.execute(
+            "UPDATE core.cost_ledger SET requests = 2 WHERE record_id = "
+            "(SELECT MIN(record_id) FROM core.cost_ledger WHERE source = 'llm_requests')"
+        )
+    assert money_conserved() is False
+
+
 def test_zero_accepted_units_give_no_ratio(fleet_models, query):
     fleet_models("marts/showback")
     assert query(

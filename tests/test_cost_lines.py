@@ -97,6 +97,19 @@ def test_a_session_with_a_failed_run_and_an_accepted_action_splits_its_cost_even
     assert out["showback"] == [(Decimal("0.9"), Decimal("0.9"), Decimal("1.8"))]
 
 
+def test_a_split_request_is_counted_once_and_its_tokens_split_like_its_money(session_run, query):
+    session_run(FAILED + "e2,a2,accepted,,2026-10-01T09:35:00Z\n", actions=("a1", "a2"))
+    assert query(
+        "SELECT record_id, requests, input_tokens, output_tokens, model FROM core.cost_ledger "
+        "WHERE record_id LIKE 'r1%' ORDER BY ALL"
+    ) == [("r1", 1, 50, 5, "gpt-4o"), ("r1#failed_run", 0, 50, 5, "gpt-4o")]
+    # three requests of 110 tokens each, two of them split: counted once, not five times
+    assert query(
+        "SELECT requests, tokens FROM marts.showback "
+        "WHERE period = 'day' AND grain = 'fleet' AND period_start = DATE '2026-10-01'"
+    ) == [(3, 330)]
+
+
 @pytest.fixture
 def billing_run(data_dir, build_models, contract_failures, query):
     """One accepted action a1 of task t1 and three billing lines of one day: a $4 line tagged

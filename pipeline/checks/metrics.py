@@ -51,7 +51,8 @@ def _checked_from(checked_from) -> str:
     blocking=True,
     description="For every source and day, attributed + allocated + unallocated in the ledger "
     "= the source total, and every billing line = the sum of its day parts "
-    "(core.billing_line_days), to the last decimal.",
+    "(core.billing_line_days), to the last decimal; and per day the ledger counts each LLM "
+    "request once, with all its tokens.",
 )
 def ledger_money_conserved(
     context: AssetCheckExecutionContext, warehouse: Warehouse, ingest_settings: IngestSettings

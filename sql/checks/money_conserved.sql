@@ -11,6 +11,9 @@
 -- total to theirs; bill lines a cost report supersedes are not booked. A cost report's total is
 -- the current statement of each bucket (core.provider_cost_results); restated rows are not
 -- booked.
+-- The requests and tokens follow the money: per day, the ledger's parts of requests count each
+-- request once and carry its tokens whole (a row per measure that differs, 'llm_requests
+-- (<measure>)').
 -- Read by the money_conserved check.
 WITH reconciled AS (
     SELECT
@@ -78,6 +81,44 @@ billing_days AS (
     WHERE dedup_key IN (SELECT dedup_key FROM billing_lines)
         OR cost_date >= $checked_from
     GROUP BY 1
+),
+request_counts AS (
+    SELECT
+        requested_date AS day,
+        COUNT(*) AS requests,
+        SUM(input_tokens) AS input_tokens,
+        SUM(cached_input_tokens) AS cached_input_tokens,
+        SUM(output_tokens) AS output_tokens,
+        SUM(reasoning_tokens) AS reasoning_tokens
+    FROM core.llm_request_costs WHERE requested_date >= $checked_from GROUP BY 1
+),
+booked_counts AS (
+    SELECT
+        source_date AS day,
+        SUM(requests) AS requests,
+        SUM(input_tokens) AS input_tokens,
+        SUM(cached_input_tokens) AS cached_input_tokens,
+        SUM(output_tokens) AS output_tokens,
+        SUM(reasoning_tokens) AS reasoning_tokens
+    FROM core.cost_ledger
+    WHERE source = 'llm_requests' AND source_date >= $checked_from
+    GROUP BY 1
+),
+counts AS (
+    SELECT
+        CAST(COALESCE(s.day, b.day) AS VARCHAR) AS day,
+        COALESCE(s.requests, 0) AS source_requests,
+        COALESCE(b.requests, 0) AS booked_requests,
+        COALESCE(s.input_tokens, 0) AS source_input_tokens,
+        COALESCE(b.input_tokens, 0) AS booked_input_tokens,
+        COALESCE(s.cached_input_tokens, 0) AS source_cached_input_tokens,
+        COALESCE(b.cached_input_tokens, 0) AS booked_cached_input_tokens,
+        COALESCE(s.output_tokens, 0) AS source_output_tokens,
+        COALESCE(b.output_tokens, 0) AS booked_output_tokens,
+        COALESCE(s.reasoning_tokens, 0) AS source_reasoning_tokens,
+        COALESCE(b.reasoning_tokens, 0) AS booked_reasoning_tokens
+    FROM request_counts AS s
+    FULL OUTER JOIN booked_counts AS b ON b.day = s.day
 )
 SELECT COALESCE(s.source, b.source), CAST(COALESCE(s.day, b.day) AS VARCHAR),
        COALESCE(s.amount_usd, 0),
@@ -91,3 +132,18 @@ SELECT 'billing_lines (line split into days)', COALESCE(l.dedup_key, d.dedup_key
 FROM billing_lines AS l
 FULL OUTER JOIN billing_days AS d ON d.dedup_key = l.dedup_key
 WHERE COALESCE(l.amount_usd, 0) <> COALESCE(d.amount_usd, 0)
+UNION ALL
+SELECT 'llm_requests (requests)', day, source_requests, booked_requests
+FROM counts WHERE source_requests <> booked_requests
+UNION ALL
+SELECT 'llm_requests (input_tokens)', day, source_input_tokens, booked_input_tokens
+FROM counts WHERE source_input_tokens <> booked_input_tokens
+UNION ALL
+SELECT 'llm_requests (cached_input_tokens)', day, source_cached_input_tokens, booked_cached_input_tokens
+FROM counts WHERE source_cached_input_tokens <> booked_cached_input_tokens
+UNION ALL
+SELECT 'llm_requests (output_tokens)', day, source_output_tokens, booked_output_tokens
+FROM counts WHERE source_output_tokens <> booked_output_tokens
+UNION ALL
+SELECT 'llm_requests (reasoning_tokens)', day, source_reasoning_tokens, booked_reasoning_tokens
+FROM counts WHERE source_reasoning_tokens <> booked_reasoning_tokens

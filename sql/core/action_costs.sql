@@ -3,8 +3,8 @@
 -- Source: core.action_outcomes (the action, its owner and outcome), core.cost_ledger (every part
 -- booked to the action, whatever its day: inference, tool, infrastructure, oversight, remediation
 -- and failed-run parts, and the consequences booked to an action that did not fail),
--- core.action_failure_impact (a failed action's failure impact, observed or estimated) and
--- core.llm_request_costs (the model and tokens of each request booked to it).
+-- core.action_failure_impact (a failed action's failure impact, observed or estimated); the
+-- requests, tokens and model of the requests booked to it are the ledger parts' own.
 -- The lines sum to total_cost_usd exactly; runtime_cost_usd is the part an agent runtime or LLM
 -- gateway sees while the work runs (inference, tool and failed-run cost), the cost a runtime cap
 -- can enforce. main_model is the model of the action's largest inference spend (ties to the
@@ -36,8 +36,13 @@ parts AS (
         l.action_id,
         l.cost_line,
         l.source,
-        l.record_id,
-        COALESCE(l.amount_usd, 0) AS amount_usd
+        COALESCE(l.amount_usd, 0) AS amount_usd,
+        l.requests,
+        l.input_tokens,
+        l.cached_input_tokens,
+        l.output_tokens,
+        l.reasoning_tokens,
+        LOWER(l.model) AS model
     FROM core.cost_ledger AS l
     INNER JOIN actions AS a ON a.action_id = l.action_id
     WHERE l.cost_line NOT LIKE 'change%'
@@ -62,32 +67,17 @@ lines AS (
     GROUP BY action_id
 ),
 
--- each request booked to the action, once, with its share of the action's money
-requests AS (
-    SELECT
-        p.action_id,
-        p.record_id AS request_id,
-        LOWER(r.model) AS model,
-        MAX(r.input_tokens) AS input_tokens,
-        MAX(r.cached_input_tokens) AS cached_input_tokens,
-        MAX(r.output_tokens) AS output_tokens,
-        MAX(r.reasoning_tokens) AS reasoning_tokens,
-        SUM(p.amount_usd) AS amount_usd
-    FROM parts AS p
-    INNER JOIN core.llm_request_costs AS r ON r.request_id = p.record_id
-    WHERE p.source = 'llm_requests'
-    GROUP BY p.action_id, p.record_id, LOWER(r.model)
-),
-
+-- the requests booked to the action (a request naming an action is one part, never split)
 request_totals AS (
     SELECT
         action_id,
-        COUNT(*) AS requests,
+        SUM(requests) AS requests,
         SUM(input_tokens) AS input_tokens,
         SUM(cached_input_tokens) AS cached_input_tokens,
         SUM(output_tokens) AS output_tokens,
         SUM(reasoning_tokens) AS reasoning_tokens
-    FROM requests
+    FROM parts
+    WHERE source = 'llm_requests'
     GROUP BY action_id
 ),
 
@@ -97,7 +87,8 @@ model_spend AS (
         model,
         ROW_NUMBER() OVER (PARTITION BY action_id ORDER BY SUM(amount_usd) DESC, model)
             AS spend_rank
-    FROM requests
+    FROM parts
+    WHERE source = 'llm_requests'
     GROUP BY action_id, model
 )
 

@@ -39,6 +39,9 @@
 -- of its provider that day is booked as inference (unallocated when untagged), never shared
 -- infrastructure. A provider's cost report (its current statement, core.provider_cost_results) is booked the same way, and
 -- supersedes the bill lines of its provider and day.
+-- A request's part carries its requests (1, so a request counts once: a failed-run split counts
+-- on its kept part), tokens (split with the money, so the parts sum to the request's) and
+-- model and provider; every other part 0 and NULL. Readers need no join to the requests.
 -- Only parts dated on or after $ledger_from are booked, and consequence parts of records dated on
 -- or after $consequences_from (or parts dated then); see core.recompute_window.
 -- @time_column cost_date
@@ -83,7 +86,13 @@ billing_records AS (
         CAST(NULL AS VARCHAR) AS parent_session_id,
         agent_id,
         team_id,
-        0 AS tokens
+        0 AS input_tokens,
+        0 AS cached_input_tokens,
+        0 AS output_tokens,
+        0 AS reasoning_tokens,
+        0 AS requests,
+        CAST(NULL AS VARCHAR) AS model,
+        CAST(NULL AS VARCHAR) AS provider
     FROM core.billing_line_days AS b
     WHERE cost_date >= $ledger_from
         AND NOT EXISTS (
@@ -138,7 +147,13 @@ billing_split AS (
             WHEN task_id IS NULL AND agent_id IS NULL AND team_id LIKE '%,%' THEN split_value
             ELSE team_id
         END AS team_id,
-        tokens
+        input_tokens,
+        cached_input_tokens,
+        output_tokens,
+        reasoning_tokens,
+        requests,
+        model,
+        provider
     FROM billing_tag_values
 ),
 
@@ -159,7 +174,13 @@ records AS (
         c.parent_session_id,
         c.agent_id,
         c.team_id,
-        c.input_tokens + c.output_tokens AS tokens
+        c.input_tokens,
+        c.cached_input_tokens,
+        c.output_tokens,
+        c.reasoning_tokens,
+        1 AS requests,
+        c.model,
+        c.provider
     FROM core.llm_request_costs AS c
     LEFT JOIN core.llm_request_invoices AS i ON i.request_id = c.request_id
     WHERE c.requested_date >= $ledger_from
@@ -177,7 +198,13 @@ records AS (
         parent_session_id,
         agent_id,
         team_id,
-        0
+        0,
+        0,
+        0,
+        0,
+        0,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR)
     FROM staging.tool_calls
     WHERE called_at >= CAST($ledger_from AS TIMESTAMP)
     UNION ALL
@@ -197,7 +224,13 @@ records AS (
         CAST(NULL AS VARCHAR),
         CAST(NULL AS VARCHAR),
         CAST(NULL AS VARCHAR),
-        0
+        0,
+        0,
+        0,
+        0,
+        0,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR)
     FROM core.provider_cost_results AS p
     WHERE p.statement = 'current' AND p.day >= $ledger_from
         AND NOT EXISTS (
@@ -219,7 +252,13 @@ records AS (
         CAST(NULL AS VARCHAR),
         agent_id,
         team_id,
-        0
+        0,
+        0,
+        0,
+        0,
+        0,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR)
     FROM core.labour_costs
     WHERE work_date >= $ledger_from
     UNION ALL
@@ -236,7 +275,13 @@ records AS (
         CAST(NULL AS VARCHAR),
         agent_id,
         team_id,
-        0
+        0,
+        0,
+        0,
+        0,
+        0,
+        CAST(NULL AS VARCHAR),
+        CAST(NULL AS VARCHAR)
     FROM staging.consequence_records
     -- a record naming an action is booked on that action's day, which may fall in the window
     -- when the record does not (the final SELECT keeps only parts the window replaces)
@@ -257,7 +302,13 @@ resolved AS (
         r.base_line,
         r.cost_status,
         r.amount_usd,
-        r.tokens,
+        r.input_tokens,
+        r.cached_input_tokens,
+        r.output_tokens,
+        r.reasoning_tokens,
+        r.requests,
+        r.model,
+        r.provider,
         a.action_id,
         a.outcome,
         COALESCE(s.run_session_id, p.run_session_id) AS run_session_id,
@@ -353,7 +404,14 @@ run_split AS (
             WHEN run_failed_runs = run_actions THEN amount_usd
             ELSE CAST(failed_run_units AS DECIMAL(38, 0)) * CAST(0.000000000001 AS DECIMAL(13, 12))
         END AS amount_usd,
-        CAST(divide_whole(CAST(tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        CAST(divide_whole(CAST(input_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        CAST(divide_whole(CAST(cached_input_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        CAST(divide_whole(CAST(output_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        CAST(divide_whole(CAST(reasoning_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        -- the request is counted once, on its kept share
+        CASE WHEN run_failed_runs < run_actions THEN 0 ELSE requests END,
+        model,
+        provider,
         action_id,
         'failed_run' AS outcome,
         run_session_id,
@@ -372,7 +430,13 @@ run_split AS (
         cost_status,
         CAST(amount_units - failed_run_units AS DECIMAL(38, 0))
             * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
-        tokens - CAST(divide_whole(CAST(tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        input_tokens - CAST(divide_whole(CAST(input_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        cached_input_tokens - CAST(divide_whole(CAST(cached_input_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        output_tokens - CAST(divide_whole(CAST(output_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        reasoning_tokens - CAST(divide_whole(CAST(reasoning_tokens AS HUGEINT) * run_failed_runs, run_actions) AS BIGINT),
+        requests,
+        model,
+        provider,
         action_id,
         outcome,
         run_session_id,
@@ -487,7 +551,13 @@ spread AS (
                 ELSE 0
             END AS DECIMAL(38, 0)
         ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
-        0 AS tokens,
+        0 AS input_tokens,
+        0 AS cached_input_tokens,
+        0 AS output_tokens,
+        0 AS reasoning_tokens,
+        0 AS requests,
+        CAST(NULL AS VARCHAR) AS model,
+        CAST(NULL AS VARCHAR) AS provider,
         a.action_id,
         a.outcome,
         CAST(NULL AS VARCHAR) AS run_session_id,
@@ -541,8 +611,7 @@ shared_pools AS (
         cost_date,
         base_line,
         cost_status,
-        SUM(amount_usd) AS amount_usd,
-        SUM(tokens) AS tokens
+        SUM(amount_usd) AS amount_usd
     FROM (SELECT *, amount_usd < 0 AS is_credit FROM shared) AS s
     GROUP BY cost_date, base_line, cost_status, is_credit
 ),
@@ -560,7 +629,7 @@ targets AS (
                 ELSE 0
             END
         ) AS machine_cost_usd,
-        SUM(d.tokens) AS tokens,
+        SUM(d.input_tokens + d.output_tokens) AS tokens,
         COUNT(DISTINCT d.action_id) AS actions
     FROM direct AS d
     WHERE d.team_id IS NOT NULL AND d.base_line IN ('inference', 'tool', 'infrastructure')
@@ -588,7 +657,6 @@ allocation_parts AS (
         s.cost_date,
         s.base_line,
         s.cost_status,
-        s.tokens,
         w.task_id,
         w.agent_id,
         w.team_id,
@@ -624,7 +692,13 @@ allocated AS (
                 ELSE 0
             END AS DECIMAL(38, 0)
         ) * CAST(0.000000000001 AS DECIMAL(13, 12)) AS amount_usd,
-        f.tokens,
+        0 AS input_tokens,
+        0 AS cached_input_tokens,
+        0 AS output_tokens,
+        0 AS reasoning_tokens,
+        0 AS requests,
+        CAST(NULL AS VARCHAR) AS model,
+        CAST(NULL AS VARCHAR) AS provider,
         CAST(NULL AS VARCHAR) AS action_id,
         CAST(NULL AS VARCHAR) AS outcome,
         CAST(NULL AS VARCHAR) AS run_session_id,
@@ -687,7 +761,14 @@ SELECT
     b.team_id,
     COALESCE(a.task_type, t.task_type, 'unspecified') AS task_type,
     COALESCE(a.risk_grade, t.risk_grade, 'G3') AS risk_grade,
-    COALESCE(b.attribution, 'unallocated') AS attribution
+    COALESCE(b.attribution, 'unallocated') AS attribution,
+    CAST(b.requests AS BIGINT) AS requests,
+    CAST(b.input_tokens AS BIGINT) AS input_tokens,
+    CAST(b.cached_input_tokens AS BIGINT) AS cached_input_tokens,
+    CAST(b.output_tokens AS BIGINT) AS output_tokens,
+    CAST(b.reasoning_tokens AS BIGINT) AS reasoning_tokens,
+    b.model,
+    b.provider
 FROM booked AS b
 LEFT JOIN actions AS a ON a.action_id = b.action_id
 LEFT JOIN tasks AS t ON t.task_id = b.task_id

@@ -13,6 +13,8 @@
 -- (SPEC 5): on the failure impact line of that action's day and owner, observed, and its amount
 -- on an accepted action also in consequences_on_accepted_usd (a coverage finding: an outcome may be
 -- missing), so no ledger dollar is absent from the showback.
+-- requests and tokens are the ledger parts' own: a request counts once, and its tokens split
+-- with its money between a failed run's share and the rest.
 -- labour_hours counts the hours of oversight and remediation time entries (SPEC 12), part by
 -- part: a direct part carries its entry's hours, a part spread from a pool of entries naming only
 -- an agent or team (record_id '<pool>><action>') the pool's hours over its parts;
@@ -75,19 +77,14 @@ ledger_parts AS (
         CASE WHEN l.source = 'consequence_records' THEN 'consequence' ELSE 'cost' END AS fact_kind,
         COALESCE(l.amount_usd, 0) AS amount_usd,
         CASE WHEN l.amount_usd < 0 THEN l.amount_usd ELSE 0 END AS credits_usd,
-        CASE WHEN l.source = 'llm_requests' THEN 1 ELSE 0 END AS requests,
-        CASE WHEN l.source = 'llm_requests' AND l.cost_status <> 'unknown' THEN 1 ELSE 0 END
-            AS requests_priced,
-        COALESCE(r.input_tokens + r.output_tokens, 0) AS tokens,
-        COALESCE(r.reasoning_tokens, 0) AS reasoning_tokens,
+        l.requests,
+        CASE WHEN l.cost_status <> 'unknown' THEN l.requests ELSE 0 END AS requests_priced,
+        l.input_tokens + l.output_tokens AS tokens,
+        l.reasoning_tokens,
         COALESCE(h.hours, 0) AS labour_hours,
         CASE WHEN l.task_id IS NOT NULL THEN COALESCE(h.hours, 0) ELSE 0 END
             AS labour_hours_mapped
     FROM core.cost_ledger AS l
-    LEFT JOIN (
-        SELECT * FROM core.llm_request_costs WHERE requested_date >= $ledger_from
-    ) AS r
-        ON l.source = 'llm_requests' AND r.request_id = l.record_id
     LEFT JOIN part_hours AS h
         ON l.source = 'time_entries' AND l.source_line_kind IN ('oversight', 'remediation')
         AND h.record_id = l.record_id

@@ -5,7 +5,7 @@
 -- model (lower case) as ResourceName, and the owner and outcome in x_-prefixed columns; x_ledger_parts counts
 -- the ledger parts summed (core.cost_ledger holds them one by one, a request's at a time). A
 -- day's credits (parts below 0) are rows of their own, ChargeCategory 'Credit'. Source:
--- core.cost_ledger, core.action_outcomes and core.llm_request_costs (the model of a request).
+-- core.cost_ledger (a request's part carries its model and provider), core.action_outcomes.
 -- Parts with an unknown price (no amount) are left out. Summed exactly: the rows re-sum to the
 -- ledger to the last decimal.
 -- Every column FOCUS 1.2 makes mandatory is filled (docs/tables.md says how): a part of one bill
@@ -53,7 +53,7 @@ WITH parts AS (
             WHEN l.source = 'billing_lines' THEN 'Compute'
             ELSE 'Other'
         END AS service_category,
-        LOWER(TRIM(r.model)) AS model,
+        LOWER(TRIM(l.model)) AS model,
         l.team_id,
         l.agent_id,
         l.task_id,
@@ -69,7 +69,7 @@ WITH parts AS (
         b.charge_class,
         COALESCE(
             b.provider_name,
-            LOWER(TRIM(r.provider)),
+            LOWER(TRIM(l.provider)),
             pc.provider,
             CASE
                 WHEN l.source = 'billing_lines' AND l.source_line_kind = 'inference'
@@ -92,10 +92,6 @@ WITH parts AS (
         AND b.cost_date = l.source_date
     LEFT JOIN core.provider_cost_results AS pc
         ON l.source = 'provider_costs' AND pc.dedup_key = l.record_id
-    -- a request's part, or its failed-run share (record_id '<request_id>#failed_run')
-    LEFT JOIN core.llm_request_costs AS r
-        ON l.source = 'llm_requests'
-        AND r.request_id = regexp_replace(l.record_id, '#failed_run$', '')
     WHERE l.amount_usd IS NOT NULL
 )
 
