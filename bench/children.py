@@ -148,6 +148,10 @@ steps = {
     for s in instance.get_run_step_stats(result.run_id)
     if s.start_time and s.end_time
 }
+# the models are built in one step: each model's own seconds are in its materialization
+for m in result.get_asset_materialization_events():
+    if m.asset_key.path[0] in ("core", "marts") and "seconds" in m.materialization.metadata:
+        steps["__".join(m.asset_key.path)] = m.materialization.metadata["seconds"].value
 rows, engine_seconds = {}, {"exchange_s": 0.0, "spark_s": 0.0}
 for m in result.get_asset_materialization_events():
     meta = m.materialization.metadata

@@ -18,7 +18,7 @@ import os
 
 from dagster import AssetSelection, Definitions, define_asset_job, definitions, in_process_executor
 
-from pipeline.assets.core import build_core_assets, build_mart_assets
+from pipeline.assets.core import build_model_assets
 from pipeline.assets.ingest import build_ingest_assets, raw_file_specs
 from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks, operate_checks
@@ -44,8 +44,7 @@ def defs() -> Definitions:
         assets=[
             *raw_file_specs,
             *build_ingest_assets(days),
-            *build_core_assets(days),
-            *build_mart_assets(days),
+            *build_model_assets(days),
             *serving_assets,
         ],
         asset_checks=[*ingest_checks, *metric_checks, *operate_checks],

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline.assets.core import core_assets, mart_assets
+from pipeline.assets.core import model_assets
 from pipeline.assets.ingest import ingest_assets
 from pipeline.assets.serving import serving_assets
 from pipeline.checks import ingest_checks, metric_checks, operate_checks
@@ -135,8 +135,7 @@ def materialize_everything(
         [
             *ingest_assets,
             *ingest_checks,
-            *core_assets,
-            *mart_assets,
+            *model_assets,
             *metric_checks,
             *operate_checks,
             *serving_assets,

@@ -2,7 +2,12 @@
 
 Each model is ``sql/<layer>/<name>.sql`` and one asset, built from what the file declares
 (``pipeline/models.py``): its dependencies are the tables its SQL reads, its day column and window
-are declared in its header. The models are partitioned by day like the
+are declared in its header. The models are built in one step (``models``), in dependency order,
+each materialized as it is written: a step of its own per model cost about 17 ms of
+orchestration each (a sample day's run: 4.75 and 5.26 s with 30 model steps, 4.20 and 4.53 s
+with one). A run selecting some models builds
+those only; a model that fails stops the step with an error naming it and its file, and the
+models written before it stay materialized. The models are partitioned by day like the
 event sources, but a day's run does not rebuild only that day: outcomes and costs of a day move
 after it (survival windows, late refunds, restated billing, late rows). So each run first decides
 its *recompute window* (``core/recompute_window``, ``sql/core/recompute_window.sql``): the first
@@ -22,22 +27,26 @@ the warehouse back in time, so re-running any day gives the tables the latest ru
 backfill of a range gives the tables daily runs over that range give.
 """
 
+import time
+from collections.abc import Iterator
 from datetime import date
 
 from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    AssetSpec,
     BackfillPolicy,
     DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset,
+    multi_asset,
 )
 
 from pipeline.assets.ingest import staging_key
 from pipeline.metadata import table_metadata
-from pipeline.models import Model, models
+from pipeline.models import Model, build_order, models
 from pipeline.partitions import daily_partitions
 from pipeline.resources import ComputeEngine, IngestSettings, MetricSettings
 from pipeline.run_state import RecomputeWindow, recompute_window
@@ -45,6 +54,10 @@ from pipeline.sources import SOURCES
 from pipeline.spark import run_on_spark
 from pipeline.sql_files import parameters_used, quote_ident, sql_header, table_exists
 from pipeline.warehouse import WAREHOUSE_POOL, Warehouse, transaction
+
+
+class ModelBuildError(RuntimeError):
+    """A model's query failed: the error names the model and its file, then the engine's error."""
 
 
 def first_day(window: RecomputeWindow, model: Model) -> date:
@@ -164,79 +177,118 @@ def asset_key_of(schema: str, table: str) -> AssetKey:
     return staging_key(table) if schema == "staging" else AssetKey([schema, table])
 
 
-def build_sql_asset(
-    model: Model, partitions: DailyPartitionsDefinition = daily_partitions
-) -> AssetsDefinition:
-    """The asset of one model: its dependencies are the tables its SQL reads (audit tables are
-    run state, read through the recompute window every model depends on)."""
+def build_model(
+    conn,
+    model: Model,
+    window: RecomputeWindow,
+    run_id: str,
+    metric_settings: MetricSettings,
+    ingest_settings: IngestSettings,
+    compute_engine: ComputeEngine,
+) -> dict:
+    """Replace one model's rows for this run's window; returns its asset metadata."""
+    started = time.perf_counter()
+    parameters = model_parameters(model, window, metric_settings, ingest_settings)
+    rows_sql, rows_parameters, engine_seconds = model.sql, parameters, {}
+    if compute_engine.engine == "spark":
+        rows_sql, rows_parameters, engine_seconds = run_on_spark(
+            conn, compute_engine, model.name, model.sql, parameters, run_id
+        )
+    written = replace_rows(conn, model, rows_sql, rows_parameters, window)
+    summary = conn.execute(
+        f"SELECT {quote_ident(model.summary_by)}, COUNT(*) "
+        f"FROM {model.layer}.{model.table} GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    table = table_metadata(conn, model.layer, model.table)
+    return {
+        **table,
+        "rows_recomputed": written,
+        "seconds": round(time.perf_counter() - started, 3),
+        "engine": compute_engine.engine,
+        **engine_seconds,
+        "recomputed_from": "everything"
+        if window.full_rebuild or model.time_column is None
+        else "nothing changed"
+        if first_day(window, model) == date.max
+        else str(first_day(window, model)),
+        **{key: str(value) for key, value in parameters.items() if key != "recompute_from"},
+        f"rows_by_{model.summary_by}": MetadataValue.md(
+            "\n".join(f"- {value}: {count}" for value, count in summary) or "none"
+        ),
+    }
 
-    @asset(
-        key=AssetKey([model.layer, model.table]),
-        description=sql_header(f"{model.name}.sql"),
-        group_name=model.layer,
-        deps=[
-            *(asset_key_of(schema, table) for schema, table in model.reads if schema != "audit"),
-            core_key("recompute_window"),
-        ],
-        kinds={"duckdb"},
+
+def model_key(model: Model) -> AssetKey:
+    return AssetKey([model.layer, model.table])
+
+
+def build_models_asset(
+    partitions: DailyPartitionsDefinition = daily_partitions,
+) -> AssetsDefinition:
+    """Every core and marts model as one step: each model is an asset of its own (its
+    dependencies are the tables its SQL reads; audit tables are run state, read through the
+    recompute window every model depends on), built in dependency order; a run selecting some
+    of them builds only those."""
+    ordered = build_order()
+    specs = [
+        AssetSpec(
+            key=model_key(model),
+            description=sql_header(f"{model.name}.sql"),
+            group_name=model.layer,
+            deps=[
+                *(asset_key_of(schema, table) for schema, table in model.reads if schema != "audit"),
+                core_key("recompute_window"),
+            ],
+            kinds={"duckdb"},
+            skippable=True,
+        )
+        for model in ordered
+    ]
+
+    @multi_asset(
+        name="models",
+        specs=specs,
+        can_subset=True,
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run(),
         pool=WAREHOUSE_POOL,
     )
-    def _model(
+    def _models(
         context: AssetExecutionContext,
         warehouse: Warehouse,
         metric_settings: MetricSettings,
         ingest_settings: IngestSettings,
         compute_engine: ComputeEngine,
-    ) -> MaterializeResult:
+    ) -> Iterator[MaterializeResult]:
+        selected = context.selected_asset_keys
         with warehouse.get_connection() as conn:
             window = run_window(conn, context, metric_settings, ingest_settings)
-            parameters = model_parameters(model, window, metric_settings, ingest_settings)
-            rows_sql, rows_parameters, engine_seconds = model.sql, parameters, {}
-            if compute_engine.engine == "spark":
-                rows_sql, rows_parameters, engine_seconds = run_on_spark(
-                    conn, compute_engine, model.name, model.sql, parameters, context.run.run_id
-                )
-            written = replace_rows(conn, model, rows_sql, rows_parameters, window)
-            summary = conn.execute(
-                f"SELECT {quote_ident(model.summary_by)}, COUNT(*) "
-                f"FROM {model.layer}.{model.table} GROUP BY 1 ORDER BY 1"
-            ).fetchall()
-            table = table_metadata(conn, model.layer, model.table)
-        return MaterializeResult(
-            metadata={
-                **table,
-                "rows_recomputed": written,
-                "engine": compute_engine.engine,
-                **engine_seconds,
-                "recomputed_from": "everything"
-                if window.full_rebuild or model.time_column is None
-                else "nothing changed"
-                if first_day(window, model) == date.max
-                else str(first_day(window, model)),
-                **{key: str(value) for key, value in parameters.items() if key != "recompute_from"},
-                f"rows_by_{model.summary_by}": MetadataValue.md(
-                    "\n".join(f"- {value}: {count}" for value, count in summary) or "none"
-                ),
-            }
-        )
+            for model in ordered:
+                if model_key(model) not in selected:
+                    continue
+                try:
+                    metadata = build_model(
+                        conn,
+                        model,
+                        window,
+                        context.run.run_id,
+                        metric_settings,
+                        ingest_settings,
+                        compute_engine,
+                    )
+                except Exception as error:
+                    raise ModelBuildError(
+                        f"{model.name} (sql/{model.name}.sql) failed: "
+                        f"{type(error).__name__}: {error}"
+                    ) from error
+                yield MaterializeResult(asset_key=model_key(model), metadata=metadata)
 
-    return _model
+    return _models
 
 
-def build_core_assets(partitions: DailyPartitionsDefinition = daily_partitions) -> list:
-    """The recompute window and one asset per core model, partitioned by `partitions`."""
-    return [
-        build_recompute_window_asset(partitions),
-        *(build_sql_asset(m, partitions) for m in models().values() if m.layer == "core"),
-    ]
+def build_model_assets(partitions: DailyPartitionsDefinition = daily_partitions) -> list:
+    """The recompute window, and every core and marts model, partitioned by `partitions`."""
+    return [build_recompute_window_asset(partitions), build_models_asset(partitions)]
 
 
-def build_mart_assets(partitions: DailyPartitionsDefinition = daily_partitions) -> list:
-    """One asset per marts model, partitioned by `partitions`."""
-    return [build_sql_asset(m, partitions) for m in models().values() if m.layer == "marts"]
-
-
-core_assets = build_core_assets()
-mart_assets = build_mart_assets()
+model_assets = build_model_assets()
