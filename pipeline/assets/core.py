@@ -236,7 +236,11 @@ def build_models_asset(
             description=sql_header(f"{model.name}.sql"),
             group_name=model.layer,
             deps=[
-                *(asset_key_of(schema, table) for schema, table in model.reads if schema != "audit"),
+                *(
+                    asset_key_of(schema, table)
+                    for schema, table in model.reads
+                    if schema != "audit"
+                ),
                 core_key("recompute_window"),
             ],
             kinds={"duckdb"},

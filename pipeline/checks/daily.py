@@ -50,8 +50,8 @@ def _daily_of_run(
     ingest_settings: IngestSettings,
 ) -> list[tuple] | None:
     """The run's days with their rows (see _daily_volume); None when the run targets no day.
-    Both checks of a source ask for them on the connection of that source's step
-    (``<source>_contracts``); the second reads what the first kept in temp table _daily_volume
+    Both checks of a source ask for them on that source's connection (``staging_contracts``
+    opens one per source); the second reads what the first kept in temp table _daily_volume
     instead of grouping the staging table again."""
     days = run_days(context.run.tags)
     if days is None:
