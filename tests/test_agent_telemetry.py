@@ -730,10 +730,12 @@ def test_a_usage_count_that_is_not_whole_is_quarantined_not_rounded(data_dir, bu
 # --- the whole pipeline ------------------------------------------------------------------------
 
 
-def test_a_traced_fleet_reaches_the_showback_by_task_agent_and_team(data_dir, run_pipeline, query):
+def test_a_traced_fleet_reaches_the_showback_by_task_agent_and_team(
+    data_dir, build_models, contract_failures, query
+):
     write_otlp(data_dir, "agent_spans/2026-10-01/traces.json.gz")
-    result = run_pipeline(days=DAY, tool_prices_usd=TOOL_PRICES)
-    assert result.success
+    build_models("marts/showback", days=DAY, tool_prices_usd=TOOL_PRICES)
+    assert contract_failures(tool_prices_usd=TOOL_PRICES) == {}
     # every dollar of the trace on the root task and its team; each agent's own (a task's rows
     # are per agent that worked on it)
     assert query(
