@@ -148,10 +148,12 @@ steps = {
     for s in instance.get_run_step_stats(result.run_id)
     if s.start_time and s.end_time
 }
-# the models are built in one step: each model's own seconds are in its materialization
-for m in result.get_asset_materialization_events():
-    if m.asset_key.path[0] in ("core", "marts") and "seconds" in m.materialization.metadata:
-        steps["__".join(m.asset_key.path)] = m.materialization.metadata["seconds"].value
+# the models are built a few to a step: each model's own seconds are in its materialization
+model_seconds = {
+    "__".join(m.asset_key.path): m.materialization.metadata["seconds"].value
+    for m in result.get_asset_materialization_events()
+    if m.asset_key.path[0] in ("core", "marts") and "seconds" in m.materialization.metadata
+}
 rows, engine_seconds = {}, {"exchange_s": 0.0, "spark_s": 0.0}
 for m in result.get_asset_materialization_events():
     meta = m.materialization.metadata
@@ -177,6 +179,7 @@ failed_checks = sorted(
     if not e.passed
 )
 _report = {"success": result.success, "seconds": round(seconds, 2), "steps": steps,
+           "model_seconds": model_seconds,
            "rows_read": rows, "failed_steps": failed_steps, "failed_checks": failed_checks}
 if engine == "spark":
     _report["models_on_spark"] = {k: round(v, 2) for k, v in engine_seconds.items()}

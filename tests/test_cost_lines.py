@@ -103,7 +103,7 @@ def test_a_split_request_is_counted_once_and_its_tokens_split_like_its_money(ses
         "SELECT record_id, requests, input_tokens, output_tokens, model FROM core.cost_ledger "
         "WHERE record_id LIKE 'r1%' ORDER BY ALL"
     ) == [("r1", 1, 50, 5, "gpt-4o"), ("r1#failed_run", 0, 50, 5, "gpt-4o")]
-    # three requests of 110 tokens each, two of them split: counted once, not five times
+    # three requests of 110 tokens each, all three split: each counted once, not twice
     assert query(
         "SELECT requests, tokens FROM marts.showback "
         "WHERE period = 'day' AND grain = 'fleet' AND period_start = DATE '2026-10-01'"

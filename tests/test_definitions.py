@@ -177,3 +177,37 @@ def test_each_serving_file_creates_the_view_it_is_named_after():
     assert len(views) == 32
     for name, text in views.items():
         assert re.findall(r"CREATE OR REPLACE VIEW serving\.(\w+)", text) == [name], name
+
+
+def test_a_model_built_on_a_blocking_checked_model_waits_for_its_checks():
+    # The models are built in a few steps: a model reading one that a blocking check holds to a
+    # contract (the ledger, the showback) is built in a later step, after that check, so a failed
+    # contract stops what is built on it as it stops the publish.
+    from pipeline.assets.core import model_assets
+    from pipeline.checks import metric_checks
+    from pipeline.models import models
+
+    job = defs.resolve_job_def("agent_finops_job")
+    step_of = {key: a.node_def.name for a in model_assets for key in a.keys}
+    gates = {}  # checked model -> the check steps a run must pass before reading it
+    for checks in metric_checks:
+        for spec in checks.check_specs:
+            if spec.blocking:
+                gates.setdefault(spec.asset_key, set()).add(checks.node_def.name)
+    waits = 0
+    for name, model in models().items():
+        key = dg.AssetKey(name.split("/"))
+        upstream_steps = {
+            output.node_name
+            for outputs in job.graph.dependency_structure.input_to_upstream_outputs_for_node(
+                step_of[key]
+            ).values()
+            for output in outputs
+        }
+        for schema, table in model.reads:
+            checked = dg.AssetKey([schema, table])
+            if checked in gates:
+                assert step_of[key] != step_of[checked], (name, checked)
+                assert gates[checked] <= upstream_steps, (name, checked)
+                waits += 1
+    assert waits >= 10  # the showback, the action costs, the marts, ...
