@@ -200,6 +200,33 @@ def test_money_conserved_fails_when_the_ledger_counts_a_request_twice(fleet_mode
     assert money_conserved() is False
 
 
+def test_money_conserved_names_each_token_count_the_ledger_gets_wrong(
+    fleet_models, db_path, failing_rows, query
+):
+    import duckdb
+
+    fleet_models("core/cost_ledger")
+    assert failing_rows("money_conserved") == []
+    ((day, request),) = query(
+        "SELECT CAST(source_date AS VARCHAR), MIN(record_id) FROM core.cost_ledger "
+        "WHERE source = 'llm_requests' GROUP BY 1 ORDER BY 1 LIMIT 1"
+    )
+    with duckdb.connect(str(db_path)) as conn:
+        conn.execute(
+            "UPDATE core.cost_ledger SET input_tokens = input_tokens + 1, "
+            "cached_input_tokens = cached_input_tokens + 1, output_tokens = output_tokens + 1, "
+            "reasoning_tokens = reasoning_tokens + 1 WHERE record_id = $request",
+            {"request": request},
+        )
+    assert sorted(
+        (check, at, booked - source)
+        for check, at, source, booked in failing_rows("money_conserved")
+    ) == [
+        (f"llm_requests ({measure})", day, 1)
+        for measure in ("cached_input_tokens", "input_tokens", "output_tokens", "reasoning_tokens")
+    ]
+
+
 def test_zero_accepted_units_give_no_ratio(fleet_models, query):
     fleet_models("marts/showback")
     assert query(

@@ -110,6 +110,32 @@ def test_a_split_request_is_counted_once_and_its_tokens_split_like_its_money(ses
     ) == [(3, 330)]
 
 
+def test_an_uneven_split_gives_the_failed_run_the_tokens_rounded_down_and_the_kept_part_the_rest(
+    data_dir, build_models, contract_failures, query
+):
+    write(
+        data_dir,
+        "agent_actions/a.csv",
+        ACTIONS
+        + "a1,2026-10-01T09:00:00Z,t1,s1,,agent-a,team-x,triage,G1\n"
+        + "a2,2026-10-01T09:30:00Z,t1,s1,,agent-a,team-x,triage,G1\n",
+    )
+    write(
+        data_dir, "action_events/e.csv", EVENTS + FAILED + "e2,a2,accepted,,2026-10-01T09:35:00Z\n"
+    )
+    write(
+        data_dir,
+        "llm_requests/r.csv",
+        REQUESTS + "r1,2026-10-01T09:01:00Z,gpt-4o,101,11,1.00,,,s1,,agent-a,\n",
+    )
+    build_models("core/cost_ledger", metric=AS_OF)
+    assert contract_failures() == {}
+    assert query(
+        "SELECT record_id, requests, input_tokens, output_tokens, amount_usd "
+        "FROM core.cost_ledger ORDER BY ALL"
+    ) == [("r1", 1, 51, 6, Decimal("0.5")), ("r1#failed_run", 0, 50, 5, Decimal("0.5"))]
+
+
 @pytest.fixture
 def billing_run(data_dir, build_models, contract_failures, query):
     """One accepted action a1 of task t1 and three billing lines of one day: a $4 line tagged
