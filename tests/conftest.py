@@ -156,6 +156,22 @@ def materialize_everything(
     )
 
 
+def run_metric_check(db_path: Path, check: dg.AssetChecksDefinition) -> dg.ExecuteInProcessResult:
+    """One metric check, run on its own over the warehouse at db_path for DEFAULT_DAY, as
+    `dagster asset check` runs it (over everything: no run of its own recomputed a day)."""
+    return dg.materialize(
+        [*metric_checks],
+        selection=dg.AssetSelection.checks(check),
+        resources={
+            "warehouse": Warehouse(database=str(db_path)),
+            "ingest_settings": IngestSettings(),
+            "metric_settings": MetricSettings(),
+        },
+        tags=day_tags(DEFAULT_DAY),
+        raise_on_error=False,
+    )
+
+
 @pytest.fixture
 def run_pipeline(data_dir: Path, db_path: Path) -> Callable[..., dg.ExecuteInProcessResult]:
     def run(

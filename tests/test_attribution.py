@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFAULT_DAY, check_results, day_tags
+from tests.conftest import check_results, run_metric_check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attribution"
 AS_OF = {"as_of": "2026-12-01T00:00:00"}
@@ -143,61 +143,34 @@ def test_every_dollar_is_booked_once(fleet_models, failing_rows, query):
     ) == [(Decimal("324.49"),)]
 
 
+def money_conserved(db_path) -> bool:
+    """The money_conserved check's result, run on its own over the warehouse."""
+    from pipeline.checks.metrics import ledger_money_conserved
+
+    result = run_metric_check(db_path, ledger_money_conserved)
+    return check_results(result)[("cost_ledger", "money_conserved")]
+
+
 def test_money_conserved_fails_when_the_ledger_loses_a_part(fleet_models, db_path):
-    import dagster as dg
     import duckdb
 
-    from pipeline.checks import metric_checks
-    from pipeline.resources import IngestSettings, MetricSettings
-    from pipeline.warehouse import Warehouse
-
     fleet_models("core/cost_ledger")
+    assert money_conserved(db_path) is True
     with duckdb.connect(str(db_path)) as conn:
         conn.execute("DELETE FROM core.cost_ledger WHERE record_id = 'c1'")
-    result = dg.materialize(
-        [*metric_checks],
-        selection=dg.AssetSelection.checks(metric_checks[0]),
-        resources={
-            "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(),
-            "metric_settings": MetricSettings(),
-        },
-        tags=day_tags(DEFAULT_DAY),
-        raise_on_error=False,
-    )
-    assert check_results(result)[("cost_ledger", "money_conserved")] is False
+    assert money_conserved(db_path) is False
 
 
 def test_money_conserved_fails_when_the_ledger_counts_a_request_twice(fleet_models, db_path):
-    import dagster as dg
     import duckdb
 
-    from pipeline.checks import metric_checks
-    from pipeline.resources import IngestSettings, MetricSettings
-    from pipeline.warehouse import Warehouse
-
-    def money_conserved() -> bool:
-        result = dg.materialize(
-            [*metric_checks],
-            selection=dg.AssetSelection.checks(metric_checks[0]),
-            resources={
-                "warehouse": Warehouse(database=str(db_path)),
-                "ingest_settings": IngestSettings(),
-                "metric_settings": MetricSettings(),
-            },
-            tags=day_tags(DEFAULT_DAY),
-            raise_on_error=False,
-        )
-        return check_results(result)[("cost_ledger", "money_conserved")]
-
     fleet_models("core/cost_ledger")
-    assert money_conserved() is True
     with duckdb.connect(str(db_path)) as conn:
         conn.execute(
             "UPDATE core.cost_ledger SET requests = 2 WHERE record_id = "
             "(SELECT MIN(record_id) FROM core.cost_ledger WHERE source = 'llm_requests')"
         )
-    assert money_conserved() is False
+    assert money_conserved(db_path) is False
 
 
 def test_money_conserved_names_each_token_count_the_ledger_gets_wrong(

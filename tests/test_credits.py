@@ -4,13 +4,10 @@ blocking check still stops a wrong figure."""
 
 from decimal import Decimal
 
-import dagster as dg
 import duckdb
 
-from pipeline.checks import metric_checks, showback_well_formed
-from pipeline.resources import IngestSettings, MetricSettings
-from pipeline.warehouse import Warehouse
-from tests.conftest import DEFAULT_DAY, check_results, day_tags, write
+from pipeline.checks import showback_well_formed
+from tests.conftest import check_results, run_metric_check, write
 
 ACTIONS = (
     "action_id,attempted_at,task_id,session_id,parent_session_id,agent_id,team_id,task_type,"
@@ -103,17 +100,7 @@ def test_the_headline_check_still_stops_a_wrong_figure_on_a_credit_row(
         conn.execute(
             "UPDATE marts.showback SET credits_usd = 0 WHERE grain = 'fleet' AND period = 'day'"
         )
-    result = dg.materialize(
-        [*metric_checks],
-        selection=dg.AssetSelection.checks(showback_well_formed),
-        resources={
-            "warehouse": Warehouse(database=str(db_path)),
-            "ingest_settings": IngestSettings(),
-            "metric_settings": MetricSettings(),
-        },
-        tags=day_tags(DEFAULT_DAY),
-        raise_on_error=False,
-    )
+    result = run_metric_check(db_path, showback_well_formed)
     evaluation = next(iter(result.get_asset_check_evaluations()))
     assert evaluation.passed is False
     assert evaluation.metadata["first_problems"].value == (
