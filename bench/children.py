@@ -118,6 +118,17 @@ job = defs.resolve_job_def("agent_finops_job")
 tags = ({"dagster/partition": first} if first == last else
         {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
 instance = dg.DagsterInstance.ephemeral()
+# the resident set, sampled every 0.1 s while the run lasts, so each step's peak can be read off
+import threading
+_rss_samples, _run_over = [], threading.Event()
+def _sample_rss():
+    page = os.sysconf("SC_PAGE_SIZE")
+    while not _run_over.is_set():
+        with open("/proc/self/statm") as statm:
+            _rss_samples.append((time.time(), int(statm.read().split()[1]) * page))
+        _run_over.wait(0.1)
+if os.path.exists("/proc/self/statm"):
+    threading.Thread(target=_sample_rss, daemon=True).start()
 started = time.perf_counter()
 result = job.execute_in_process(
     tags=tags,
@@ -143,10 +154,19 @@ result = job.execute_in_process(
     raise_on_error=False,
 )
 seconds = time.perf_counter() - started
+_run_over.set()
 steps = {
     s.step_key: round(s.end_time - s.start_time, 2)
     for s in instance.get_run_step_stats(result.run_id)
     if s.start_time and s.end_time
+}
+# each step's peak resident set (GiB) among the samples taken while it ran
+step_peak_rss = {
+    s.step_key: round(max(rss for at, rss in _rss_samples if s.start_time <= at <= s.end_time)
+                      / 1024**3, 3)
+    for s in instance.get_run_step_stats(result.run_id)
+    if s.start_time and s.end_time
+    and any(s.start_time <= at <= s.end_time for at, _ in _rss_samples)
 }
 # the models are built a few to a step: each model's own seconds are in its materialization
 model_seconds = {
@@ -179,7 +199,7 @@ failed_checks = sorted(
     if not e.passed
 )
 _report = {"success": result.success, "seconds": round(seconds, 2), "steps": steps,
-           "model_seconds": model_seconds,
+           "model_seconds": model_seconds, "step_peak_rss_gib": step_peak_rss,
            "rows_read": rows, "failed_steps": failed_steps, "failed_checks": failed_checks}
 if engine == "spark":
     _report["models_on_spark"] = {k: round(v, 2) for k, v in engine_seconds.items()}

@@ -67,6 +67,14 @@ def test_each_daily_run_reads_every_request_and_books_its_parts(harness, run):
     )
 
 
+@pytest.mark.parametrize("run", RUNS)
+def test_each_daily_run_records_each_steps_peak_memory_within_the_runs(harness, run):
+    figures, _, _ = harness
+    peaks = figures[run]["step_peak_rss_gib"]
+    assert {"staging__llm_requests", "models", "serving__published"} <= set(peaks)
+    assert 0 < max(peaks.values()) <= figures[run]["peak_rss_gib"]
+
+
 def test_the_history_backfill_is_recorded_with_its_outcome(harness):
     figures, _, _ = harness
     backfill = figures["history_backfill"]
