@@ -274,7 +274,9 @@ def build_staging_contracts() -> AssetChecksDefinition:
     severity, but a run does not pay a step per source (15 steps cost about 0.25 s of
     orchestration a run, on any data). A run selecting some sources evaluates theirs only. A
     source whose checks raise an error does not stop the others': the step fails after them,
-    naming each such source."""
+    naming each such source. A run in which a source's load fails skips this step (Dagster
+    runs a step only when every step upstream succeeded): it evaluates no source's checks, and
+    publishes nothing."""
     checks = {source.name: _checks_of(source) for source in SOURCES.values()}
 
     @multi_asset_check(
