@@ -155,30 +155,22 @@ result = job.execute_in_process(
 )
 seconds = time.perf_counter() - started
 _run_over.set()
-steps = {
-    s.step_key: round(s.end_time - s.start_time, 2)
-    for s in instance.get_run_step_stats(result.run_id)
-    if s.start_time and s.end_time
-}
-# each step's peak resident set (GiB) among the samples taken while it ran
-step_peak_rss = {
-    s.step_key: round(max(rss for at, rss in _rss_samples if s.start_time <= at <= s.end_time)
-                      / 1024**3, 3)
-    for s in instance.get_run_step_stats(result.run_id)
-    if s.start_time and s.end_time
-    and any(s.start_time <= at <= s.end_time for at, _ in _rss_samples)
-}
-# the models are built a few to a step: each model's own seconds are in its materialization
-model_seconds = {
-    "__".join(m.asset_key.path): m.materialization.metadata["seconds"].value
-    for m in result.get_asset_materialization_events()
-    if m.asset_key.path[0] in ("core", "marts") and "seconds" in m.materialization.metadata
-}
-rows, engine_seconds = {}, {"exchange_s": 0.0, "spark_s": 0.0}
+steps, step_peak_rss = {}, {}
+for s in instance.get_run_step_stats(result.run_id):
+    if s.start_time and s.end_time:
+        steps[s.step_key] = round(s.end_time - s.start_time, 2)
+        # the step's peak resident set (GiB) among the samples taken while it ran
+        during = [rss for at, rss in _rss_samples if s.start_time <= at <= s.end_time]
+        if during:
+            step_peak_rss[s.step_key] = round(max(during) / 1024**3, 3)
+rows, model_seconds, engine_seconds = {}, {}, {"exchange_s": 0.0, "spark_s": 0.0}
 for m in result.get_asset_materialization_events():
     meta = m.materialization.metadata
     if m.asset_key.path[0] == "staging" and "rows_read" in meta:
         rows[m.asset_key.path[1]] = meta["rows_read"].value
+    # the models are built a few to a step: each model's own seconds are in its materialization
+    if m.asset_key.path[0] in ("core", "marts") and "seconds" in meta:
+        model_seconds["__".join(m.asset_key.path)] = meta["seconds"].value
     for key in engine_seconds:
         if key in meta:
             engine_seconds[key] += meta[key].value
