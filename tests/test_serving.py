@@ -415,6 +415,35 @@ def test_a_new_export_switches_the_current_link_and_keeps_old_ones_readable(serv
     assert pl.read_parquet(after / "showback_fleet_monthly", hive_partitioning=True).height == 1
 
 
+def test_the_export_reads_the_published_file_within_the_runs_memory_limit_and_threads(served):
+    import dagster as dg
+
+    from pipeline.assets.serving import serving_assets
+    from pipeline.warehouse import Warehouse
+
+    _, db_path, _ = served
+
+    def export_limits(**limits) -> tuple[str, str]:
+        result = dg.materialize(
+            serving_assets,
+            selection=dg.AssetSelection.assets(dg.AssetKey(["serving", "parquet_export"])),
+            resources={
+                "warehouse": Warehouse(database=str(db_path), **limits),
+                "serving_settings": serving_settings(db_path),
+            },
+        )
+        assert result.success
+        (materialization,) = result.asset_materializations_for_node("serving__parquet_export")
+        return tuple(
+            materialization.metadata[name].value
+            for name in ("duckdb_memory_limit", "duckdb_threads")
+        )
+
+    # DuckDB's own default would be 80 % of this machine's memory and one thread per core
+    assert export_limits(memory_limit="1GB", threads=1) == ("953.6 MiB", 1)
+    assert export_limits(memory_limit="2GB", threads=2) == ("1.8 GiB", 2)
+
+
 def headless_chromium(profile: Path) -> list[str]:
     """Chromium, headless and offline, with its profile in `profile`."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -28,6 +28,7 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Materialize
 
 from pipeline.assets.serving.publishing import published_rows, read_published
 from pipeline.resources import ServingSettings
+from pipeline.warehouse import Warehouse
 
 CENT = Decimal("0.01")
 
@@ -110,9 +111,9 @@ def litellm_budgets(conn) -> dict:
     kinds={"json"},
 )
 def runtime_caps_export(
-    context: AssetExecutionContext, serving_settings: ServingSettings
+    context: AssetExecutionContext, serving_settings: ServingSettings, warehouse: Warehouse
 ) -> MaterializeResult:
-    with read_published(serving_settings) as conn:
+    with read_published(serving_settings, warehouse) as conn:
         budgets = litellm_budgets(conn)
     path = Path(serving_settings.runtime_caps_path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ from pipeline.assets.serving.publishing import published_tables, read_published
 from pipeline.assets.serving.views import serving_view
 from pipeline.resources import ServingSettings
 from pipeline.sql_files import quote_ident, sql_string
+from pipeline.warehouse import Warehouse
 
 # Written last into each export folder: the publication (run) it holds.
 EXPORT_MANIFEST = "_publication.json"
@@ -105,7 +106,7 @@ def _descriptions(conn, view: str) -> str:
     kinds={"parquet"},
 )
 def parquet_export(
-    context: AssetExecutionContext, serving_settings: ServingSettings
+    context: AssetExecutionContext, serving_settings: ServingSettings, warehouse: Warehouse
 ) -> MaterializeResult:
     root = Path(serving_settings.export_dir)
     runs = root / "runs"
@@ -113,7 +114,7 @@ def parquet_export(
     target = runs / f"{stamp}-{context.run.run_id[:8]}"
     target.mkdir(parents=True)
     rows, linked_months = {}, {}
-    with read_published(serving_settings) as conn:
+    with read_published(serving_settings, warehouse) as conn:
         publication = dict(
             zip(
                 ("run_id", "previous_run_id", "recomputed_from", "whole"),
@@ -125,6 +126,10 @@ def parquet_export(
             )
         )
         previous = _previous_export(root, publication)
+        # the run's limits (Warehouse), which the export's COPY stays within
+        memory_limit, threads = conn.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
         for view in published_tables(conn):
             date_column = quote_ident(serving_view(view).partition_by)
             # A windowed table's months before the window are the previous export's files.
@@ -183,6 +188,8 @@ def parquet_export(
         metadata={
             "export_dir": str((root / "current").resolve()),
             "started_from": str(previous) if previous is not None else "nothing",
+            "duckdb_memory_limit": memory_limit,
+            "duckdb_threads": threads,
             "months_kept_from_previous_export": MetadataValue.md(
                 "\n".join(f"- {v}: {n}" for v, n in linked_months.items()) or "none"
             ),

@@ -54,9 +54,19 @@ def published_rows(conn, sql: str, parameters: dict | None = None) -> list[dict]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def read_published(serving_settings: ServingSettings) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published database, as any reader would open it."""
-    return duckdb.connect(serving_settings.published_database, read_only=True)
+def read_published(
+    serving_settings: ServingSettings, warehouse: Warehouse
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published database, as any reader would open it, under the
+    run's memory limit, threads and spill folder (the warehouse's): the export reads every
+    published row, and a connection with DuckDB's defaults may take 80 % of the machine."""
+    conn = duckdb.connect(serving_settings.published_database, read_only=True)
+    try:
+        warehouse.configure_session(conn)
+    except BaseException as error:
+        also_on_failure(error, "closing the published database", conn.close)
+        raise
+    return conn
 
 
 PUBLICATION = """

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pipeline.assets.serving.publishing import published_rows, read_published
 from pipeline.resources import ServingSettings
 from pipeline.sql_files import quote_ident
+from pipeline.warehouse import Warehouse
 
 # The page's template: pipeline/templates/showback_report.html.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -230,13 +231,13 @@ def _run_summary(headline, month, serving_settings: ServingSettings, report: Pat
     kinds={"html"},
 )
 def showback_report(
-    context: AssetExecutionContext, serving_settings: ServingSettings
+    context: AssetExecutionContext, serving_settings: ServingSettings, warehouse: Warehouse
 ) -> MaterializeResult:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"]),
     )
-    with read_published(serving_settings) as conn:
+    with read_published(serving_settings, warehouse) as conn:
         month = conn.execute("SELECT MAX(month) FROM serving.showback_fleet_monthly").fetchone()[0]
         page = _report_content(conn, month) if month is not None else {"headline": None}
     html = environment.get_template("showback_report.html").render(
