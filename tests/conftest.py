@@ -34,6 +34,11 @@ os.environ.pop("AGENT_FINOPS_CONFIG", None)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
 OUTSIDE_DATA = SHARED / "outside-data"
+# Tests reading the real files of outside projects skip, saying why, where they are not beside the
+# project (a clone elsewhere); everything else runs without them.
+needs_outside_data = pytest.mark.skipif(
+    not OUTSIDE_DATA.is_dir(), reason="needs ../shared/outside-data beside the project"
+)
 DATA_SAMPLES = PROJECT_ROOT / "data_samples"
 
 # The day most tests build: after every date their files carry, so every file is due and, with

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from tests.conftest import OUTSIDE_DATA, check_results, copy_in, write
+from tests.conftest import OUTSIDE_DATA, check_results, copy_in, needs_outside_data, write
 from tests.test_reconciliation import AS_OF, openai_costs_page
 
 USAGE_APIS = OUTSIDE_DATA / "llm-usage-apis"
@@ -40,6 +40,7 @@ def usage_rows(query) -> list[tuple]:
     )
 
 
+@needs_outside_data
 def test_the_providers_usage_report_examples_load_with_every_token(data_dir, ingest, query):
     copy_in(
         data_dir,
@@ -62,6 +63,7 @@ def test_the_providers_usage_report_examples_load_with_every_token(data_dir, ing
     ]
 
 
+@needs_outside_data
 def test_a_report_that_is_not_a_usage_report_is_quarantined_saying_what_it_is(
     data_dir, ingest, query
 ):
@@ -99,6 +101,7 @@ def test_a_report_that_is_not_a_usage_report_is_quarantined_saying_what_it_is(
     assert len(usage_rows(query)) == 1  # the good page still loads
 
 
+@needs_outside_data
 def test_a_report_saved_with_the_cost_reports_that_is_not_one_is_quarantined(
     data_dir, ingest, query
 ):

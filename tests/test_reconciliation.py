@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.resources import MetricSettings
-from tests.conftest import OUTSIDE_DATA, check_results, copy_in, write
+from tests.conftest import OUTSIDE_DATA, check_results, copy_in, needs_outside_data, write
 
 ACTIONS = "action_id,attempted_at,task_id,agent_id,team_id,task_type,risk_grade\n"
 EVENTS = "event_id,action_id,event_type,escalation_kind,occurred_at\n"
@@ -152,6 +152,7 @@ def test_a_bill_of_another_service_is_still_infrastructure(billed_and_logged, qu
 USAGE_APIS = OUTSIDE_DATA / "llm-usage-apis"
 
 
+@needs_outside_data
 def test_the_providers_cost_report_examples_load_to_the_cent(data_dir, ingest, query):
     copy_in(
         data_dir, USAGE_APIS / "openai" / "example_response_costs.json", "provider_costs/o.json"

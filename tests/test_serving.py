@@ -20,6 +20,7 @@ from tests.conftest import (
     OUTSIDE_DATA,
     PROJECT_ROOT,
     materialize_everything,
+    needs_outside_data,
     serving_settings,
 )
 from tests.focus_rules import evaluate
@@ -556,6 +557,7 @@ def focus_conformance(served, table: str = "serving.cost_allocation_focus"):
         ).fetchone()
 
 
+@needs_outside_data
 def test_the_focus_output_meets_every_checkable_focus_1_2_rule_its_bills_meet(served):
     result, (_, named_apart) = focus_conformance(served)
     # 21 presence rules of mandatory columns, 34 on column types, 47 on values
@@ -575,6 +577,7 @@ def test_the_focus_output_meets_every_checkable_focus_1_2_rule_its_bills_meet(se
     )
 
 
+@needs_outside_data
 def test_a_focus_output_missing_a_mandatory_column_or_with_an_unknown_category_fails(served):
     broken = (
         "(SELECT * EXCLUDE (BillingAccountId) REPLACE ('Refund' AS ChargeCategory) "
@@ -588,6 +591,7 @@ def test_a_focus_output_missing_a_mandatory_column_or_with_an_unknown_category_f
     }
 
 
+@needs_outside_data
 def test_the_rule_flagging_the_aws_lines_flags_the_foundations_own_aws_export():
     with duckdb.connect() as conn:
         conn.read_csv(
