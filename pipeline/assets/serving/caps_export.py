@@ -28,7 +28,7 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Materialize
 
 from pipeline.assets.serving.publishing import published_rows, read_published
 from pipeline.resources import ServingSettings
-from pipeline.warehouse import Warehouse
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 CENT = Decimal("0.01")
 
@@ -109,6 +109,9 @@ def litellm_budgets(conn) -> dict:
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "published"])],
     kinds={"json"},
+    # it reads the published file under the warehouse's limits, so it takes that resource and
+    # its pool (one slot per run: no wait inside a run)
+    pool=WAREHOUSE_POOL,
 )
 def runtime_caps_export(
     context: AssetExecutionContext, serving_settings: ServingSettings, warehouse: Warehouse

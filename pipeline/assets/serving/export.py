@@ -32,7 +32,7 @@ from pipeline.assets.serving.publishing import published_tables, read_published
 from pipeline.assets.serving.views import serving_view
 from pipeline.resources import ServingSettings
 from pipeline.sql_files import quote_ident, sql_string
-from pipeline.warehouse import Warehouse
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 # Written last into each export folder: the publication (run) it holds.
 EXPORT_MANIFEST = "_publication.json"
@@ -104,6 +104,9 @@ def _descriptions(conn, view: str) -> str:
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "published"])],
     kinds={"parquet"},
+    # it reads the published file under the warehouse's limits, so it takes that resource and
+    # its pool (one slot per run: no wait inside a run)
+    pool=WAREHOUSE_POOL,
 )
 def parquet_export(
     context: AssetExecutionContext, serving_settings: ServingSettings, warehouse: Warehouse

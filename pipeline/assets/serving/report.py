@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pipeline.assets.serving.publishing import published_rows, read_published
 from pipeline.resources import ServingSettings
 from pipeline.sql_files import quote_ident
-from pipeline.warehouse import Warehouse
+from pipeline.warehouse import WAREHOUSE_POOL, Warehouse
 
 # The page's template: pipeline/templates/showback_report.html.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -229,6 +229,9 @@ def _run_summary(headline, month, serving_settings: ServingSettings, report: Pat
     backfill_policy=BackfillPolicy.single_run(),
     deps=[AssetKey(["serving", "published"])],
     kinds={"html"},
+    # it reads the published file under the warehouse's limits, so it takes that resource and
+    # its pool (one slot per run: no wait inside a run)
+    pool=WAREHOUSE_POOL,
 )
 def showback_report(
     context: AssetExecutionContext, serving_settings: ServingSettings, warehouse: Warehouse
