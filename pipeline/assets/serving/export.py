@@ -73,13 +73,15 @@ def _descriptions(conn, view: str) -> str:
     """The COPY option writing a published table's comment and its columns' comments into each
     Parquet file's key-value metadata."""
     (table,) = conn.execute(
-        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'serving' AND table_name = $view",
+        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'serving' AND table_name = $view",
         {"view": view},
     ).fetchone()
     columns = dict(
         conn.execute(
-            "SELECT column_name, comment FROM duckdb_columns() "
-            "WHERE schema_name = 'serving' AND table_name = $view ORDER BY column_index",
+            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
+            "current_database() AND schema_name = 'serving' AND table_name = $view "
+            "ORDER BY column_index",
             {"view": view},
         ).fetchall()
     )

@@ -12,6 +12,8 @@ through ``pipeline.run_state``.
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -41,8 +43,8 @@ def published_tables(conn) -> list[str]:
     return [
         name
         for (name,) in conn.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'serving' "
-            "AND table_name <> 'publication' ORDER BY 1"
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'serving' AND table_name <> 'publication' ORDER BY 1"
         ).fetchall()
     ]
 
@@ -54,19 +56,35 @@ def published_rows(conn, sql: str, parameters: dict | None = None) -> list[dict]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+# The name the published database is attached under while it is read.
+READ_AS = "published_database"
+
+
+@contextmanager
 def read_published(
     serving_settings: ServingSettings, warehouse: Warehouse
-) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published database, as any reader would open it, under the
-    run's memory limit, threads and spill folder (the warehouse's): the export reads every
-    published row, and a connection with DuckDB's defaults may take 80 % of the machine."""
-    conn = duckdb.connect(serving_settings.published_database, read_only=True)
-    try:
-        warehouse.configure_session(conn)
-    except BaseException as error:
-        also_on_failure(error, "closing the published database", conn.close)
-        raise
-    return conn
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection reading the published database, as its current default database (so
+    `serving.<table>` is the published table): attached read-only to the run's warehouse session,
+    so that what the export reads and what the warehouse still caches share one memory limit (a
+    second database in the process would have a limit of its own, up to twice the resident set)."""
+    with warehouse.get_connection() as conn:
+        warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
+        conn.execute(
+            f"ATTACH {sql_string(serving_settings.published_database)} AS {READ_AS} (READ_ONLY)"
+        )
+
+        def detach() -> None:
+            conn.execute(f"USE {quote_ident(warehouse_name)}")
+            conn.execute(f"DETACH {READ_AS}")
+
+        try:
+            conn.execute(f"USE {READ_AS}")
+            yield conn
+        except BaseException as error:
+            also_on_failure(error, "detaching the published database", detach)
+            raise
+        detach()
 
 
 PUBLICATION = """
