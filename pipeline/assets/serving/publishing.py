@@ -70,6 +70,9 @@ def read_published(
     second database in the process would have a limit of its own, up to twice the resident set)."""
     with warehouse.get_connection() as conn:
         warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
+        # the run's open database outlives a step's session: a reader whose detach failed must
+        # not leave the name taken for the next one
+        conn.execute(f"DETACH DATABASE IF EXISTS {READ_AS}")
         conn.execute(
             f"ATTACH {sql_string(serving_settings.published_database)} AS {READ_AS} (READ_ONLY)"
         )
