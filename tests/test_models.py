@@ -2,6 +2,7 @@
 the tables its SQL reads, and a file whose declarations are incomplete is refused by name."""
 
 import re
+from datetime import date
 
 import pytest
 from dagster import AssetKey
@@ -79,6 +80,20 @@ def test_a_serving_view_declares_its_date_column_and_how_it_is_republished():
         True,
         frozenset({("marts", "showback")}),
     )
+
+
+def test_a_weekly_view_is_republished_from_the_monday_of_the_windows_first_week():
+    view = serving_file_from_sql(
+        "serving/example.sql",
+        "-- One row per week.\n-- @partition_by week\n-- @republish from_window_week\n" + VIEW,
+    )
+    daily = serving_file_from_sql(
+        "serving/example.sql",
+        "-- One row per day.\n-- @partition_by day\n-- @republish from_window\n" + VIEW,
+    )
+    thursday = date(2026, 10, 1)
+    assert (view.windowed, view.first_republished_day(thursday)) == (True, date(2026, 9, 28))
+    assert daily.first_republished_day(thursday) == thursday
 
 
 def test_a_serving_view_without_its_date_column_is_refused_by_name():

@@ -223,6 +223,10 @@ def test_a_partial_recompute_publishes_its_window_into_the_last_published_file(d
     assert previous_run_id is not None
     assert "showback_by_task_daily" not in whole and "spend_forecast" in whole
     assert september == 1  # kept from the earlier file, not rewritten
+    # the weekly views from the Monday of the window's first week (September 28), not whole:
+    # that week holds September 30 and October 1-4, on both sides of recompute_from
+    assert "showback_fleet_weekly" not in whole
+    assert "showback_fleet_weekly: 1" in published["rows_written"].value
     assert published_tables(daily / "published.duckdb") == published_tables(
         backfill / "published.duckdb"
     )

@@ -3,7 +3,7 @@
 -- sums. Source: showback_between(NULL, NULL, by_week := true, at_grain := 'task_type')
 -- (sql/serving/showback_range.sql). Answers "cost per accepted action by task type", week by week.
 -- @partition_by week
--- @republish whole
+-- @republish from_window_week
 CREATE OR REPLACE VIEW serving.showback_by_task_type_weekly AS
 SELECT from_day AS week, task_type, * EXCLUDE (from_day, to_day, grain, team_id, agent_id, task_type, task_id)
 FROM showback_between(NULL, NULL, by_week := true, at_grain := 'task_type')

@@ -4,7 +4,7 @@
 -- (sql/serving/showback_range.sql). Answers "what each task cost and whether its work was kept",
 -- week by week.
 -- @partition_by week
--- @republish whole
+-- @republish from_window_week
 CREATE OR REPLACE VIEW serving.showback_by_task_weekly AS
 SELECT from_day AS week, team_id, agent_id, task_type, task_id, * EXCLUDE (from_day, to_day, grain, team_id, agent_id, task_type, task_id)
 FROM showback_between(NULL, NULL, by_week := true, at_grain := 'task')

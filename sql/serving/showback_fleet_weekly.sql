@@ -3,7 +3,7 @@
 -- showback_between(NULL, NULL, by_week := true, at_grain := 'fleet')
 -- (sql/serving/showback_range.sql). Answers "what the fleet's accepted work costs", week by week.
 -- @partition_by week
--- @republish whole
+-- @republish from_window_week
 CREATE OR REPLACE VIEW serving.showback_fleet_weekly AS
 SELECT from_day AS week, * EXCLUDE (from_day, to_day, grain, team_id, agent_id, task_type, task_id)
 FROM showback_between(NULL, NULL, by_week := true, at_grain := 'fleet')

@@ -139,7 +139,9 @@ def parquet_export(
             date_column = quote_ident(serving_view(view).partition_by)
             # A windowed table's months before the window are the previous export's files.
             first_month = (
-                publication["recomputed_from"].strftime("%Y-%m")
+                serving_view(view)
+                .first_republished_day(publication["recomputed_from"])
+                .strftime("%Y-%m")
                 if previous is not None
                 and serving_view(view).windowed
                 and view not in publication["whole"]

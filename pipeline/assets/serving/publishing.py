@@ -6,8 +6,8 @@ It is built beside the old file and swapped in with one rename once every blocki
 passed, so readers never see a half-built state and a reader holding it open never blocks a run.
 After a windowed run it starts from a copy of the last published file and replaces only the rows
 of the views declared ``@republish from_window`` (``sql/serving/``) from the run's
-``recompute_from`` on. The run's window and the builds published so far are read and recorded
-through ``pipeline.run_state``.
+``recompute_from`` on (``from_window_week``: from the Monday of its week). The run's window and
+the builds published so far are read and recorded through ``pipeline.run_state``.
 """
 
 import os
@@ -160,14 +160,15 @@ def _write_tables(
         if windowed:
             day = quote_ident(serving_view(view).partition_by)
             in_window = f"{day} >= $first_day OR {day} IS NULL"
+            first_day = serving_view(view).first_republished_day(window["recompute_from"])
             conn.execute(
                 f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
-                {"first_day": window["recompute_from"]},
+                {"first_day": first_day},
             )
             republished[view] = conn.execute(
                 f"INSERT INTO publish_target.serving.{name} "
                 f"SELECT * FROM serving.{name} WHERE {in_window}",
-                {"first_day": window["recompute_from"]},
+                {"first_day": first_day},
             ).fetchone()[0]
         else:
             whole.append(view)

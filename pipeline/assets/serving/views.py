@@ -15,8 +15,11 @@ Each view declares in its header how it is published and exported:
   partitioned by its month;
 - ``@republish from_window``: its rows dated before the run's ``recompute_from`` cannot have
   changed (every source it reads is replaced from that day on), so a windowed run replaces only
-  its rows from that day (and the export only those months); ``@republish whole``: republished
-  whole every run (a week can start before ``recompute_from``, so the weekly views are whole).
+  its rows from that day (and the export only those months); ``@republish from_window_week``:
+  the same for rows dated by an ISO week's Monday, replaced from the Monday of the week holding
+  ``recompute_from`` (that week sums days on both sides of it), so a weekly view costs a run its
+  window's weeks, not every week of the history; ``@republish whole``: republished whole every
+  run.
 
 A view reads its tables when it is queried, so the views are created again only when what they
 are made of changed: the files of ``sql/serving/``, ``columns.csv``, the models' and macros' SQL
@@ -29,6 +32,7 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 
 import sqlglot
@@ -75,13 +79,20 @@ class ServingSql:
     reads: frozenset[tuple[str, str]]  # (schema, table) of every table it reads
     calls: frozenset[str]  # every function it calls that DuckDB does not know by itself
     partition_by: str | None  # a view's date column: its Parquet export is partitioned by month
-    windowed: bool  # a view republished from the run's window on (@republish from_window)
+    windowed: bool  # a view republished from the run's window on (@republish from_window...)
+    by_week: bool = False  # its window starts on the Monday of recompute_from's week
+
+    def first_republished_day(self, recompute_from: date) -> date:
+        """The first day of this view's rows a windowed run replaces."""
+        if self.by_week:
+            return recompute_from - timedelta(days=recompute_from.weekday())
+        return recompute_from
 
 
 # What a view declares in its header: the date column dating its rows (@partition_by) and
 # whether a windowed run republishes it from the window on or whole (@republish).
 SERVING_DECLARATIONS = ("partition_by", "republish")
-REPUBLISH = ("from_window", "whole")
+REPUBLISH = ("from_window", "from_window_week", "whole")
 
 
 def _parse(file: str) -> ServingSql:
@@ -123,7 +134,8 @@ def serving_file_from_sql(file: str, text: str) -> ServingSql:
         reads=frozenset((t.db, t.name) for t in query.find_all(exp.Table) if t.db and t.name),
         calls=frozenset(f.name.lower() for f in query.find_all(exp.Anonymous)),
         partition_by=declared.get("partition_by"),
-        windowed=declared.get("republish") == "from_window",
+        windowed=declared.get("republish") in ("from_window", "from_window_week"),
+        by_week=declared.get("republish") == "from_window_week",
     )
 
 
