@@ -243,6 +243,10 @@ def main(argv: list[str] | None = None) -> dict:
             "failed_steps": backfill["failed_steps"],
             "peak_rss_gib": backfill["peak_rss_gib"],
             "generate_and_backfill_s": round(time.perf_counter() - started, 1),
+            # which step holds the backfill's peak, and where its time goes
+            "steps": backfill["steps"],
+            "step_peak_rss_gib": backfill["step_peak_rss_gib"],
+            "model_seconds": backfill["model_seconds"],
         }
         save()
         record("daily_run_with_history", daily_run(history, warehouse, day, day))

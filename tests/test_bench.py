@@ -81,6 +81,12 @@ def test_the_history_backfill_is_recorded_with_its_outcome(harness):
     assert backfill["days"] == 1
     assert backfill["success"] and backfill["failed_steps"] == {}
     assert backfill["peak_rss_gib"] > 0
+    # each step's peak, so the step holding the backfill's is named
+    assert {"staging__llm_requests", "models", "serving__parquet_export"} <= set(
+        backfill["step_peak_rss_gib"]
+    )
+    assert 0 < max(backfill["step_peak_rss_gib"].values()) <= backfill["peak_rss_gib"]
+    assert backfill["steps"]["models"] > 0 and backfill["model_seconds"]["core__cost_ledger"] > 0
 
 
 def test_the_ratios_are_those_of_the_runs_asked_for(harness):
