@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import OUTSIDE_DATA, write
+from tests.conftest import OUTSIDE_DATA, needs_outside_data, write
 
 DAY = "2026-10-01"
 PRICES = (
@@ -333,9 +333,6 @@ def test_a_sub_agents_costs_roll_up_to_the_root_task(data_dir, build_models, que
 LANGFUSE_FIELDS = (
     OUTSIDE_DATA / "llm-logs" / "langfuse" / "langfuse_blob_export_observations_v2_columns.csv"
 )
-needs_langfuse_fields = pytest.mark.skipif(
-    not LANGFUSE_FIELDS.exists(), reason="needs ../shared/outside-data beside the project"
-)
 LANGFUSE_COLUMNS = (
     [line.split(",", 1)[0] for line in LANGFUSE_FIELDS.read_text().splitlines()[1:]]
     if LANGFUSE_FIELDS.exists()
@@ -458,7 +455,7 @@ def write_langfuse(data_dir, file_format: str) -> None:
         pq.write_table(table, path)
 
 
-@needs_langfuse_fields
+@needs_outside_data
 @pytest.mark.parametrize("file_format", ["csv", "jsonl", "parquet"])
 def test_a_langfuse_generation_becomes_a_request_in_our_token_convention(
     data_dir, build_models, query, file_format
@@ -666,7 +663,7 @@ def test_a_tool_spans_cost_attribute_wins_over_the_price_list(data_dir, build_mo
     ]
 
 
-@needs_langfuse_fields
+@needs_outside_data
 def test_a_langfuse_trace_tag_names_the_task_when_metadata_does_not(data_dir, build_models, query):
     write(data_dir, "model_prices/prices.csv", PRICES)
     generation = {
@@ -717,7 +714,7 @@ def test_a_declared_date_format_still_reads_traced_times(data_dir, build_models,
     assert query("SELECT COUNT(*) FROM audit.quarantine") == [(0,)]
 
 
-@needs_langfuse_fields
+@needs_outside_data
 def test_a_usage_count_that_is_not_whole_is_quarantined_not_rounded(data_dir, build_models, query):
     generation = {**OBSERVATIONS[1], "usage_details": {"input": 600.5, "output": 180}}
     write(data_dir, "agent_spans/observations.jsonl", json.dumps(generation) + "\n")

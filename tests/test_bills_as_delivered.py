@@ -14,13 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import OUTSIDE_DATA, check_results, write
+from tests.conftest import OUTSIDE_DATA, check_results, needs_outside_data, write
 
 FOCUS_SAMPLE = OUTSIDE_DATA / "focus" / "focus-1.0_sample_1000.csv"
 
-pytestmark = pytest.mark.skipif(
-    not FOCUS_SAMPLE.exists(), reason="needs ../shared/outside-data beside the project"
-)
+pytestmark = needs_outside_data
 
 
 def sample(provider: str) -> tuple[list[str], list[dict[str, str]]]:

@@ -4,13 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import OUTSIDE_DATA, check_results, copy_in
+from tests.conftest import OUTSIDE_DATA, check_results, copy_in, needs_outside_data
 
 FOCUS_SAMPLE = OUTSIDE_DATA / "focus" / "focus-1.0_sample_1000.csv"
 
-pytestmark = pytest.mark.skipif(
-    not FOCUS_SAMPLE.exists(), reason="needs ../shared/outside-data beside the project"
-)
+pytestmark = needs_outside_data
 
 
 @pytest.fixture

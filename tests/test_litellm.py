@@ -6,14 +6,19 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from tests.conftest import OUTSIDE_DATA, check_results, copy_in, step_failure_message, write
+from tests.conftest import (
+    OUTSIDE_DATA,
+    check_results,
+    copy_in,
+    needs_outside_data,
+    step_failure_message,
+    write,
+)
 
 LITELLM = OUTSIDE_DATA / "llm-logs" / "litellm"
 CATALOGUE = OUTSIDE_DATA / "prices" / "litellm_model_prices_and_context_window.json"
 
-pytestmark = pytest.mark.skipif(
-    not LITELLM.exists(), reason="needs ../shared/outside-data beside the project"
-)
+pytestmark = needs_outside_data
 
 
 def test_spend_log_rows_map_to_canonical_requests(data_dir, ingest, query):

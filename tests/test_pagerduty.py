@@ -5,15 +5,11 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-import pytest
-
-from tests.conftest import OUTSIDE_DATA, write
+from tests.conftest import OUTSIDE_DATA, needs_outside_data, write
 
 EXAMPLE = OUTSIDE_DATA / "incidents-refunds" / "pagerduty_incident_example_TRUNCATED.json"
 
-pytestmark = pytest.mark.skipif(
-    not EXAMPLE.exists(), reason="needs ../shared/outside-data beside the project"
-)
+pytestmark = needs_outside_data
 
 DAY = "2015-10-06"
 PENALTIES = [

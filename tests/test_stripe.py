@@ -4,15 +4,11 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-import pytest
-
-from tests.conftest import OUTSIDE_DATA, write
+from tests.conftest import OUTSIDE_DATA, needs_outside_data, write
 
 REFUND = OUTSIDE_DATA / "incidents-refunds" / "stripe_refund_object_example.json"
 
-pytestmark = pytest.mark.skipif(
-    not REFUND.exists(), reason="needs ../shared/outside-data beside the project"
-)
+pytestmark = needs_outside_data
 
 
 def refund(**fields) -> dict:

@@ -6,16 +6,12 @@ import json
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from pipeline.sql_files import quote_ident
-from tests.conftest import OUTSIDE_DATA, write
+from tests.conftest import OUTSIDE_DATA, needs_outside_data, write
 
 HR = OUTSIDE_DATA / "hr-time-tracking"
 
-pytestmark = pytest.mark.skipif(
-    not HR.exists(), reason="needs ../shared/outside-data beside the project"
-)
+pytestmark = needs_outside_data
 
 DAY = "2026-10-01"
 # A support agent's action act-1 is reviewed; its rollback is remediation.
