@@ -116,7 +116,14 @@ class Warehouse(DuckDBResource):
             # DuckDBResource closes the connection only when the block succeeds; a failed step's
             # connection would hold the file open until garbage collection.
             try:
-                self.configure_session(conn)
+                conn.execute("SET TimeZone = 'UTC'")
+                # a run's output is its logs: no progress bar drawn into them
+                conn.execute("SET enable_progress_bar = false")
+                conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
+                if self.threads:
+                    conn.execute("SET threads = $threads", {"threads": self.threads})
+                if self.temp_directory:
+                    conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
                 if not held_open:  # a run's open database has them already
                     create_macros(conn)
                 yield conn
@@ -124,19 +131,6 @@ class Warehouse(DuckDBResource):
                 also_on_failure(error, "closing the warehouse connection", conn.close)
                 raise
             conn.close()
-
-    def configure_session(self, conn: duckdb.DuckDBPyConnection) -> None:
-        """The session settings of every connection a run makes, to the warehouse or to the
-        published database: UTC, no progress bar, and this resource's memory limit, threads and
-        spill folder (a connection opened without them may take 80 % of the machine's memory)."""
-        conn.execute("SET TimeZone = 'UTC'")
-        # a run's output is its logs: no progress bar drawn into them
-        conn.execute("SET enable_progress_bar = false")
-        conn.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
-        if self.threads:
-            conn.execute("SET threads = $threads", {"threads": self.threads})
-        if self.temp_directory:
-            conn.execute("SET temp_directory = $dir", {"dir": self.temp_directory})
 
 
 # Databases a run holds open in this process (resolved path -> how many runs), whose macros were

@@ -136,14 +136,13 @@ def parquet_export(
             "SELECT current_setting('memory_limit'), current_setting('threads')"
         ).fetchone()
         for view in published_tables(conn):
-            date_column = quote_ident(serving_view(view).partition_by)
+            declared = serving_view(view)
+            date_column = quote_ident(declared.partition_by)
             # A windowed table's months before the window are the previous export's files.
             first_month = (
-                serving_view(view)
-                .first_republished_day(publication["recomputed_from"])
-                .strftime("%Y-%m")
+                declared.first_republished_day(publication["recomputed_from"]).strftime("%Y-%m")
                 if previous is not None
-                and serving_view(view).windowed
+                and declared.windowed
                 and view not in publication["whole"]
                 and (previous / view).is_dir()
                 else None
