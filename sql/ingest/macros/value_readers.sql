@@ -75,6 +75,27 @@ CREATE OR REPLACE TEMP MACRO value_limit(kind) AS (
     END
 );
 
+-- is_plain_count(value) and is_plain_amount(value, places): the form almost every value arrives in
+-- (digits only, up to 18 of them; an amount with an optional minus and at most `places` decimal
+-- places), read by a plain cast. For text in that form the general rules below give exactly the
+-- same value and reason (a whole number fits a BIGINT, no decimal place is beyond the kind's), so
+-- the readers try it first and leave the general rules, a dozen regular expressions a value, to
+-- the rest (spaces, signs, exponents, trailing zeros, float noise, problems). `places` is a
+-- constant of the kind (value_limit), so each pattern is compiled once.
+CREATE OR REPLACE TEMP MACRO is_plain_count(value) AS (
+    regexp_full_match(value, '[0-9]{1,18}')
+);
+
+CREATE OR REPLACE TEMP MACRO is_plain_amount(value, places) AS (
+    regexp_full_match(
+        value,
+        CASE
+            WHEN places = 0 THEN '-?[0-9]{1,18}'
+            ELSE '-?[0-9]{1,18}(\.[0-9]{1,' || CAST(places AS VARCHAR) || '})?'
+        END
+    )
+);
+
 -- is_decimal_text(value): the text is a plain decimal number: optional sign, digits with an
 -- optional point, an optional exponent of up to 4 digits ('12.50', '-3', '.5', '1.5e-7').
 CREATE OR REPLACE TEMP MACRO is_decimal_text(value) AS (
@@ -124,6 +145,12 @@ CREATE OR REPLACE TEMP MACRO is_float_noise(value, places) AS (
 CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, kind) AS (
     CASE
         WHEN value IS NULL THEN NULL
+        WHEN is_plain_amount(value, value_limit(kind).places)
+            THEN CASE
+                WHEN ABS(CAST(value AS DECIMAL(38, 12))) > value_limit(kind).max_abs
+                    THEN column_name || ': beyond the limit of ' || value_limit(kind).shown
+                        || ' (''' || LEFT(value, 40) || ''')'
+            END
         WHEN NOT is_decimal_text(value) AND regexp_matches(value, '[0-9]')
             AND regexp_matches(value, '[^0-9.eE+ -]')
             THEN column_name || ': not a plain decimal number (''' || LEFT(value, 40)
@@ -148,6 +175,11 @@ CREATE OR REPLACE TEMP MACRO amount_problem(column_name, value, kind) AS (
 -- decimal places); so nothing beyond a limit reaches a sum or a product.
 CREATE OR REPLACE TEMP MACRO read_amount(value, kind) AS (
     CASE
+        WHEN is_plain_amount(value, value_limit(kind).places)
+            THEN CASE
+                WHEN ABS(CAST(value AS DECIMAL(38, 12))) <= value_limit(kind).max_abs
+                    THEN CAST(value AS DECIMAL(38, 12))
+            END
         WHEN amount_problem('', value, kind) IS NULL
             THEN TRY_CAST(TRIM(value) AS DECIMAL(38, 12))
     END
@@ -179,6 +211,7 @@ CREATE OR REPLACE TEMP MACRO amount_in_usd(amount, unit, factor, rate) AS (
 -- count is never rounded or guessed.
 CREATE OR REPLACE TEMP MACRO read_count(value) AS (
     CASE
+        WHEN is_plain_count(value) THEN CAST(value AS BIGINT)
         WHEN regexp_full_match(TRIM(value), '[+-]?[0-9]+(\.0*)?')
             THEN TRY_CAST(regexp_replace(TRIM(value), '\.0*$', '') AS BIGINT)
     END
@@ -189,6 +222,12 @@ CREATE OR REPLACE TEMP MACRO read_count(value) AS (
 CREATE OR REPLACE TEMP MACRO count_problem(column_name, value, kind) AS (
     CASE
         WHEN value IS NULL THEN NULL
+        WHEN is_plain_count(value)
+            THEN CASE
+                WHEN CAST(value AS BIGINT) > value_limit(kind).max_abs
+                    THEN column_name || ': beyond the limit of ' || value_limit(kind).shown
+                        || ' (''' || LEFT(value, 40) || ''')'
+            END
         -- a whole number too large for BIGINT is beyond every limit
         WHEN regexp_full_match(TRIM(value), '\+?[0-9]+(\.0*)?')
             AND COALESCE(read_count(value) > value_limit(kind).max_abs, TRUE)
@@ -202,5 +241,12 @@ CREATE OR REPLACE TEMP MACRO count_problem(column_name, value, kind) AS (
 -- read_bounded_count(value, kind) is the count read_count reads when count_problem has no reason
 -- for it, else NULL.
 CREATE OR REPLACE TEMP MACRO read_bounded_count(value, kind) AS (
-    CASE WHEN count_problem('', value, kind) IS NULL THEN read_count(value) END
+    CASE
+        WHEN is_plain_count(value)
+            THEN CASE
+                WHEN CAST(value AS BIGINT) <= value_limit(kind).max_abs
+                    THEN CAST(value AS BIGINT)
+            END
+        WHEN count_problem('', value, kind) IS NULL THEN read_count(value)
+    END
 );
