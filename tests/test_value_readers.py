@@ -3,6 +3,7 @@ sql/ingest/macros/value_readers.sql) reads every text it accepts exactly as the 
 do: the same value and the same quarantine reason, for every kind of value."""
 
 import random
+import re
 
 import duckdb
 import pytest
@@ -10,15 +11,12 @@ import pytest
 from pipeline.loading.stage import VALUE_READERS
 from pipeline.sql_files import read_sql
 
+# Every kind value_limit states, and one it does not.
 KINDS = (
-    "money",
-    "usd_per_million_tokens",
-    "units",
-    "hourly_rate",
-    "hours",
-    "tokens",
-    "lines",
-    "usage_counts",
+    *re.findall(
+        r"WHEN '(\w+)'", read_sql(VALUE_READERS).split("MACRO value_limit")[1].split(");")[0]
+    ),
+    "unknown",
 )
 
 # Texts at the plain form's edges: 18 and 19 digits, each kind's limit and one past it, its
@@ -108,6 +106,7 @@ def test_plain_form_reads_every_value_and_reason_as_the_general_rules(readers):
         "SELECT COUNT(*) FROM texts WHERE is_plain_count(value) OR is_plain_amount(value, 12)"
     ).fetchone()
     assert plain > 2_000  # the plain form is taken, so the comparison below means something
+    assert {"money", "hours", "tokens"} <= set(KINDS)  # the kinds were found
     with_plain_form = _read_all(readers)
     _without_plain_form(readers)
     assert _read_all(readers) == with_plain_form

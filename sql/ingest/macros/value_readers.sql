@@ -80,8 +80,9 @@ CREATE OR REPLACE TEMP MACRO value_limit(kind) AS (
 -- places), read by a plain cast. For text in that form the general rules below give exactly the
 -- same value and reason (a whole number fits a BIGINT, no decimal place is beyond the kind's), so
 -- the readers try it first and leave the general rules, a dozen regular expressions a value, to
--- the rest (spaces, signs, exponents, trailing zeros, float noise, problems). `places` is a
--- constant of the kind (value_limit), so each pattern is compiled once.
+-- the rest (a plus sign, a minus on a count, spaces, exponents, decimal places beyond the kind's,
+-- float noise, problems). `places` is a constant of the kind (value_limit), so each pattern is
+-- compiled once.
 CREATE OR REPLACE TEMP MACRO is_plain_count(value) AS (
     regexp_full_match(value, '[0-9]{1,18}')
 );
@@ -242,7 +243,8 @@ CREATE OR REPLACE TEMP MACRO count_problem(column_name, value, kind) AS (
 -- for it, else NULL.
 CREATE OR REPLACE TEMP MACRO read_bounded_count(value, kind) AS (
     CASE
-        WHEN is_plain_count(value)
+        -- a kind value_limit does not state has no limit to hold the value to: general rules
+        WHEN is_plain_count(value) AND value_limit(kind).max_abs IS NOT NULL
             THEN CASE
                 WHEN CAST(value AS BIGINT) <= value_limit(kind).max_abs
                     THEN CAST(value AS BIGINT)
