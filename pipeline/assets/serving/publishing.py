@@ -152,15 +152,16 @@ def _write_tables(
     warehouse_name = conn.execute("SELECT current_database()").fetchone()[0]
     for view in views:
         name = quote_ident(view)
+        declared = serving_view(view)
         windowed = (
             previous_run_id is not None
-            and serving_view(view).windowed
+            and declared.windowed
             and _columns(conn, "publish_target", view) == _columns(conn, warehouse_name, view)
         )
         if windowed:
-            day = quote_ident(serving_view(view).partition_by)
+            day = quote_ident(declared.partition_by)
             in_window = f"{day} >= $first_day OR {day} IS NULL"
-            first_day = serving_view(view).first_republished_day(window["recompute_from"])
+            first_day = declared.first_republished_day(window["recompute_from"])
             conn.execute(
                 f"DELETE FROM publish_target.serving.{name} WHERE {in_window}",
                 {"first_day": first_day},

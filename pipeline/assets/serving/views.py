@@ -79,12 +79,17 @@ class ServingSql:
     reads: frozenset[tuple[str, str]]  # (schema, table) of every table it reads
     calls: frozenset[str]  # every function it calls that DuckDB does not know by itself
     partition_by: str | None  # a view's date column: its Parquet export is partitioned by month
-    windowed: bool  # a view republished from the run's window on (@republish from_window...)
-    by_week: bool = False  # its window starts on the Monday of recompute_from's week
+    republish: str | None  # a view's @republish (REPUBLISH); none for a table macro
+
+    @property
+    def windowed(self) -> bool:
+        """A view republished from the run's window on (@republish from_window...)."""
+        return self.republish in ("from_window", "from_window_week")
 
     def first_republished_day(self, recompute_from: date) -> date:
-        """The first day of this view's rows a windowed run replaces."""
-        if self.by_week:
+        """The first day of this view's rows a windowed run replaces: from_window_week's
+        window starts on the Monday of recompute_from's week."""
+        if self.republish == "from_window_week":
             return recompute_from - timedelta(days=recompute_from.weekday())
         return recompute_from
 
@@ -134,8 +139,7 @@ def serving_file_from_sql(file: str, text: str) -> ServingSql:
         reads=frozenset((t.db, t.name) for t in query.find_all(exp.Table) if t.db and t.name),
         calls=frozenset(f.name.lower() for f in query.find_all(exp.Anonymous)),
         partition_by=declared.get("partition_by"),
-        windowed=declared.get("republish") in ("from_window", "from_window_week"),
-        by_week=declared.get("republish") == "from_window_week",
+        republish=declared.get("republish"),
     )
 
 
